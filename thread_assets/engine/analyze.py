@@ -1,0 +1,73 @@
+"""One file in, one :class:`FileAnalysis` out, whatever the bytes are.
+
+Bad input is data, not an exception: binary, oversized, undecodable or unparseable files each
+produce a record with a ``reason`` and whatever could be extracted.
+"""
+
+from __future__ import annotations
+
+from .detect import detect_language
+from .extract import extractor_for
+from .extract.common import Source
+from .languages import LANGUAGES
+from .model import FileAnalysis
+from .parse import content_hash, parse, summarize
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+"""Files above this are recorded as skipped: generated or vendored blobs cost more than they tell."""
+
+BINARY_SNIFF_BYTES = 8192
+
+
+def is_binary(head: bytes) -> bool:
+    """A NUL byte in the first 8 KiB, as git and grep decide it."""
+    return b"\x00" in head[:BINARY_SNIFF_BYTES]
+
+
+def analyze(path: str, source: bytes, language: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FileAnalysis:
+    digest = content_hash(source)
+    size = len(source)
+    if language is None:
+        language = detect_language(path, source[:1024])
+    base = {"path": path, "language": language, "content_hash": digest, "size_bytes": size}
+    if size > max_bytes:
+        return FileAnalysis(**base, status="skipped", reason=f"too large: {size} bytes > limit {max_bytes}")
+    if is_binary(source):
+        return FileAnalysis(**base, status="skipped", reason="binary: NUL byte in the first 8 KiB")
+    if language is None:
+        return FileAnalysis(**base, status="skipped", reason="unknown language")
+    info = LANGUAGES.get(language)
+    if info is None:
+        return FileAnalysis(**base, status="skipped", reason=f"unsupported language {language!r}")
+    notes: list[str] = []
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        notes.append(f"invalid UTF-8 at byte {exc.start}: text decoded with replacement characters")
+    if size == 0:
+        notes.append("empty file")
+    tree, parse_ms = parse(source, language)
+    summary = summarize(tree, source, language, parse_ms, digest)
+    if summary.error_ratio >= 0.999 and size:
+        notes.append("only syntax errors")
+    extractor = extractor_for(language, info.level)
+    if extractor is None:
+        return FileAnalysis(**base, status="ok", reason="; ".join(notes) or None, level="parse", summary=summary)
+    try:
+        symbols, imports, calls = extractor(tree.root_node, Source(source), language)
+    except RecursionError:
+        notes.append("extraction aborted: nesting too deep")
+        return FileAnalysis(**base, status="error", reason="; ".join(notes), level="parse", summary=summary)
+    except Exception as exc:  # an extractor bug must not lose the file's record
+        notes.append(f"extraction failed: {type(exc).__name__}: {exc}")
+        return FileAnalysis(**base, status="error", reason="; ".join(notes), level="parse", summary=summary)
+    return FileAnalysis(
+        **base,
+        status="ok",
+        reason="; ".join(notes) or None,
+        level=info.level,
+        summary=summary,
+        symbols=symbols,
+        imports=imports,
+        calls=calls,
+    )

@@ -1,0 +1,59 @@
+"""Shared types for import resolution: pure functions over many files' analyses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import msgspec
+
+from ..model import FileAnalysis, Import
+
+
+@dataclass(frozen=True)
+class RepoContext:
+    """What a resolver may know about the repository: the set of indexed paths (repo-relative,
+    POSIX separators) and a reader for configuration files (``go.mod``, ``tsconfig.json``,
+    ``Cargo.toml``, ``pyproject.toml``) by repo-relative path; the reader returns None when absent.
+    Resolvers never touch the file system themselves, so they stay pure and testable."""
+
+    files: frozenset[str]
+    read: Callable[[str], bytes | None] = field(default=lambda _p: None)
+    include_dirs: tuple[str, ...] = ()
+    """Extra C/C++ include directories, repo-relative (``-I`` flags)."""
+
+
+class Resolution(msgspec.Struct, frozen=True, kw_only=True):
+    """Where one import (``analyses[importer].imports[index]``) points."""
+
+    importer: str
+    index: int
+    module: str
+    name: str | None
+    target: str | None
+    """Repo-relative path of the file the import resolves to, or None."""
+    external: str | None
+    """Top-level external package / crate / module when the import leaves the repo (stdlib
+    included: ``os``, ``fmt``, ``std``, ``stdio.h``), else None."""
+    how: str
+    """How it was resolved, ``<lang>:<rule>`` (``python:relative``, ``js:index``,
+    ``ts:paths``, ``rust:crate``, ``go:module``, ``java:package``, ``c:include-dir``), or
+    ``external`` / ``unresolved``."""
+
+
+class LanguageResolver(Protocol):
+    """Built once per repository (indexes ``ctx``), then asked once per import."""
+
+    def resolve(self, importer: str, imp: Import) -> tuple[str | None, str | None, str]:
+        """Returns (target path or None, external package or None, how)."""
+        ...
+
+
+def resolution(importer: str, index: int, imp: Import, result: tuple[str | None, str | None, str]) -> Resolution:
+    target, external, how = result
+    return Resolution(importer=importer, index=index, module=imp.module, name=imp.name, target=target, external=external, how=how)
+
+
+def language_files(analyses: dict[str, FileAnalysis], languages: set[str]) -> list[FileAnalysis]:
+    return [a for a in analyses.values() if a.language in languages]
