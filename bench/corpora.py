@@ -83,7 +83,22 @@ def _run(cmd: list[str], cwd: Path) -> None:
 def _download(corpus: Corpus, tmp: Path, dest: Path) -> None:
     if corpus.registry == "pypi":
         for spec in corpus.packages:
-            _run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:", spec, "-d", str(tmp)], tmp)
+            _run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "-q",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    spec,
+                    "-d",
+                    str(tmp),
+                ],
+                tmp,
+            )
         for archive in tmp.glob("*.tar.gz"):
             with tarfile.open(archive) as tf:
                 tf.extractall(dest, filter="data")

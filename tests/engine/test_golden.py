@@ -37,7 +37,9 @@ def test_golden(case: Path) -> None:
     expected_path = case.with_name(case.name + ".expected.json")
     actual = rendered(case)
     if os.environ.get("THREAD_UPDATE_GOLDENS") == "1":
-        expected_path.write_text(json.dumps(actual, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        expected_path.write_text(
+            json.dumps(actual, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        )
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     assert actual == expected
 

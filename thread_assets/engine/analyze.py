@@ -6,6 +6,8 @@ produce a record with a ``reason`` and whatever could be extracted.
 
 from __future__ import annotations
 
+from msgspec.structs import replace
+
 from .detect import detect_language
 from .extract import extractor_for
 from .extract.common import Source
@@ -24,21 +26,23 @@ def is_binary(head: bytes) -> bool:
     return b"\x00" in head[:BINARY_SNIFF_BYTES]
 
 
-def analyze(path: str, source: bytes, language: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FileAnalysis:
+def analyze(
+    path: str, source: bytes, language: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> FileAnalysis:
     digest = content_hash(source)
     size = len(source)
     if language is None:
         language = detect_language(path, source[:1024])
-    base = {"path": path, "language": language, "content_hash": digest, "size_bytes": size}
+    base = FileAnalysis(path=path, language=language, status="skipped", content_hash=digest, size_bytes=size)
     if size > max_bytes:
-        return FileAnalysis(**base, status="skipped", reason=f"too large: {size} bytes > limit {max_bytes}")
+        return replace(base, status="skipped", reason=f"too large: {size} bytes > limit {max_bytes}")
     if is_binary(source):
-        return FileAnalysis(**base, status="skipped", reason="binary: NUL byte in the first 8 KiB")
+        return replace(base, status="skipped", reason="binary: NUL byte in the first 8 KiB")
     if language is None:
-        return FileAnalysis(**base, status="skipped", reason="unknown language")
+        return replace(base, status="skipped", reason="unknown language")
     info = LANGUAGES.get(language)
     if info is None:
-        return FileAnalysis(**base, status="skipped", reason=f"unsupported language {language!r}")
+        return replace(base, status="skipped", reason=f"unsupported language {language!r}")
     notes: list[str] = []
     try:
         source.decode("utf-8")
@@ -52,17 +56,17 @@ def analyze(path: str, source: bytes, language: str | None = None, *, max_bytes:
         notes.append("only syntax errors")
     extractor = extractor_for(language, info.level)
     if extractor is None:
-        return FileAnalysis(**base, status="ok", reason="; ".join(notes) or None, level="parse", summary=summary)
+        return replace(base, status="ok", reason="; ".join(notes) or None, level="parse", summary=summary)
     try:
         symbols, imports, calls = extractor(tree.root_node, Source(source), language)
     except RecursionError:
         notes.append("extraction aborted: nesting too deep")
-        return FileAnalysis(**base, status="error", reason="; ".join(notes), level="parse", summary=summary)
+        return replace(base, status="error", reason="; ".join(notes), level="parse", summary=summary)
     except Exception as exc:  # an extractor bug must not lose the file's record
         notes.append(f"extraction failed: {type(exc).__name__}: {exc}")
-        return FileAnalysis(**base, status="error", reason="; ".join(notes), level="parse", summary=summary)
-    return FileAnalysis(
-        **base,
+        return replace(base, status="error", reason="; ".join(notes), level="parse", summary=summary)
+    return replace(
+        base,
         status="ok",
         reason="; ".join(notes) or None,
         level=info.level,

@@ -7,7 +7,7 @@ batch pool keeps worker processes alive across thousands of files.
 from __future__ import annotations
 
 import time
-from functools import lru_cache
+from functools import cache
 from importlib.metadata import version
 
 import xxhash
@@ -24,17 +24,17 @@ def content_hash(data: bytes) -> str:
     return xxhash.xxh3_64_hexdigest(data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_object(language: str) -> Language:
     return _pack_language(language)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=None)
+@cache
 def parser_for(language: str) -> Parser:
     return _pack_parser(language)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=None)
+@cache
 def grammar_version(language: str) -> str:
     """The grammar's own semantic version when it declares one, else the pack version and ABI:
     either way a change of grammar changes this string (it feeds Dagster code versions)."""

@@ -225,7 +225,9 @@ class Builder:
             )
         )
 
-    def finish(self, used_names: set[str] | None = None) -> tuple[tuple[Symbol, ...], tuple[Import, ...], tuple[Call, ...]]:
+    def finish(
+        self, used_names: set[str] | None = None
+    ) -> tuple[tuple[Symbol, ...], tuple[Import, ...], tuple[Call, ...]]:
         """Assign ids; mark imports unused when ``used_names`` (identifiers referenced outside
         import statements) is given and does not contain the import's bound name."""
         ids = _assign_ids(self.symbols)
@@ -305,7 +307,9 @@ def _assign_ids(drafts: list[_SymbolDraft]) -> list[str]:
     return ids
 
 
-def names_in(root: Node, src: Source, language: Language, query_src: str, exclude: Iterable[tuple[int, int]] = ()) -> set[str]:
+def names_in(
+    root: Node, src: Source, language: Language, query_src: str, exclude: Iterable[tuple[int, int]] = ()
+) -> set[str]:
     """Texts of every capture of ``query_src`` outside the given byte ranges (import statements):
     the set of names a file uses, for unused-import detection."""
     ranges = sorted(exclude)
@@ -318,12 +322,18 @@ def names_in(root: Node, src: Source, language: Language, query_src: str, exclud
     return out
 
 
-def first_doc_comment(node: Node, src: Source, prefixes: tuple[str, ...] = ("///", "//!", "/**", "//", "#")) -> str | None:
+def first_doc_comment(
+    node: Node, src: Source, prefixes: tuple[str, ...] = ("///", "//!", "/**", "//", "#")
+) -> str | None:
     """Comments immediately above a declaration (no blank line between), cleaned of markers."""
     lines: list[str] = []
     prev = node.prev_sibling
     expected_row = node.start_point[0] - 1
-    while prev is not None and prev.type in ("comment", "line_comment", "block_comment") and prev.end_point[0] >= expected_row:
+    while (
+        prev is not None
+        and prev.type in ("comment", "line_comment", "block_comment")
+        and prev.end_point[0] >= expected_row
+    ):
         text = src.text(prev)
         if not text.startswith(prefixes):
             break

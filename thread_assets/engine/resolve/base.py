@@ -52,7 +52,9 @@ class LanguageResolver(Protocol):
 
 def resolution(importer: str, index: int, imp: Import, result: tuple[str | None, str | None, str]) -> Resolution:
     target, external, how = result
-    return Resolution(importer=importer, index=index, module=imp.module, name=imp.name, target=target, external=external, how=how)
+    return Resolution(
+        importer=importer, index=index, module=imp.module, name=imp.name, target=target, external=external, how=how
+    )
 
 
 def language_files(analyses: dict[str, FileAnalysis], languages: set[str]) -> list[FileAnalysis]:
