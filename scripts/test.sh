@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: installs what the project needs, starts PostgreSQL
-# if it is not running, then runs pytest (lint, types and layer contracts are tests too).
+# The whole test suite on a fresh machine: installs what the project needs (virtualenv, and
+# universal-ctags, the symbol-recall yardstick), starts PostgreSQL if it is not running, then
+# runs pytest; lint, types and the layer contracts are tests too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+if ! command -v ctags >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && apt-get install -y -qq universal-ctags) >/dev/null 2>&1 \
+        || echo "note: could not install universal-ctags" >&2
+fi
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    fi
+fi
 exec "$VENV/bin/python" -m pytest -n 2 --cov=thread_assets --cov-report=term "$@"
