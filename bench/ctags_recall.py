@@ -123,6 +123,8 @@ CTAGS_KINDS: dict[str, dict[str, str]] = {
     },
 }
 
+LOCAL_SCOPES = frozenset({"function", "method", "generator", "func", "getter", "setter"})
+
 OUR_KINDS: dict[str, str] = {
     "function": "func",
     "method": "func",
@@ -155,7 +157,7 @@ def ctags_tags(files: list[Path], ctags_lang: str) -> dict[str, set[tuple[str, i
             [
                 "ctags",
                 "--output-format=json",
-                "--fields=+nKz",
+                "--fields=+nKzZ",
                 f"--languages={ctags_lang}",
                 "-f",
                 "-",
@@ -174,6 +176,10 @@ def ctags_tags(files: list[Path], ctags_lang: str) -> dict[str, set[tuple[str, i
                 continue
             if "roles" in tag and tag["roles"] != "def":
                 continue
+            if tag["name"].startswith("AnonymousFunction"):
+                continue  # ctags' synthetic names for anonymous functions: nothing to match
+            if kinds[tag["kind"]] == "var" and tag.get("scopeKind") in LOCAL_SCOPES:
+                continue  # locals: some ctags parsers (TypeScript) tag them; we deliberately do not emit them
             out[tag["path"]].add((tag["name"], int(tag["line"]), kinds[tag["kind"]]))
     return out
 
