@@ -189,7 +189,7 @@ def measure(language: str, show_misses: int) -> dict[str, object]:
     root = fetch(corpus)
     files = sorted(p for p in root.rglob("*") if p.suffix in suffixes and p.is_file())
     theirs = ctags_tags(files, ctags_lang)
-    hit = total = ours_total = ours_hit = 0
+    hit = total = ours_total = ours_hit = nl_hit = 0
     misses: Counter[str] = Counter()
     miss_examples: list[str] = []
     extra_examples: list[str] = []
@@ -201,6 +201,8 @@ def measure(language: str, show_misses: int) -> dict[str, object]:
         ref_nl = {(n, ln) for n, ln, _ in ref}
         for tag in ref:
             total += 1
+            if tag[:2] in mine_nl:
+                nl_hit += 1
             if tag in mine:
                 hit += 1
             else:
@@ -219,6 +221,7 @@ def measure(language: str, show_misses: int) -> dict[str, object]:
         "files": len(files),
         "ctags_tags": total,
         "recall": hit / total if total else 1.0,
+        "recall_name_line": nl_hit / total if total else 1.0,
         "our_symbols": ours_total,
         "precision": ours_hit / ours_total if ours_total else 1.0,
         "misses_by_class": dict(misses.most_common()),
@@ -243,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(
             f"{r['language']:<11} files={r['files']:<5} ctags={r['ctags_tags']:<6} recall={r['recall']:.2%} "
+            f"(name+line {r['recall_name_line']:.2%}) "
             f"ours={r['our_symbols']:<6} precision={r['precision']:.2%}  misses={r['misses_by_class']}"
         )
         for m in r["miss_examples"]:  # type: ignore[attr-defined]
