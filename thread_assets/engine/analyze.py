@@ -27,12 +27,21 @@ def is_binary(head: bytes) -> bool:
 
 
 def analyze(
-    path: str, source: bytes, language: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    path: str,
+    source: bytes,
+    language: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    bounded: bool = False,
+    parse_only: bool = False,
 ) -> FileAnalysis:
+    """``bounded=True`` says the caller enforces a time limit (the batch pool's workers do): only
+    then are grammars known to hang (``LanguageInfo.may_hang``) parsed at all. ``parse_only``
+    stops after the parse summary (level "parse"), with the same skip rules."""
     digest = content_hash(source)
     size = len(source)
     if language is None:
-        language = detect_language(path, source[:1024])
+        language = detect_language(path, source)
     base = FileAnalysis(path=path, language=language, status="skipped", content_hash=digest, size_bytes=size)
     if size > max_bytes:
         return replace(base, status="skipped", reason=f"too large: {size} bytes > limit {max_bytes}")
@@ -43,6 +52,10 @@ def analyze(
     info = LANGUAGES.get(language)
     if info is None:
         return replace(base, status="skipped", reason=f"unsupported language {language!r}")
+    if info.may_hang and not bounded:
+        return replace(
+            base, status="skipped", reason=f"{language} grammar can hang: parsed only under a time limit (batch)"
+        )
     notes: list[str] = []
     try:
         source.decode("utf-8")
@@ -54,7 +67,7 @@ def analyze(
     summary = summarize(tree, source, language, parse_ms, digest)
     if summary.error_ratio >= 0.999 and size:
         notes.append("only syntax errors")
-    extractor = extractor_for(language, info.level)
+    extractor = None if parse_only else extractor_for(language, info.level)
     if extractor is None:
         return replace(base, status="ok", reason="; ".join(notes) or None, level="parse", summary=summary)
     try:
