@@ -263,8 +263,8 @@ def ctags_tags(files: list[Path], ctags_lang: str) -> tuple[dict[str, set[tuple[
                 continue
             if "roles" in tag and tag["roles"] != "def":
                 continue
-            if tag["name"].startswith("AnonymousFunction"):
-                continue  # ctags' synthetic names for anonymous functions: nothing to match
+            if tag["name"].startswith(("AnonymousFunction", "__anon")):
+                continue  # ctags' invented names (anonymous functions, lambdas, anonymous types): nothing to match
             if kinds[tag["kind"]] == "var" and tag.get("scopeKind") in LOCAL_SCOPES:
                 continue  # locals: some ctags parsers (TypeScript) tag them; we deliberately do not emit them
             entry = (tag["name"], int(tag["line"]), kinds[tag["kind"]])
