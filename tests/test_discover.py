@@ -37,7 +37,14 @@ def test_nested_gitignore_threadignore_and_negation(tmp_path: Path) -> None:
             ".git/config": "",
         },
     )
-    assert paths(tmp_path) == [".gitignore", "a.py", "pkg/.gitignore", "pkg/.threadignore", "pkg/keep.log", "pkg/mod.py"]
+    assert paths(tmp_path) == [
+        ".gitignore",
+        "a.py",
+        "pkg/.gitignore",
+        "pkg/.threadignore",
+        "pkg/keep.log",
+        "pkg/mod.py",
+    ]
 
 
 def test_editor_junk_and_globs(tmp_path: Path) -> None:

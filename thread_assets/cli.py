@@ -22,8 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .discover import discover
-from .engine import FileAnalysis, detect_language
-from .engine.batch import analyze_files
+from .engine import FileAnalysis, analyze_files, detect_language
 from .engine.graph import CallEdge, Cycle, dependency_edges, find_cycles, resolve_calls
 from .engine.languages import language_rows
 from .engine.resolve import RepoContext, Resolution, resolve_imports

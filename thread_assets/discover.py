@@ -77,7 +77,8 @@ class IgnoreRules:
 
 
 def discover(root: str | Path, *, include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Iterator[FoundFile]:
-    """Yield every indexable regular file under ``root`` in a deterministic order (a directory's files by name, then its subdirectories)."""
+    """Yield every indexable regular file under ``root``, in a deterministic order: a directory's
+    files by name, then its subdirectories."""
     root_path = Path(root).resolve()
     if not root_path.is_dir():
         raise NotADirectoryError(f"not a directory: {root}")
