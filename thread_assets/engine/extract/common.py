@@ -98,7 +98,7 @@ def iter_descendants(node: Node, stop_types: frozenset[str] = frozenset()) -> It
             depth -= 1
 
 
-@dataclass
+@dataclass(slots=True)
 class _SymbolDraft:
     name: str
     qualified_name: str
@@ -115,15 +115,9 @@ class _SymbolDraft:
     location: Location
 
 
-@dataclass
-class _CallDraft:
-    caller: int | None
-    callee: str
-    name: str
-    receiver: str | None
-    call_type: CallType
-    arg_count: int
-    location: Location
+# (caller handle, callee, name, receiver, call_type, arg_count, location): a plain tuple, since
+# files hold tens of thousands of calls and a tuple costs a third of a dataclass to build.
+_CallDraft = tuple[int | None, str, str, str | None, CallType, int, Location]
 
 
 @dataclass
@@ -189,17 +183,7 @@ class Builder:
         location: Location,
         receiver: str | None = None,
     ) -> None:
-        self.calls.append(
-            _CallDraft(
-                caller=caller,
-                callee=callee,
-                name=name,
-                receiver=receiver,
-                call_type=call_type,
-                arg_count=arg_count,
-                location=location,
-            )
-        )
+        self.calls.append((caller, callee, name, receiver, call_type, arg_count, location))
 
     def add_import(
         self,
@@ -252,15 +236,15 @@ class Builder:
         )
         calls = tuple(
             Call(
-                caller=None if c.caller is None else ids[c.caller],
-                callee=c.callee,
-                name=c.name,
-                receiver=c.receiver,
-                call_type=c.call_type,
-                arg_count=c.arg_count,
-                location=c.location,
+                caller=None if caller is None else ids[caller],
+                callee=callee,
+                name=name,
+                receiver=receiver,
+                call_type=call_type,
+                arg_count=arg_count,
+                location=location,
             )
-            for c in self.calls
+            for caller, callee, name, receiver, call_type, arg_count, location in self.calls
         )
         imports = tuple(self.imports)
         if used_names is not None:
