@@ -5,9 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-if ! command -v ctags >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && apt-get install -y -qq universal-ctags) >/dev/null 2>&1 \
-        || echo "note: could not install universal-ctags" >&2
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    # package lists: the Go and Rust corpora come from Debian packages (apt-get download)
+    if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
+        apt-get update -qq >/dev/null 2>&1 || echo "note: apt-get update failed" >&2
+    fi
+    if ! command -v ctags >/dev/null 2>&1; then
+        apt-get install -y -qq universal-ctags >/dev/null 2>&1 || echo "note: could not install universal-ctags" >&2
+    fi
 fi
 if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
     if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
