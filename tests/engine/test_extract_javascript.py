@@ -238,3 +238,51 @@ def test_deterministic() -> None:
     code = "export class A { m() { f(); } }\nimport { f } from './f';\n"
     a, b = run(code), run(code)
     assert (a.symbols, a.imports, a.calls) == (b.symbols, b.imports, b.calls)
+
+
+def test_member_assignments_in_function_bodies_only_define_module_level_owners() -> None:
+    result = run(
+        """
+(function (global) {
+  var Expr, version = "1", make = function () {};
+  function setup(socket) {
+    socket.onopen = function () {};
+    Expr.find = function () {};
+    window.helper = function () {};
+  }
+})(this);
+""",
+        "javascript",
+    )
+    symbols = {(s.qualified_name, s.kind): s.location.start_line for s in result.symbols}
+    # ``make`` is the third declarator of a three-declarator statement: it starts on its own name
+    assert symbols == {
+        ("make", "function"): 3,
+        ("setup", "function"): 4,
+        ("Expr.find", "method"): 6,
+        ("window.helper", "function"): 7,
+    }
+    make = next(s for s in result.symbols if s.name == "make")
+    assert make.location.start_col == 27
+
+
+def test_assigning_a_function_to_a_module_level_name_defines_it() -> None:
+    result = run(
+        """
+var define, require;
+(function () {
+  define = function (name, deps) {};
+  function local() { require = function () {}; }
+})();
+""",
+        "javascript",
+    )
+    assert [(s.id, s.kind) for s in result.symbols] == [
+        ("define", "variable"),
+        ("require", "variable"),
+        ("define(name,deps)", "function"),
+        ("local", "function"),
+    ]
+    define = result.symbols[2]
+    assert define.signature == "define = function (name, deps)"
+    assert [p.name for p in define.parameters] == ["name", "deps"]

@@ -10,7 +10,7 @@
   (field_definition)
   (lexical_declaration)
   (variable_declaration)
-  (expression_statement (assignment_expression))
+  (assignment_expression)
 ] @def
 
 [

@@ -20,7 +20,7 @@
   (construct_signature)
   (lexical_declaration)
   (variable_declaration)
-  (expression_statement (assignment_expression))
+  (assignment_expression)
 ] @def
 
 [
