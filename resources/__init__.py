@@ -1,0 +1,1 @@
+"""Dagster-facing resources: the index stores (``resources.store``) and what wraps them."""

@@ -1,0 +1,22 @@
+"""Where analyses are kept: one schema (``sql/``), several backends behind the ``Store`` protocol.
+
+``open_store(url)`` picks the backend from the URL; everything above (Dagster IO managers, the
+CLI, the query API) talks to the returned ``Store`` only.
+"""
+
+from __future__ import annotations
+
+from .base import GRAPH_TABLES, PER_FILE_TABLES, TABLES, FileState, Store, StoreError
+from .url import default_url, mask_password, open_store
+
+__all__ = [
+    "GRAPH_TABLES",
+    "PER_FILE_TABLES",
+    "TABLES",
+    "FileState",
+    "Store",
+    "StoreError",
+    "default_url",
+    "mask_password",
+    "open_store",
+]

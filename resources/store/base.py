@@ -1,0 +1,124 @@
+"""The one Store idea behind every backend (SQLite, Postgres; D1 later).
+
+Backends implement this protocol over the schema in ``sql/``; the Dagster IO managers, the CLI
+and the query API only ever talk to a ``Store``. All SQL takes bound parameters: nothing is built
+from user input.
+
+Atomicity contract: ``write_files`` replaces every per-file row of the given paths (files,
+symbols, imports, calls, pattern_matches) in ONE transaction; ``delete_files`` removes them from
+every table (graph tables included) in one transaction; ``write_graph`` replaces a repository's
+graph rows in one transaction. A reader never sees a file half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from thread_assets.engine import CallEdge, Cycle, DepEdge, FileAnalysis, PatternMatch, Resolution
+
+Direction = Literal["out", "in", "both"]
+
+PER_FILE_TABLES = ("files", "symbols", "imports", "calls", "pattern_matches")
+GRAPH_TABLES = ("import_resolutions", "dep_edges", "cycles", "call_edges")
+TABLES = PER_FILE_TABLES + GRAPH_TABLES
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the store knows about a file: enough to decide whether it must be re-analysed."""
+
+    path: str
+    content_hash: str | None
+    size_bytes: int
+    language: str | None
+    extractor_version: str
+    status: str
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be reached or used: one clear line for the user (URL without password)."""
+
+
+class Store(Protocol):
+    url: str
+    """The store URL with any password masked, for messages and metadata."""
+
+    def apply_schema(self) -> None:
+        """Create tables and indexes if missing (idempotent)."""
+        ...
+
+    def write_files(
+        self,
+        repo: str,
+        analyses: Sequence[FileAnalysis],
+        matches: Mapping[str, Sequence[PatternMatch]] | None = None,
+        *,
+        run_id: str = "",
+        indexed_at: str = "",
+    ) -> int:
+        """Replace all per-file rows of ``analyses``' paths, atomically. Returns rows written."""
+        ...
+
+    def delete_files(self, repo: str, paths: Sequence[str]) -> int:
+        """Remove the paths' rows from every table (per-file and graph). Returns rows deleted."""
+        ...
+
+    def write_graph(
+        self,
+        repo: str,
+        resolutions: Sequence[Resolution],
+        dep_edges: Sequence[DepEdge],
+        cycles: Sequence[Cycle],
+        call_edges: Sequence[CallEdge],
+        *,
+        run_id: str = "",
+    ) -> int:
+        """Replace the repository's graph rows atomically. Returns rows written."""
+        ...
+
+    def file_states(self, repo: str) -> dict[str, FileState]: ...
+
+    def load_analyses(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]:
+        """Rebuild FileAnalysis records from rows: equal (==) to what was written, field for field."""
+        ...
+
+    def load_matches(self, repo: str, paths: Sequence[str] | None = None) -> dict[str, list[PatternMatch]]: ...
+
+    # queries (every one returns plain JSON-able dicts, ordered deterministically)
+    def find_symbols(
+        self,
+        name: str,
+        *,
+        repo: str | None = None,
+        kind: str | None = None,
+        language: str | None = None,
+        prefix: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]: ...
+
+    def search_symbols(self, text: str, *, repo: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text / substring search over names, qualified names and docstrings (FTS5 on
+        SQLite, trigram or tsvector on Postgres)."""
+        ...
+
+    def callers(self, symbol: str, *, repo: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """Calls whose resolved target is ``symbol`` (a global id ``path::Qual.name``, or a
+        qualified name / name matched exactly)."""
+        ...
+
+    def callees(self, symbol: str, *, repo: str | None = None, limit: int = 200) -> list[dict[str, Any]]: ...
+
+    def deps(self, path: str, *, repo: str | None = None, direction: Direction = "both") -> list[dict[str, Any]]: ...
+
+    def cycles(self, *, repo: str | None = None) -> list[dict[str, Any]]: ...
+
+    def stats(self, *, repo: str | None = None) -> dict[str, Any]: ...
+
+    def export(self, table: str, *, repo: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every row of one table, in primary-key order; ValueError for an unknown table."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,410 @@
+"""Engine records <-> table rows, shared by every backend so that all of them store the same bytes.
+
+Each table's columns are listed once here (``COLUMNS``), in the order of ``sql/schema.sql``; rows
+are plain tuples in that order. Conventions: booleans are 0/1, tuples and dicts are msgspec JSON
+text, a missing ``ParseSummary`` is NULL in every ``summary``-derived column, and ``ordinal`` is
+the record's position in its file (symbols, imports, calls, matches, call edges) or in the
+repository's list (cycles), so that reading back in key order gives the records in their
+original order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import msgspec
+
+from thread_assets.engine import (
+    Call,
+    CallEdge,
+    Cycle,
+    DepEdge,
+    FileAnalysis,
+    Import,
+    Location,
+    Parameter,
+    ParseSummary,
+    PatternMatch,
+    Resolution,
+    Symbol,
+    global_symbol_id,
+)
+
+Row = tuple[Any, ...]
+
+LOC = ("start_line", "start_col", "end_line", "end_col", "start_byte", "end_byte")
+SUMMARY = (
+    "summary_language",
+    "summary_content_hash",
+    "summary_size_bytes",
+    "line_count",
+    "node_count",
+    "error_count",
+    "error_ratio",
+    "max_depth",
+    "parse_time_ms",
+    "grammar_version",
+)
+_FILE_HEAD = (
+    "repo",
+    "path",
+    "language",
+    "status",
+    "reason",
+    "level",
+    "content_hash",
+    "size_bytes",
+    "extractor_version",
+)
+_SYMBOL_HEAD = ("repo", "path", "ordinal", "symbol_id", "global_id", "name", "qualified_name", "kind", "visibility")
+_SYMBOL_BODY = ("signature", "parameters", "return_type", "generics", "decorators", "parent", "docstring", "exported")
+_IMPORT_HEAD = ("repo", "path", "ordinal", "module", "name", "alias", "bound", "kind", "level", "used")
+_CALL_HEAD = ("repo", "path", "ordinal", "caller", "callee", "name", "receiver", "call_type", "arg_count")
+_MATCH_HEAD = ("repo", "path", "ordinal", "rule_id", "severity", "message", "matched_text", "captures")
+_RESOLUTION = ("repo", "importer", "import_index", "module", "name", "target", "external", "how", "run_id")
+_DEP = ("repo", "source", "external", "target", "import_count", "names", "kinds", "resolved_by", "run_id")
+_CYCLE = ("repo", "ordinal", "kind", "members", "cycle_path", "member_count", "edge_count", "run_id")
+_EDGE_HEAD = ("repo", "path", "ordinal", "caller", "callee", "name", "call_type", "target", "how")
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "files": (*_FILE_HEAD, *SUMMARY, "run_id", "indexed_at"),
+    "symbols": (*_SYMBOL_HEAD, *_SYMBOL_BODY, *LOC),
+    "imports": (*_IMPORT_HEAD, *LOC),
+    "calls": (*_CALL_HEAD, *LOC),
+    "pattern_matches": (*_MATCH_HEAD, *LOC),
+    "import_resolutions": _RESOLUTION,
+    "dep_edges": _DEP,
+    "cycles": _CYCLE,
+    "call_edges": (*_EDGE_HEAD, *LOC, "run_id"),
+}
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "files": ("repo", "path"),
+    "symbols": ("repo", "path", "ordinal"),
+    "imports": ("repo", "path", "ordinal"),
+    "calls": ("repo", "path", "ordinal"),
+    "pattern_matches": ("repo", "path", "ordinal"),
+    "import_resolutions": ("repo", "importer", "import_index"),
+    "dep_edges": ("repo", "source", "external", "target"),
+    "cycles": ("repo", "ordinal"),
+    "call_edges": ("repo", "path", "ordinal"),
+}
+PATH_COLUMN: dict[str, str] = {
+    "files": "path",
+    "symbols": "path",
+    "imports": "path",
+    "calls": "path",
+    "pattern_matches": "path",
+    "import_resolutions": "importer",
+    "call_edges": "path",
+}
+"""The column naming the file a row belongs to (dep_edges and cycles are handled apart)."""
+
+JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "symbols": ("parameters", "generics", "decorators"),
+    "pattern_matches": ("captures",),
+    "dep_edges": ("names", "kinds", "resolved_by"),
+    "cycles": ("members", "cycle_path"),
+}
+BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "symbols": ("exported",),
+    "imports": ("used",),
+    "dep_edges": ("external",),
+}
+
+_encode = msgspec.json.Encoder().encode
+_PARAMS = msgspec.json.Decoder(tuple[Parameter, ...])
+_STRS = msgspec.json.Decoder(tuple[str, ...])
+_CAPTURES = msgspec.json.Decoder(dict[str, str])
+_ANY = msgspec.json.Decoder()
+
+
+def to_json(value: Any) -> str:
+    return _encode(value).decode()
+
+
+def _loc(loc: Location) -> Row:
+    return (loc.start_line, loc.start_col, loc.end_line, loc.end_col, loc.start_byte, loc.end_byte)
+
+
+def _location(row: Sequence[Any], at: int) -> Location:
+    return Location(
+        start_line=row[at],
+        start_col=row[at + 1],
+        end_line=row[at + 2],
+        end_col=row[at + 3],
+        start_byte=row[at + 4],
+        end_byte=row[at + 5],
+    )
+
+
+# ---- per-file records -> rows
+
+
+def file_row(repo: str, a: FileAnalysis, run_id: str, indexed_at: str) -> Row:
+    s = a.summary
+    summary: Row = (
+        (None,) * len(SUMMARY)
+        if s is None
+        else (
+            s.language,
+            s.content_hash,
+            s.size_bytes,
+            s.line_count,
+            s.node_count,
+            s.error_count,
+            s.error_ratio,
+            s.max_depth,
+            s.parse_time_ms,
+            s.grammar_version,
+        )
+    )
+    head = (repo, a.path, a.language, a.status, a.reason, a.level, a.content_hash, a.size_bytes, a.extractor_version)
+    return (*head, *summary, run_id, indexed_at)
+
+
+def symbol_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
+    for i, s in enumerate(a.symbols):
+        yield (
+            repo,
+            a.path,
+            i,
+            s.id,
+            global_symbol_id(a.path, s.id),
+            s.name,
+            s.qualified_name,
+            s.kind,
+            s.visibility,
+            s.signature,
+            to_json(s.parameters),
+            s.return_type,
+            to_json(s.generics),
+            to_json(s.decorators),
+            s.parent,
+            s.docstring,
+            int(s.exported),
+            *_loc(s.location),
+        )
+
+
+def import_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
+    for i, m in enumerate(a.imports):
+        head = (repo, a.path, i, m.module, m.name, m.alias, m.bound, m.kind, m.level, int(m.used))
+        yield (*head, *_loc(m.location))
+
+
+def call_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
+    for i, c in enumerate(a.calls):
+        head = (repo, a.path, i, c.caller, c.callee, c.name, c.receiver, c.call_type, c.arg_count)
+        yield (*head, *_loc(c.location))
+
+
+def match_rows(repo: str, path: str, matches: Sequence[PatternMatch]) -> Iterator[Row]:
+    for i, m in enumerate(matches):
+        head = (repo, path, i, m.rule_id, m.severity, m.message, m.text, to_json(m.captures))
+        yield (*head, *_loc(m.location))
+
+
+def per_file_rows(
+    repo: str,
+    analyses: Sequence[FileAnalysis],
+    matches: Mapping[str, Sequence[PatternMatch]],
+    run_id: str,
+    indexed_at: str,
+) -> dict[str, list[Row]]:
+    """Rows of every per-file table for one batch, keyed by table name."""
+    rows: dict[str, list[Row]] = {"files": [], "symbols": [], "imports": [], "calls": [], "pattern_matches": []}
+    for a in analyses:
+        rows["files"].append(file_row(repo, a, run_id, indexed_at))
+        rows["symbols"].extend(symbol_rows(repo, a))
+        rows["imports"].extend(import_rows(repo, a))
+        rows["calls"].extend(call_rows(repo, a))
+    for path in sorted(matches):
+        rows["pattern_matches"].extend(match_rows(repo, path, matches[path]))
+    return rows
+
+
+# ---- rows -> per-file records (rows in COLUMNS order)
+
+
+def analysis_from_rows(
+    file: Sequence[Any],
+    symbols: Iterable[Sequence[Any]],
+    imports: Iterable[Sequence[Any]],
+    calls: Iterable[Sequence[Any]],
+) -> FileAnalysis:
+    summary = None
+    if file[9] is not None:
+        summary = ParseSummary(
+            language=file[9],
+            content_hash=file[10],
+            size_bytes=file[11],
+            line_count=file[12],
+            node_count=file[13],
+            error_count=file[14],
+            error_ratio=file[15],
+            max_depth=file[16],
+            parse_time_ms=file[17],
+            grammar_version=file[18],
+        )
+    return FileAnalysis(
+        path=file[1],
+        language=file[2],
+        status=file[3],
+        reason=file[4],
+        level=file[5],
+        content_hash=file[6],
+        size_bytes=file[7],
+        extractor_version=file[8],
+        summary=summary,
+        symbols=tuple(_symbol(r) for r in symbols),
+        imports=tuple(_import(r) for r in imports),
+        calls=tuple(_call(r) for r in calls),
+    )
+
+
+def _symbol(r: Sequence[Any]) -> Symbol:
+    return Symbol(
+        id=r[3],
+        name=r[5],
+        qualified_name=r[6],
+        kind=r[7],
+        visibility=r[8],
+        signature=r[9],
+        parameters=_PARAMS.decode(r[10]),
+        return_type=r[11],
+        generics=_STRS.decode(r[12]),
+        decorators=_STRS.decode(r[13]),
+        parent=r[14],
+        docstring=r[15],
+        exported=bool(r[16]),
+        location=_location(r, 17),
+    )
+
+
+def _import(r: Sequence[Any]) -> Import:
+    return Import(
+        module=r[3],
+        name=r[4],
+        alias=r[5],
+        bound=r[6],
+        kind=r[7],
+        level=r[8],
+        used=bool(r[9]),
+        location=_location(r, 10),
+    )
+
+
+def _call(r: Sequence[Any]) -> Call:
+    return Call(
+        caller=r[3],
+        callee=r[4],
+        name=r[5],
+        receiver=r[6],
+        call_type=r[7],
+        arg_count=r[8],
+        location=_location(r, 9),
+    )
+
+
+def match_from_row(r: Sequence[Any]) -> PatternMatch:
+    return PatternMatch(
+        rule_id=r[3],
+        severity=r[4],
+        message=r[5],
+        text=r[6],
+        captures=_CAPTURES.decode(r[7]),
+        location=_location(r, 8),
+    )
+
+
+# ---- graph records <-> rows
+
+
+def graph_rows(
+    repo: str,
+    resolutions: Sequence[Resolution],
+    dep_edges: Sequence[DepEdge],
+    cycles: Sequence[Cycle],
+    call_edges: Sequence[CallEdge],
+    run_id: str,
+) -> dict[str, list[Row]]:
+    """Call edges are numbered per file in the order given: ``resolve_calls`` emits one edge per
+    call in file order, so a call edge's ordinal equals its call's ordinal in ``calls``."""
+    ordinals: dict[str, int] = {}
+    edges = []
+    for e in call_edges:
+        i = ordinals.get(e.path, 0)
+        ordinals[e.path] = i + 1
+        edges.append(
+            (repo, e.path, i, e.caller, e.callee, e.name, e.call_type, e.target, e.how, *_loc(e.location), run_id)
+        )
+    return {
+        "import_resolutions": [
+            (repo, r.importer, r.index, r.module, r.name, r.target, r.external, r.how, run_id) for r in resolutions
+        ],
+        "dep_edges": [
+            (
+                repo,
+                d.source,
+                int(d.external),
+                d.target,
+                d.count,
+                to_json(d.names),
+                to_json(d.kinds),
+                to_json(d.resolved_by),
+                run_id,
+            )
+            for d in dep_edges
+        ],
+        "cycles": [
+            (repo, i, c.kind, to_json(c.members), to_json(c.path), len(c.members), c.edge_count, run_id)
+            for i, c in enumerate(cycles)
+        ],
+        "call_edges": edges,
+    }
+
+
+def resolution_from_row(r: Sequence[Any]) -> Resolution:
+    return Resolution(importer=r[1], index=r[2], module=r[3], name=r[4], target=r[5], external=r[6], how=r[7])
+
+
+def dep_edge_from_row(r: Sequence[Any]) -> DepEdge:
+    return DepEdge(
+        source=r[1],
+        external=bool(r[2]),
+        target=r[3],
+        count=r[4],
+        names=_STRS.decode(r[5]),
+        kinds=_STRS.decode(r[6]),
+        resolved_by=_STRS.decode(r[7]),
+    )
+
+
+def cycle_from_row(r: Sequence[Any]) -> Cycle:
+    return Cycle(kind=r[2], members=_STRS.decode(r[3]), path=_STRS.decode(r[4]), edge_count=r[6])
+
+
+def call_edge_from_row(r: Sequence[Any]) -> CallEdge:
+    return CallEdge(
+        path=r[1],
+        caller=r[3],
+        callee=r[4],
+        name=r[5],
+        call_type=r[6],
+        target=r[7],
+        how=r[8],
+        location=_location(r, 9),
+    )
+
+
+def plain(table: str, columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    """A query/export row as a JSON-able dict: JSON text decoded, 0/1 flags as booleans."""
+    out = dict(zip(columns, row, strict=True))
+    for c in JSON_COLUMNS.get(table, ()):
+        if c in out and out[c] is not None:
+            out[c] = _ANY.decode(out[c])
+    for c in BOOL_COLUMNS.get(table, ()):
+        if c in out and out[c] is not None:
+            out[c] = bool(out[c])
+    return out

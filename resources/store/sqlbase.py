@@ -1,0 +1,351 @@
+"""Everything the SQL backends share: the SQL files, row (de)serialisation, queries and results.
+
+A backend only supplies a transaction (``_transaction``: a :class:`Tx` that can execute,
+executemany, bulk-insert, select, and keep up a search index the database does not maintain
+itself), a reader (``_select``) and a streamer (``_stream``). All statements here are written
+with ``:name`` parameters and constant table/column names; the Postgres backend converts them
+with :func:`to_pyformat`. Keeping the logic in one place is what makes both stores return the
+same answers: the cross-store test checks it on a real repository.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from functools import cache
+from itertools import groupby
+from pathlib import Path
+from typing import Any, Protocol
+
+import msgspec
+
+from thread_assets.engine import CallEdge, Cycle, DepEdge, FileAnalysis, PatternMatch, Resolution
+
+from . import rows as R
+from .base import GRAPH_TABLES, PER_FILE_TABLES, TABLES, Direction, FileState
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+Params = Mapping[str, Any]
+
+
+@cache
+def load_sql(name: str, dialect: str) -> str:
+    """``sql/<dialect>/<name>.sql`` if the dialect has its own version, else ``sql/queries/<name>.sql``."""
+    own = SQL_DIR / dialect / f"{name}.sql"
+    return (own if own.exists() else SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def schema_sql() -> str:
+    return (SQL_DIR / "schema.sql").read_text(encoding="utf-8")
+
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@cache
+def to_pyformat(sql: str) -> str:
+    """``:name`` -> ``%(name)s`` for psycopg (``::type`` casts left alone, literal ``%`` doubled)."""
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def _select_columns(table: str) -> str:
+    return ", ".join(R.COLUMNS[table])
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with ``prefix`` (code-point order,
+    which is UTF-8 byte order: SQLite BINARY and Postgres COLLATE "C" agree)."""
+    chars = list(prefix)
+    while chars:
+        code = ord(chars.pop()) + 1
+        if 0xD800 <= code <= 0xDFFF:
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return "".join(chars) + chr(code)
+    return "\U0010ffff" * (len(prefix) + 16)
+
+
+class Tx(Protocol):
+    def execute(self, sql: str, params: Params) -> int: ...
+    def executemany(self, sql: str, params: Sequence[Params]) -> int: ...
+    def insert(self, table: str, rows: Sequence[R.Row]) -> int: ...
+    def select(self, sql: str, params: Params) -> list[tuple[Any, ...]]: ...
+
+    def forget_search(self, repo: str, paths: Sequence[str]) -> None:
+        """Before the paths' symbols are deleted: drop them from a search index the database
+        does not maintain itself (SQLite FTS5); a no-op where an index follows the table."""
+        ...
+
+    def index_search(self, repo: str, paths: Sequence[str]) -> None:
+        """After the paths' symbols are inserted: add them to such a search index."""
+        ...
+
+
+class SqlStore:
+    """The Store protocol over any backend that provides the three primitives below."""
+
+    url: str
+    dialect: str
+
+    # ---- backend primitives
+
+    def _transaction(self) -> AbstractContextManager[Tx]:
+        raise NotImplementedError
+
+    def _select(self, sql: str, params: Params) -> tuple[list[str], list[tuple[Any, ...]]]:
+        raise NotImplementedError
+
+    def _stream(self, sql: str, params: Params) -> Iterator[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _query(self, name: str, params: Params) -> list[dict[str, Any]]:
+        columns, rows = self._select(load_sql(name, self.dialect), params)
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    # ---- writes
+
+    def write_files(
+        self,
+        repo: str,
+        analyses: Sequence[FileAnalysis],
+        matches: Mapping[str, Sequence[PatternMatch]] | None = None,
+        *,
+        run_id: str = "",
+        indexed_at: str = "",
+    ) -> int:
+        matches = matches or {}
+        paths = sorted({a.path for a in analyses} | set(matches))
+        by_table = R.per_file_rows(repo, analyses, matches, run_id, indexed_at)
+        written = 0
+        with self._transaction() as tx:
+            _delete_paths(tx, repo, paths, PER_FILE_TABLES)
+            for table in PER_FILE_TABLES:
+                written += tx.insert(table, by_table[table])
+            tx.index_search(repo, sorted({a.path for a in analyses if a.symbols}))
+        return written
+
+    def delete_files(self, repo: str, paths: Sequence[str]) -> int:
+        paths = sorted(set(paths))
+        with self._transaction() as tx:
+            deleted = _delete_paths(tx, repo, paths, (*PER_FILE_TABLES, "import_resolutions", "call_edges"))
+            params = [{"repo": repo, "path": p} for p in paths]
+            # graph rows that point *at* a deleted file go too: no row may name a file that is gone
+            deleted += tx.executemany("DELETE FROM import_resolutions WHERE repo = :repo AND target = :path", params)
+            deleted += tx.executemany(
+                "DELETE FROM dep_edges WHERE repo = :repo AND (source = :path OR (external = 0 AND target = :path))",
+                params,
+            )
+            deleted += tx.executemany(
+                "DELETE FROM call_edges WHERE repo = :repo AND target >= :low AND target < :high",
+                [{"repo": repo, "low": p + "::", "high": prefix_upper_bound(p + "::")} for p in paths],
+            )
+            gone = set(paths)
+            doomed = [
+                {"repo": repo, "ordinal": ordinal}
+                for ordinal, members in tx.select(
+                    "SELECT ordinal, members FROM cycles WHERE repo = :repo ORDER BY ordinal", {"repo": repo}
+                )
+                if gone.intersection(msgspec.json.decode(members))
+            ]
+            deleted += tx.executemany("DELETE FROM cycles WHERE repo = :repo AND ordinal = :ordinal", doomed)
+        return deleted
+
+    def write_graph(
+        self,
+        repo: str,
+        resolutions: Sequence[Resolution],
+        dep_edges: Sequence[DepEdge],
+        cycles: Sequence[Cycle],
+        call_edges: Sequence[CallEdge],
+        *,
+        run_id: str = "",
+    ) -> int:
+        by_table = R.graph_rows(repo, resolutions, dep_edges, cycles, call_edges, run_id)
+        written = 0
+        with self._transaction() as tx:
+            for table in GRAPH_TABLES:
+                tx.execute(f"DELETE FROM {table} WHERE repo = :repo", {"repo": repo})
+                written += tx.insert(table, by_table[table])
+        return written
+
+    # ---- reads of records
+
+    def file_states(self, repo: str) -> dict[str, FileState]:
+        sql = (
+            "SELECT path, content_hash, size_bytes, language, extractor_version, status FROM files"
+            " WHERE repo = :repo ORDER BY path"
+        )
+        _, rows = self._select(sql, {"repo": repo})
+        return {r[0]: FileState(*r) for r in rows}
+
+    def _table_rows(self, table: str, repo: str, path: str | None) -> list[tuple[Any, ...]]:
+        key = ", ".join(R.PRIMARY_KEYS[table])
+        where = "repo = :repo" if path is None else f"repo = :repo AND {R.PATH_COLUMN[table]} = :path"
+        sql = f"SELECT {_select_columns(table)} FROM {table} WHERE {where} ORDER BY {key}"
+        return self._select(sql, {"repo": repo, "path": path})[1]
+
+    def load_analyses(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]:
+        out: list[FileAnalysis] = []
+        for path in [None] if paths is None else list(paths):
+            files = self._table_rows("files", repo, path)
+            children = {t: _by_path(self._table_rows(t, repo, path)) for t in ("symbols", "imports", "calls")}
+            for f in files:
+                out.append(
+                    R.analysis_from_rows(
+                        f,
+                        children["symbols"].get(f[1], ()),
+                        children["imports"].get(f[1], ()),
+                        children["calls"].get(f[1], ()),
+                    )
+                )
+        return out
+
+    def load_matches(self, repo: str, paths: Sequence[str] | None = None) -> dict[str, list[PatternMatch]]:
+        out: dict[str, list[PatternMatch]] = {}
+        for path in [None] if paths is None else list(paths):
+            for p, rows in _by_path(self._table_rows("pattern_matches", repo, path)).items():
+                out[p] = [R.match_from_row(r) for r in rows]
+        return out
+
+    def load_graph(self, repo: str) -> tuple[list[Resolution], list[DepEdge], list[Cycle], list[CallEdge]]:
+        """The repository's graph records, in primary-key order (not part of the Store protocol)."""
+        return (
+            [R.resolution_from_row(r) for r in self._table_rows("import_resolutions", repo, None)],
+            [R.dep_edge_from_row(r) for r in self._table_rows("dep_edges", repo, None)],
+            [R.cycle_from_row(r) for r in self._table_rows("cycles", repo, None)],
+            [R.call_edge_from_row(r) for r in self._table_rows("call_edges", repo, None)],
+        )
+
+    # ---- queries
+
+    def find_symbols(
+        self,
+        name: str,
+        *,
+        repo: str | None = None,
+        kind: str | None = None,
+        language: str | None = None,
+        prefix: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {
+            "name": name,
+            "repo": repo,
+            "kind": kind,
+            "language": language,
+            "limit": limit,
+            "offset": offset,
+        }
+        if prefix:
+            params |= {"upper": prefix_upper_bound(name), "length": len(name)}
+        rows = self._query("find_symbols_prefix" if prefix else "find_symbols", params)
+        return [R.plain("symbols", list(r), list(r.values())) for r in rows]
+
+    def search_symbols(self, text: str, *, repo: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        if not text:
+            return []
+        escaped = _like_escape(text)
+        params = {
+            "exact": escaped,
+            "starts": escaped + "%",
+            "contains": "%" + escaped + "%",
+            "phrase": '"' + text.replace('"', '""') + '"',
+            "repo": repo,
+            "limit": limit,
+        }
+        name = "search_symbols" if len(text) >= 3 or self.dialect != "sqlite" else "search_symbols_short"
+        return [R.plain("symbols", list(r), list(r.values())) for r in self._query(name, params)]
+
+    def callers(self, symbol: str, *, repo: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        return self._query("callers", {"symbol": symbol, "repo": repo, "limit": limit})
+
+    def callees(self, symbol: str, *, repo: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        return self._query("callees", {"symbol": symbol, "repo": repo, "limit": limit})
+
+    def deps(self, path: str, *, repo: str | None = None, direction: Direction = "both") -> list[dict[str, Any]]:
+        if direction not in ("out", "in", "both"):
+            raise ValueError(f"direction must be 'out', 'in' or 'both', not {direction!r}")
+        out: list[dict[str, Any]] = []
+        for way in ("out", "in"):
+            if direction in (way, "both"):
+                for r in self._query(f"deps_{way}", {"path": path, "repo": repo}):
+                    out.append({"direction": way, **R.plain("dep_edges", list(r), list(r.values()))})
+        return out
+
+    def cycles(self, *, repo: str | None = None) -> list[dict[str, Any]]:
+        return [R.plain("cycles", list(r), list(r.values())) for r in self._query("cycles", {"repo": repo})]
+
+    def stats(self, *, repo: str | None = None) -> dict[str, Any]:
+        groups = self._query("stats_files", {"repo": repo})
+        counts = self._query("stats_counts", {"repo": repo})[0]
+        by_language: dict[str, int] = {}
+        by_status: dict[str, int] = {}
+        for g in groups:
+            lang = g["language"] if g["language"] is not None else "unknown"
+            by_language[lang] = by_language.get(lang, 0) + g["files"]
+            by_status[g["status"]] = by_status.get(g["status"], 0) + g["files"]
+        in_cycles = sorted({m for c in self.cycles(repo=repo) for m in c["members"]})
+        resolved = counts["resolved_internal"] + counts["resolved_external"]
+        return {
+            "repo": repo,
+            "files": sum(g["files"] for g in groups),
+            "files_by_language": dict(sorted(by_language.items())),
+            "files_by_status": dict(sorted(by_status.items())),
+            "symbols": counts["symbols"],
+            "imports": counts["imports"],
+            "unused_imports": counts["unused_imports"],
+            "calls": counts["calls"],
+            "pattern_matches": counts["pattern_matches"],
+            "import_resolutions": {
+                "total": counts["resolutions"],
+                "internal": counts["resolved_internal"],
+                "external": counts["resolved_external"],
+                "unresolved": counts["resolutions"] - resolved,
+                "ratio": _ratio(resolved, counts["resolutions"]),
+            },
+            "call_resolution": {
+                "total": counts["call_edges"],
+                "resolved": counts["calls_resolved"],
+                "ratio": _ratio(counts["calls_resolved"], counts["call_edges"]),
+            },
+            "dep_edges": counts["dep_edges"],
+            "cycles": counts["cycles"],
+            "files_in_cycles": len(in_cycles),
+            "parse_errors": {
+                "failed_files": by_status.get("error", 0),
+                "files_with_syntax_errors": sum(g["with_syntax_errors"] for g in groups),
+                "error_nodes": sum(g["error_nodes"] for g in groups),
+            },
+        }
+
+    def export(self, table: str, *, repo: str | None = None) -> Iterator[dict[str, Any]]:
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; tables are: {', '.join(TABLES)}")
+        columns = R.COLUMNS[table]
+        sql = (
+            f"SELECT {_select_columns(table)} FROM {table} WHERE CAST(:repo AS TEXT) IS NULL OR repo = :repo"
+            f" ORDER BY {', '.join(R.PRIMARY_KEYS[table])}"
+        )
+        return (dict(zip(columns, row, strict=True)) for row in self._stream(sql, {"repo": repo}))
+
+
+def _delete_paths(tx: Tx, repo: str, paths: Sequence[str], tables: Sequence[str]) -> int:
+    tx.forget_search(repo, paths)
+    params = [{"repo": repo, "path": p} for p in paths]
+    return sum(
+        tx.executemany(f"DELETE FROM {t} WHERE repo = :repo AND {R.PATH_COLUMN[t]} = :path", params) for t in tables
+    )
+
+
+def _by_path(rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
+    return {path: list(group) for path, group in groupby(rows, key=lambda r: r[1])}
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
