@@ -244,3 +244,25 @@ def test_output_depends_only_on_bytes() -> None:
     code = b"import os\nclass A:\n    def m(self): return os.getcwd()\n"
     a, b = analyze("one.py", code, "python"), analyze("two/other.py", code, "python")
     assert (a.symbols, a.imports, a.calls) == (b.symbols, b.imports, b.calls)
+
+
+def test_constructor_detected_for_a_class_defined_after_the_call() -> None:
+    from thread_assets.engine import analyze
+
+    result = analyze("m.py", b"x = foo()\n\n\nclass foo:\n    pass\n", "python")
+    assert [(c.name, c.call_type) for c in result.calls] == [("foo", "constructor")]
+
+
+def test_same_header_text_gives_receiver_only_for_methods() -> None:
+    from thread_assets.engine import analyze
+
+    src = (
+        b"def f(self, a):\n    pass\n\n\nclass K:\n    def f(self, a):\n        pass\n\n"
+        b"    @staticmethod\n    def g(self, a):\n        pass\n"
+    )
+    kinds = {s.id: [p.kind for p in s.parameters] for s in analyze("m.py", src, "python").symbols if s.parameters}
+    assert kinds == {
+        "f": ["positional", "positional"],
+        "K.f": ["receiver", "positional"],
+        "K.g": ["positional", "positional"],
+    }

@@ -35,17 +35,36 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
 
-from tree_sitter import Node
+from tree_sitter import Node, Query, QueryCursor
 
-from ..model import CallType, ImportKind, Parameter, SymbolKind
+from ..model import CallType, ImportKind, Location, Parameter, SymbolKind
 from ..parse import language_object
 from . import Extraction
-from .common import Builder, Source, captures, squash
-from .python_text import docstring_of, is_compact, is_constructor_name, string_value, used_bound_names, visibility_of
+from .common import Builder, Source, compiled_query, squash
+from .python_callees import (
+    CALLEE_CACHE_LIMIT,
+    DOTTED_CALLEE,
+    NEEDS_TREE,
+    callee_shape,
+    kind_ids,
+    shape_of_text,
+    text_shape_cache,
+)
+from .python_text import (
+    NOT_STRING_STARTS,
+    WORD_BYTES,
+    docstring_of,
+    is_constructor_name,
+    may_start_string,
+    string_value,
+    used_bound_names,
+    visibility_of,
+)
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries" / "python"
 
@@ -54,76 +73,322 @@ _PROPERTY_SUFFIXES = (".setter", ".getter", ".deleter")
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 _VAR_SIGNATURE_LIMIT = 200
 
+# Event codes, one per capture name of tags.scm. ``code >> 2`` is the rank that orders events
+# starting at the same byte (definitions, then assignments, then calls, then imports), so codes
+# never decrease along events in document order.
+_DECORATED, _FUNCTION, _CLASS, _ALIAS = 0, 1, 2, 3
+_ASSIGN, _AUGASSIGN = 4, 5
+_CALL = 8
+_IMPORT, _IMPORT_FROM, _FUTURE_IMPORT = 12, 13, 14
+_CODES = {
+    "decorated": _DECORATED,
+    "function": _FUNCTION,
+    "class": _CLASS,
+    "alias": _ALIAS,
+    "assign": _ASSIGN,
+    "augassign": _AUGASSIGN,
+    "call": _CALL,
+    "import": _IMPORT,
+    "import_from": _IMPORT_FROM,
+    "future_import": _FUTURE_IMPORT,
+}
+
+# Scope kinds on the stack. ``__init__`` is told apart once, when it is pushed, because every
+# assignment inside a function asks whether it may declare an instance field.
+_FUNCTION_SCOPE, _INIT_SCOPE, _CLASS_SCOPE = 0, 1, 2
+
+# (body_start, body_end, handle, scope kind, receiver name of an ``__init__`` whose fields count).
+Scope = tuple[int, int, int, int, bytes | None]
+
+_LANGUAGE = language_object("python")
+
+
+def _field_id(name: str) -> int:
+    field = _LANGUAGE.field_id_for_name(name)
+    if field is None:
+        raise LookupError(f"the python grammar has no field {name!r}")
+    return field
+
+
+# Field ids: ``child_by_field_name`` looks the name up among all field names on every call.
+_FIELD_ALIAS = _field_id("alias")
+_FIELD_ARGUMENTS = _field_id("arguments")
+_FIELD_ATTRIBUTE = _field_id("attribute")
+_FIELD_BODY = _field_id("body")
+_FIELD_DEFINITION = _field_id("definition")
+_FIELD_LEFT = _field_id("left")
+_FIELD_MODULE_NAME = _field_id("module_name")
+_FIELD_NAME = _field_id("name")
+_FIELD_OBJECT = _field_id("object")
+_FIELD_PARAMETERS = _field_id("parameters")
+_FIELD_RETURN_TYPE = _field_id("return_type")
+_FIELD_RIGHT = _field_id("right")
+_FIELD_TYPE = _field_id("type")
+_FIELD_TYPE_PARAMETERS = _field_id("type_parameters")
+_FIELD_VALUE = _field_id("value")
+_ARGUMENT_LIST_IDS = kind_ids(_LANGUAGE, "argument_list")
+
+# (parameters, return type, generics) of a def or class.
+Header = tuple[tuple[Parameter, ...], str | None, tuple[str, ...]]
+_HEADER_CACHE_LIMIT = 8192
+_header_cache: dict[tuple[bytes, bool, bool], Header] = {}
+"""Headers by (text after the name, is-class, is-method): ``(self):`` and friends repeat across a
+whole repository. Only filled from and read for files without syntax errors, where equal text
+parses equally."""
+
 
 @cache
 def _query() -> str:
     return (QUERY_DIR / "tags.scm").read_text(encoding="utf-8")
 
 
+# (event code, capture name) per pattern index of the compiled query.
+PatternCodes = tuple[tuple[int, str], ...]
+
+
+@cache
+def _pattern_codes(query: Query, source: str) -> PatternCodes:
+    """(event code, capture name) per pattern index of the compiled query."""
+    out = []
+    for i in range(query.pattern_count):
+        capture = re.findall(r"@([\w.]+)", source[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)])
+        out.append((_CODES[capture[-1]], capture[-1]))
+    return tuple(out)
+
+
+def _loc(node: Node) -> Location:
+    s, e = node.start_point, node.end_point
+    return Location(
+        start_line=s[0] + 1,
+        start_col=s[1],
+        end_line=e[0] + 1,
+        end_col=e[1],
+        start_byte=node.start_byte,
+        end_byte=node.end_byte,
+    )
+
+
+def _is_property_decorator(decorator: str) -> bool:
+    return decorator in _PROPERTY_DECORATORS or decorator.endswith(_PROPERTY_SUFFIXES)
+
+
+class _OutOfOrder(Exception):
+    """The query's matches did not arrive in document order: sort them and start over."""
+
+
 class _Extractor:
-    def __init__(self, root: Node, src: Source) -> None:
+    def __init__(self, root: Node, src: Source, codes: PatternCodes, class_names: set[str]) -> None:
         self.root = root
         self.src = src
+        self.codes = codes
+        self.data = src.data
+        # Equal text parses equally only where the parser did no error recovery.
+        self.clean = not root.has_error
         self.b = Builder()
-        # (body_start, body_end, handle, kind, node) of the definitions enclosing the cursor.
-        self.stack: list[tuple[int, int, int, str, Node]] = []
-        self.class_names: set[str] = set()
+        self.stack: list[Scope] = []
+        # Class names known so far (all of them on a second run, see ``misjudged_constructors``)
+        # and whether each call name seen is a constructor.
+        self.class_names = class_names
+        self.constructor: dict[str, bool] = {}
+        # Bytes before the arguments of calls whose callee is a plain (dotted) name that starts
+        # a word: its first name is an identifier outside any import (see ``callee_heads``).
+        self.heads: set[bytes] = set()
         self.all_names: set[str] = set()
         self.defines_all = False
         self.import_ranges: list[tuple[int, int]] = []
         self.class_fields: dict[int, set[str]] = {}
-        self.pending_calls: list[tuple[Node, int | None]] = []
         # start byte of a decorated def/class -> its decorated_definition (``Node.parent`` walks
         # down from the root each time, so it is avoided in the hot path).
         self.decorated: dict[int, Node] = {}
 
-    # -- scopes -----------------------------------------------------------------------------
-    def scope_at(self, pos: int) -> tuple[int, int, int, str, Node] | None:
+    # -- the event loop ---------------------------------------------------------------------
+    def run(self, matches: Iterable[tuple[int, dict[str, list[Node]]]], check_order: bool) -> None:
+        """Dispatch the query's matches in document order (outer before inner at one start byte)
+        with the stack of open scopes. With ``check_order``, raise :class:`_OutOfOrder` on the
+        first match that sorts before its predecessor. Calls, half of all matches, are handled
+        inline: a method call per call is a measurable share of the extraction."""
+        codes = self.codes
         stack = self.stack
-        while stack and stack[-1][1] <= pos:
-            stack.pop()
-        for entry in reversed(stack):  # all end after pos now; a def's header is before its body
-            if entry[0] <= pos:
-                return entry
-        return None
+        data = self.data
+        clean = self.clean
+        class_names = self.class_names
+        add_call = self.b.add_call
+        text_shapes = text_shape_cache
+        argument_list = _ARGUMENT_LIST_IDS
+        constructor = self.constructor
+        heads = self.heads
+        word_bytes = WORD_BYTES
+        last_key = -1
+        for pattern, caps in matches:
+            code, capture = codes[pattern]
+            node = caps[capture][0]
+            start = node.start_byte
+            if check_order:
+                # Ties need the rank too, but only where error recovery nests things oddly: in a
+                # clean tree nothing starts at the very byte of a call, import or def it is in.
+                key = start if clean else (start << 4) | code
+                if key < last_key:
+                    raise _OutOfOrder
+                last_key = key
+            if code >= _IMPORT:
+                self.import_statement(node, code)
+                continue
+            if code == _DECORATED:
+                definition = node.child_by_field_id(_FIELD_DEFINITION)
+                if definition is not None:
+                    self.decorated[definition.start_byte] = node
+                continue
+            # The innermost scope whose body contains ``start`` (a def's header precedes its body).
+            while stack and stack[-1][1] <= start:
+                stack.pop()
+            scope = None
+            if stack:
+                scope = stack[-1]
+                if scope[0] > start:
+                    scope = None
+                    for entry in reversed(stack):
+                        if entry[0] <= start:
+                            scope = entry
+                            break
+            if code == _CALL:
+                caller = None if scope is None else scope[2]
+                end = node.end_byte
+                args = node.child_by_field_id(_FIELD_ARGUMENTS)
+                shape = None
+                if clean and args is not None:
+                    # Without syntax errors only blanks separate the callee from the arguments:
+                    # a plain (dotted) name is read off the bytes without touching its node.
+                    head = data[start : args.start_byte]
+                    shape = text_shapes.get(head)
+                    if shape is None:
+                        shape = shape_of_text(head)
+                        if len(text_shapes) >= CALLEE_CACHE_LIMIT:
+                            text_shapes.clear()
+                        text_shapes[head] = shape
+                    if shape is NEEDS_TREE:
+                        shape = None
+                    elif not start or data[start - 1] not in word_bytes:
+                        heads.add(head)
+                if shape is None:
+                    shape = callee_shape(node, self.src)
+                    if shape is None:
+                        continue
+                callee, name, receiver, shape_kind = shape
+                if args is None:
+                    arg_count = 0
+                elif args.kind_id in argument_list:
+                    arg_count = args.named_child_count
+                    # Comments are named children too: count them out when a '#' may be one.
+                    if arg_count and data.find(b"#", start, end) >= 0:
+                        arg_count = sum(1 for c in args.named_children if c.type != "comment")
+                else:
+                    arg_count = 1
+                if shape_kind == DOTTED_CALLEE:
+                    call_type: CallType = "method"
+                    if receiver == "__all__" and caller is None and name in ("extend", "append"):
+                        self.defines_all = True
+                        self.collect_all(args)
+                else:
+                    call_type = "direct"
+                is_ctor = constructor.get(name)
+                if is_ctor is None:
+                    is_ctor = constructor[name] = name in class_names or is_constructor_name(name)
+                if is_ctor:
+                    call_type = "constructor"
+                # Rows count b"\n" only, columns are bytes: the end point follows from the bytes.
+                row, col = node.start_point
+                lines = data.count(b"\n", start, end)
+                add_call(
+                    caller=caller,
+                    callee=callee,
+                    name=name,
+                    receiver=receiver,
+                    call_type=call_type,
+                    arg_count=arg_count,
+                    location=Location(
+                        start_line=row + 1,
+                        start_col=col,
+                        end_line=row + 1 + lines,
+                        end_col=end - data.rfind(b"\n", start, end) - 1 if lines else col + end - start,
+                        start_byte=start,
+                        end_byte=end,
+                    ),
+                )
+            elif code == _ASSIGN:
+                if scope is None or scope[3] == _CLASS_SCOPE:
+                    self.assignment(node, scope)
+                elif scope[3] == _INIT_SCOPE and scope[4] is not None:
+                    # A local, unless it is ``self.x = ...`` in ``__init__`` (the target starts
+                    # the statement, so other names are ruled out on the bytes).
+                    if clean and not data.startswith(scope[4], start):
+                        continue
+                    left = node.child_by_field_id(_FIELD_LEFT)
+                    if left is not None:
+                        self.init_field(scope, node, left, node.child_by_field_id(_FIELD_TYPE))
+            elif code in (_FUNCTION, _CLASS):
+                self.definition(node, code == _CLASS, scope, start)
+            elif code == _AUGASSIGN:
+                self.augmented(node, scope)
+            elif code == _ALIAS:
+                self.type_alias(node, scope)
 
     # -- definitions ------------------------------------------------------------------------
-    def definition(self, node: Node) -> None:
-        scope = self.scope_at(node.start_byte)
+    def definition(self, node: Node, is_class: bool, scope: Scope | None, start: int) -> None:
         parent = scope[2] if scope else None
-        name_node = node.child_by_field_name("name")
+        name_node = node.child_by_field_id(_FIELD_NAME)
         if name_node is None:
             return
-        name = self.src.text(name_node)
-        decorated = self.decorated.get(node.start_byte)
-        decorators = tuple(
-            squash(self.src.text(d)[1:].strip())
-            for d in (decorated.named_children if decorated else ())
-            if d.type == "decorator"
-        )
-        body = node.child_by_field_name("body")
+        data = self.data
+        name_end = name_node.end_byte
+        name = data[name_node.start_byte : name_end].decode("utf-8", "replace")
+        decorated = self.decorated.get(start)
+        decorators: tuple[str, ...] = ()
+        if decorated is not None:
+            decorators = tuple(
+                squash(self.src.text(d)[1:].strip()) for d in decorated.named_children if d.type == "decorator"
+            )
+        body = node.child_by_field_id(_FIELD_BODY)
         header_end = body.start_byte if body is not None else node.end_byte
-        signature = squash(self.src.slice(node.start_byte, header_end).rstrip().removesuffix(":").rstrip())
-        generics = self.generics(node.child_by_field_name("type_parameters"))
-        in_class = scope is not None and scope[3] == "class"
-        if node.type == "class_definition":
+        signature = squash(data[start:header_end].decode("utf-8", "replace").rstrip().removesuffix(":").rstrip())
+        in_class = scope is not None and scope[3] == _CLASS_SCOPE
+        method = not is_class and in_class and "staticmethod" not in decorators
+        header = None
+        if self.clean:
+            key = (data[name_end:header_end], is_class, method)
+            header = _header_cache.get(key)
+        if header is None:
+            header = self.header(node, is_class, method)
+            if self.clean:
+                if len(_header_cache) >= _HEADER_CACHE_LIMIT:
+                    _header_cache.clear()
+                _header_cache[key] = header
+        params, ret, generics = header
+        receiver: bytes | None = None
+        if is_class:
             kind: SymbolKind = "class"
             self.class_names.add(name)
-            params: tuple[Parameter, ...] = ()
-            ret = None
         else:
             kind = "method" if in_class else "function"
-            if in_class and any(d in _PROPERTY_DECORATORS or d.endswith(_PROPERTY_SUFFIXES) for d in decorators):
+            if in_class and decorators and any(_is_property_decorator(d) for d in decorators):
                 kind = "property"
-            params = self.parameters(
-                node.child_by_field_name("parameters"), in_class and "staticmethod" not in decorators
+            if name == "__init__" and in_class and params and params[0].kind == "receiver":
+                # b"" (no filter) when the name is not the file's own bytes (invalid UTF-8).
+                receiver = b"" if "\ufffd" in params[0].name else params[0].name.encode("utf-8")
+        # Most bodies start with a name or keyword: no docstring, and no need to ask the tree.
+        if body is None or (
+            self.clean
+            and (
+                (header_end < len(data) and data[header_end] in NOT_STRING_STARTS)
+                or not may_start_string(data, header_end)
             )
-            ret_node = node.child_by_field_name("return_type")
-            ret = squash(self.src.text(ret_node)) if ret_node is not None else None
+        ):
+            docstring = None
+        else:
+            docstring = docstring_of(body, self.src)
         handle = self.b.add_symbol(
             name=name,
             kind=kind,
-            location=Source.loc(node),
+            location=_loc(node),
             parent=parent,
             visibility=visibility_of(name),
             signature=signature,
@@ -131,12 +396,24 @@ class _Extractor:
             return_type=ret,
             generics=generics,
             decorators=decorators,
-            docstring=docstring_of(body, self.src),
+            docstring=docstring,
         )
         if body is not None:
-            self.stack.append(
-                (body.start_byte, body.end_byte, handle, "class" if kind == "class" else "function", node)
-            )
+            if is_class:
+                scope_kind = _CLASS_SCOPE
+            else:
+                scope_kind = _INIT_SCOPE if name == "__init__" else _FUNCTION_SCOPE
+            self.stack.append((header_end, body.end_byte, handle, scope_kind, receiver))
+
+    def header(self, node: Node, is_class: bool, method: bool) -> Header:
+        """Parameters, return type and generics of a def/class: all of them lie between the name
+        and the body."""
+        generics = self.generics(node.child_by_field_id(_FIELD_TYPE_PARAMETERS))
+        if is_class:
+            return (), None, generics
+        params = self.parameters(node.child_by_field_id(_FIELD_PARAMETERS), method)
+        ret_node = node.child_by_field_id(_FIELD_RETURN_TYPE)
+        return params, squash(self.src.text(ret_node)) if ret_node is not None else None, generics
 
     def generics(self, node: Node | None) -> tuple[str, ...]:
         if node is None:
@@ -167,16 +444,17 @@ class _Extractor:
             inner = child
             ptype = default = None
             if t in ("typed_parameter", "typed_default_parameter", "default_parameter"):
-                type_node = child.child_by_field_name("type")
-                value_node = child.child_by_field_name("value")
+                type_node = child.child_by_field_id(_FIELD_TYPE)
+                value_node = child.child_by_field_id(_FIELD_VALUE)
                 ptype = squash(text(type_node)) if type_node is not None else None
                 default = squash(text(value_node)) if value_node is not None else None
-                inner = child.child_by_field_name("name") or child.named_children[0]
-            if inner.type == "list_splat_pattern":
+                inner = child.child_by_field_id(_FIELD_NAME) or child.named_children[0]
+                t = inner.type
+            if t == "list_splat_pattern":
                 kind = "variadic"
                 keyword_only = True
                 name = text(inner).lstrip("*").strip()
-            elif inner.type == "dictionary_splat_pattern":
+            elif t == "dictionary_splat_pattern":
                 kind = "keyword_variadic"
                 name = text(inner).lstrip("*").strip()
             else:
@@ -189,24 +467,18 @@ class _Extractor:
         return tuple(out)
 
     # -- assignments ------------------------------------------------------------------------
-    def assignment(self, node: Node) -> None:
-        scope = self.scope_at(node.start_byte)
-        if scope is not None and scope[3] == "function":
-            # A local, unless it is ``self.x = ...`` in ``__init__``.
-            if self.b.symbols[scope[2]].name == "__init__":
-                left = node.child_by_field_name("left")
-                if left is not None:
-                    self.init_field(scope, node, left, node.child_by_field_name("type"))
-            return
-        left = node.child_by_field_name("left")
+    def assignment(self, node: Node, scope: Scope | None) -> None:
+        """An assignment at module level or in a class body (locals never get here)."""
+        left = node.child_by_field_id(_FIELD_LEFT)
         if left is None:
             return
-        right = node.child_by_field_name("right")
-        type_node = node.child_by_field_name("type")
+        right = node.child_by_field_id(_FIELD_RIGHT)
+        type_node = node.child_by_field_id(_FIELD_TYPE)
         parent = scope[2] if scope else None
-        if left.type == "identifier":
+        left_type = left.type
+        if left_type == "identifier":
             targets = [left]
-        elif left.type in ("pattern_list", "tuple_pattern"):
+        elif left_type in ("pattern_list", "tuple_pattern"):
             targets = [c for c in left.named_children if c.type == "identifier"]
         else:
             return
@@ -218,11 +490,11 @@ class _Extractor:
                 self.defines_all = True
                 self.collect_all(right)
             if right is not None and right.type == "lambda" and len(targets) == 1:
-                lam = right.child_by_field_name("parameters")
+                lam = right.child_by_field_id(_FIELD_PARAMETERS)
                 self.b.add_symbol(
                     name=name,
                     kind="method" if parent is not None else "function",
-                    location=Source.loc(node),
+                    location=_loc(node),
                     parent=parent,
                     visibility=visibility_of(name),
                     signature=signature,
@@ -240,32 +512,26 @@ class _Extractor:
             self.b.add_symbol(
                 name=name,
                 kind=kind,
-                location=Source.loc(node),
+                location=_loc(node),
                 parent=parent,
                 visibility=visibility_of(name),
                 signature=signature,
                 return_type=ann if kind in ("field", "variable", "constant") else None,
             )
 
-    def init_field(
-        self, scope: tuple[int, int, int, str, Node], stmt: Node, left: Node, type_node: Node | None
-    ) -> None:
-        """``self.x = ...`` directly in ``__init__`` declares an instance field of the class."""
-        if left.type != "attribute" or self.b.symbols[scope[2]].name != "__init__":
+    def init_field(self, scope: Scope, stmt: Node, left: Node, type_node: Node | None) -> None:
+        """``self.x = ...`` directly in ``__init__`` declares an instance field of the class.
+        ``scope`` is an ``__init__`` method whose first parameter is a receiver."""
+        if left.type != "attribute":
             return
-        outer = self.b.symbols[scope[2]].parent
-        if outer is None or self.b.symbols[outer].kind != "class":
+        symbols = self.b.symbols
+        outer = symbols[scope[2]].parent
+        if outer is None or symbols[outer].kind != "class":
             return
-        params = self.b.symbols[scope[2]].parameters
-        obj = left.child_by_field_name("object")
-        attr = left.child_by_field_name("attribute")
-        if (
-            not params
-            or params[0].kind != "receiver"
-            or obj is None
-            or attr is None
-            or self.src.text(obj) != params[0].name
-        ):
+        receiver = symbols[scope[2]].parameters[0].name
+        obj = left.child_by_field_id(_FIELD_OBJECT)
+        attr = left.child_by_field_id(_FIELD_ATTRIBUTE)
+        if obj is None or attr is None or self.src.text(obj) != receiver:
             return
         name = self.src.text(attr)
         seen = self.class_fields.setdefault(outer, set())
@@ -275,18 +541,18 @@ class _Extractor:
         self.b.add_symbol(
             name=name,
             kind="field",
-            location=Source.loc(stmt),
+            location=_loc(stmt),
             parent=outer,
             visibility=visibility_of(name),
             signature=squash(self.src.text(stmt), _VAR_SIGNATURE_LIMIT),
             return_type=squash(self.src.text(type_node)) if type_node is not None else None,
         )
 
-    def augmented(self, node: Node) -> None:
-        left = node.child_by_field_name("left")
-        if left is not None and self.src.text(left) == "__all__" and self.scope_at(node.start_byte) is None:
+    def augmented(self, node: Node, scope: Scope | None) -> None:
+        left = node.child_by_field_id(_FIELD_LEFT)
+        if left is not None and self.src.text(left) == "__all__" and scope is None:
             self.defines_all = True
-            self.collect_all(node.child_by_field_name("right"))
+            self.collect_all(node.child_by_field_id(_FIELD_RIGHT))
 
     def collect_all(self, node: Node | None) -> None:
         if node is None:
@@ -309,11 +575,10 @@ class _Extractor:
             ):
                 stack.extend(n.named_children)
 
-    def type_alias(self, node: Node) -> None:
-        scope = self.scope_at(node.start_byte)
-        if scope is not None and scope[3] == "function":
+    def type_alias(self, node: Node, scope: Scope | None) -> None:
+        if scope is not None and scope[3] != _CLASS_SCOPE:
             return
-        left = node.child_by_field_name("left")
+        left = node.child_by_field_id(_FIELD_LEFT)
         if left is None:
             return
         head = left.named_children[0] if left.named_children else left
@@ -325,7 +590,7 @@ class _Extractor:
         self.b.add_symbol(
             name=name,
             kind="type_alias",
-            location=Source.loc(node),
+            location=_loc(node),
             parent=scope[2] if scope else None,
             visibility=visibility_of(name),
             signature=squash(self.src.text(node), _VAR_SIGNATURE_LIMIT),
@@ -333,40 +598,40 @@ class _Extractor:
         )
 
     # -- imports ----------------------------------------------------------------------------
-    def import_statement(self, node: Node) -> None:
-        self.import_ranges.append((node.start_byte, node.end_byte))
+    def import_statement(self, node: Node, code: int) -> None:
+        loc = _loc(node)
+        self.import_ranges.append((loc.start_byte, loc.end_byte))
         text = self.src.text
-        loc = Source.loc(node)
         add = self.b.add_import
-        if node.type == "import_statement":
-            for child in node.children_by_field_name("name"):
+        if code == _IMPORT:
+            for child in node.children_by_field_id(_FIELD_NAME):
                 if child.type == "aliased_import":
-                    module = text(child.child_by_field_name("name"))
-                    alias = text(child.child_by_field_name("alias"))
+                    module = text(child.child_by_field_id(_FIELD_NAME))
+                    alias = text(child.child_by_field_id(_FIELD_ALIAS))
                     explicit: ImportKind = "reexport" if alias == module else "absolute"
                     add(module=module, alias=alias, bound=alias, kind=explicit, location=loc)
                 else:
                     module = text(child)
                     add(module=module, bound=module.split(".", 1)[0].strip(), kind="absolute", location=loc)
             return
-        if node.type == "future_import_statement":
-            for child in node.children_by_field_name("name"):
-                target = child.child_by_field_name("name") if child.type == "aliased_import" else child
+        if code == _FUTURE_IMPORT:
+            for child in node.children_by_field_id(_FIELD_NAME):
+                target = child.child_by_field_id(_FIELD_NAME) if child.type == "aliased_import" else child
                 add(module="__future__", name=text(target), kind="side_effect", location=loc)
             return
-        module_node = node.child_by_field_name("module_name")
+        module_node = node.child_by_field_id(_FIELD_MODULE_NAME)
         module = "".join(text(module_node).split())
         level = len(module) - len(module.lstrip("."))
         kind: ImportKind = "relative" if level else "absolute"
-        names = node.children_by_field_name("name")
+        names = node.children_by_field_id(_FIELD_NAME)
         if not names:
             if any(c.type == "wildcard_import" for c in node.named_children):
                 add(module=module, kind="wildcard", level=level, location=loc)
             return
         for child in names:
             if child.type == "aliased_import":
-                name = text(child.child_by_field_name("name"))
-                alias = text(child.child_by_field_name("alias"))
+                name = text(child.child_by_field_id(_FIELD_NAME))
+                alias = text(child.child_by_field_id(_FIELD_ALIAS))
                 redundant: ImportKind = "reexport" if alias == name else kind
                 add(module=module, name=name, alias=alias, bound=alias, kind=redundant, level=level, location=loc)
             else:
@@ -374,84 +639,18 @@ class _Extractor:
                 add(module=module, name=name, bound=name, kind=kind, level=level, location=loc)
 
     # -- calls ------------------------------------------------------------------------------
-    def emit_calls(self) -> None:
-        """Calls are emitted last: a constructor is recognised by class names defined anywhere
-        in the file, including after the call."""
-        data = self.src.data
-        constructor: dict[str, bool] = {}
-        add_call = self.b.add_call
-        loc = Source.loc
-        for node, caller in self.pending_calls:
-            fn = node.child_by_field_name("function")
-            if fn is None:
-                continue
-            args = node.child_by_field_name("arguments")
-            if args is None:
-                arg_count = 0
-            elif args.type == "argument_list":
-                arg_count = args.named_child_count
-                if data.find(b"#", args.start_byte, args.end_byte) >= 0:
-                    arg_count = sum(1 for c in args.named_children if c.type != "comment")
-            else:
-                arg_count = 1
-            callee = data[fn.start_byte : fn.end_byte].decode("utf-8", "replace")
-            if not is_compact(callee):
-                callee = squash(callee)
-            receiver = None
-            call_type: CallType
-            ftype = fn.type
-            if ftype == "identifier":
-                name = callee
-                call_type = "direct"
-            elif ftype == "attribute":
-                # The attribute is the last name after the last dot of the (squashed) callee.
-                dot = callee.rfind(".")
-                name = callee[dot + 1 :].lstrip()
-                receiver = callee[:dot].rstrip()
-                if not name.isidentifier():
-                    attr = fn.child_by_field_name("attribute")
-                    obj = fn.child_by_field_name("object")
-                    if attr is None or obj is None:
-                        continue
-                    name, receiver = self.src.text(attr), squash(self.src.text(obj))
-                call_type = "method"
-                if receiver == "__all__" and name in ("extend", "append") and caller is None:
-                    self.defines_all = True
-                    self.collect_all(args)
-            else:
-                name = self.innermost_name(fn)
-                call_type = "direct"
-            is_ctor = constructor.get(name)
-            if is_ctor is None:
-                is_ctor = constructor[name] = name in self.class_names or is_constructor_name(name)
-            if is_ctor:
-                call_type = "constructor"
-            add_call(
-                caller=caller,
-                callee=callee,
-                name=name,
-                receiver=receiver,
-                call_type=call_type,
-                arg_count=arg_count,
-                location=loc(node),
-            )
+    def callee_heads(self) -> set[str]:
+        """First names of plain (dotted) callees: each occurs as an identifier outside import
+        statements, so an import binding it is used without searching the file for it."""
+        return {shape_of_text(head)[0].split(".", 1)[0] for head in self.heads}
 
-    def innermost_name(self, fn: Node) -> str:
-        node: Node | None = fn
-        while node is not None:
-            if node.type == "identifier":
-                return self.src.text(node)
-            if node.type == "attribute":
-                return self.src.text(node.child_by_field_name("attribute"))
-            if node.type == "call":
-                node = node.child_by_field_name("function")
-            elif node.type == "subscript":
-                node = node.child_by_field_name("value")
-            elif node.named_child_count:
-                node = node.named_children[0]
-            else:
-                break
-        return squash(self.src.text(fn))
+    def misjudged_constructors(self) -> bool:
+        """A call is a constructor call when it names a class defined anywhere in the file.
+        Calls are judged as they come, against the classes defined so far: a class defined after
+        a call naming it (and not CapWords-named) makes that judgement wrong, and the file must
+        run again knowing all class names. Rare: such names are lower-case class names."""
+        class_names = self.class_names
+        return any(not is_ctor and name in class_names for name, is_ctor in self.constructor.items())
 
     # -- exports ----------------------------------------------------------------------------
     def apply_exports(self) -> None:
@@ -465,37 +664,35 @@ class _Extractor:
 
 
 def extract(root: Node, src: Source, language: str) -> Extraction:
-    lang = language_object("python")
-    caps = captures(lang, _query(), root)
-    ex = _Extractor(root, src)
-    for deco in caps.get("decorated", ()):
-        definition = deco.child_by_field_name("definition")
-        if definition is not None:
-            ex.decorated[definition.start_byte] = deco
-    handlers = {"def": ex.definition, "assign": ex.assignment, "augassign": ex.augmented, "alias": ex.type_alias}
-    events: list[tuple[int, int, int, str, Node]] = []
-    for cap, rank in (("def", 0), ("alias", 0), ("assign", 1), ("augassign", 1), ("call", 2), ("import", 3)):
-        for n in caps.get(cap, ()):
-            events.append((n.start_byte, rank, -n.end_byte, cap, n))
-    # Outer before inner at one start byte (``f(x)(y)``): document order, independent of capture order.
-    events.sort(key=itemgetter(0, 1, 2))
-    stack, pending = ex.stack, ex.pending_calls
-    for start, _, _, cap, n in events:
-        if cap == "call":  # the most frequent event: ``scope_at`` inlined
-            while stack and stack[-1][1] <= start:
-                stack.pop()
-            caller = None
-            for entry in reversed(stack):
-                if entry[0] <= start:
-                    caller = entry[2]
-                    break
-            pending.append((n, caller))
-        elif cap == "import":
-            ex.import_statement(n)
-        else:
-            handlers[cap](n)
-    ex.emit_calls()
+    query_src = _query()
+    query = compiled_query(_LANGUAGE, query_src)
+    codes = _pattern_codes(query, query_src)
+    matches = QueryCursor(query).matches(root)
+    ex = _Extractor(root, src, codes, set())
+    try:
+        # One-node patterns complete when the cursor enters their node: document order.
+        ex.run(matches, check_order=True)
+    except _OutOfOrder:
+        ex = _Extractor(root, src, codes, set())
+        matches = _sorted_matches(matches, codes)
+        ex.run(matches, check_order=False)
+    if ex.misjudged_constructors():
+        ex = _Extractor(root, src, codes, ex.class_names)
+        ex.run(matches, check_order=False)
     ex.apply_exports()
-    used = used_bound_names(root, src, ex.b.imports, ex.import_ranges)
+    used = used_bound_names(root, src, ex.b.imports, ex.import_ranges, ex.callee_heads())
     used |= ex.all_names
     return ex.b.finish(used)
+
+
+def _sorted_matches(
+    matches: list[tuple[int, dict[str, list[Node]]]], codes: PatternCodes
+) -> list[tuple[int, dict[str, list[Node]]]]:
+    """Document order by (start, rank, -end), decorated definitions first at their start."""
+    keyed = []
+    for i, (pattern, caps) in enumerate(matches):
+        code, capture = codes[pattern]
+        node = caps[capture][0]
+        keyed.append((node.start_byte, (code >> 2) if code else -1, -node.end_byte, i))
+    keyed.sort(key=itemgetter(0, 1, 2))
+    return [matches[k[3]] for k in keyed]
