@@ -92,7 +92,7 @@ class PythonResolver:
         cached = self._own_roots.get(start)
         if cached is None:
             d = start
-            while d in self.package_dirs:
+            while d and d in self.package_dirs:  # "" (the repo root) may itself be a package
                 d = posixpath.dirname(d)
             cached = self._own_roots[start] = d
         return cached
