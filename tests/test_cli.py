@@ -48,3 +48,70 @@ def test_user_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
         assert proc.returncode == 2
         assert proc.stderr.startswith("thread: error: ") and proc.stderr.count("\n") == 1
         assert "Traceback" not in proc.stderr
+
+
+@pytest.fixture
+def indexed_store(tmp_path: Path) -> str:
+    """A real SQLite store holding a small analysed repository (engine + store, no Dagster)."""
+    from resources.store.url import open_store
+    from thread_assets.engine import (
+        RepoContext,
+        analyze,
+        dependency_edges,
+        find_cycles,
+        resolve_calls,
+        resolve_imports,
+    )
+
+    files = {
+        "app/__init__.py": b"",
+        "app/models.py": b"from app import views\n\nclass Order:\n    def total(self):\n"
+        b"        return views.render(self)\n",
+        "app/views.py": b"from app import models\n\ndef render(obj):\n    return str(obj)\n\n"
+        b"def page():\n    return render(1)\n",
+    }
+    analyses = [analyze(p, src) for p, src in files.items()]
+    res = resolve_imports(analyses, RepoContext(files=frozenset(files)))
+    edges = dependency_edges(res)
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    store = open_store(url)
+    store.write_files("repo", analyses)
+    store.write_graph("repo", res, edges, find_cycles(edges), resolve_calls(analyses, res))
+    store.close()
+    return url
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> object:
+    assert main([*args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_query_commands_answer_from_the_store(indexed_store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    found = run_json(capsys, "find", "render", "--store", indexed_store)
+    assert [(r["path"], r["kind"]) for r in found] == [("app/views.py", "function")]  # type: ignore[index]
+    callers = run_json(capsys, "callers", "app/views.py::render", "--store", indexed_store)
+    assert sorted(r["caller"] for r in callers) == ["app/models.py::Order.total", "app/views.py::page"]  # type: ignore[index]
+    callees = run_json(capsys, "callees", "app/models.py::Order.total", "--store", indexed_store)
+    assert [r["target"] for r in callees] == ["app/views.py::render"]  # type: ignore[index]
+    deps = run_json(capsys, "deps", "app/views.py", "--store", indexed_store)
+    assert {(r["direction"], r["source"], r["target"]) for r in deps} == {  # type: ignore[index]
+        ("out", "app/views.py", "app/models.py"),
+        ("in", "app/models.py", "app/views.py"),
+    }
+    cycles = run_json(capsys, "cycles", "--store", indexed_store)
+    assert [c["members"] for c in cycles] == [["app/models.py", "app/views.py"]]  # type: ignore[index]
+    stats = run_json(capsys, "stats", "--store", indexed_store)
+    assert stats["files"] == 3  # type: ignore[index]
+
+
+def test_export_formats(indexed_store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import polars as pl
+
+    assert main(["export", "symbols", "--store", indexed_store]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert {r["qualified_name"] for r in rows} == {"Order", "Order.total", "render", "page"}
+    out = tmp_path / "symbols.parquet"
+    assert main(["export", "symbols", "--format", "parquet", "-o", str(out), "--store", indexed_store]) == 0
+    assert pl.read_parquet(out).height == 4
+    assert main(["export", "nope", "--store", indexed_store]) == 2
+    assert main(["find", "x", "--store", "mysql://nowhere/db"]) == 2

@@ -21,15 +21,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from resources.store.base import StoreError
+
+from .cli_queries import UserError, add_query_commands
 from .discover import discover
 from .engine import FileAnalysis, analyze_files, detect_language
 from .engine.graph import CallEdge, Cycle, dependency_edges, find_cycles, resolve_calls
 from .engine.languages import language_rows
 from .engine.resolve import RepoContext, Resolution, resolve_imports
-
-
-class UserError(Exception):
-    """A mistake in the command line or its inputs: reported as one line, exit status 2."""
 
 
 def _cmd_languages(args: argparse.Namespace, out: Console) -> int:
@@ -177,16 +176,17 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--output", "-o", help="write every file's analysis as JSON lines to this file")
     an.add_argument("--json", action="store_true", help="print the summary as JSON")
     an.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ap.set_defaults(query_handlers=add_query_commands(sub))
     return ap
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     out = Console()
-    handlers = {"languages": _cmd_languages, "analyze": _cmd_analyze}
+    handlers = {"languages": _cmd_languages, "analyze": _cmd_analyze, **args.query_handlers}
     try:
         return handlers[args.command](args, out)
-    except UserError as exc:
+    except (UserError, StoreError) as exc:
         print(f"thread: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
