@@ -1,0 +1,170 @@
+"""The Dagster IO manager (and a plain store resource) over a ``Store`` URL.
+
+Atomicity: the per-file multi-asset yields five outputs (``parse``, ``symbols``, ``imports``,
+``calls``, ``pattern_matches``) that are five views (:class:`FileTable`) of ONE
+:class:`FileBatch` — every FileAnalysis and pattern match of the run's partitions. The first
+``handle_output`` of a batch writes the whole batch with ``Store.write_files`` (one transaction
+for every per-file table of every file of the run); the other views find the batch already
+committed and only report. So a range run over 1,000 files is one transaction, a reader never
+sees a file's symbols without its calls, and a failed write fails the step before any of its
+assets is recorded as materialized. The graph multi-asset does the same with :class:`GraphBatch`
+and ``Store.write_graph``.
+
+Staging in the IO manager instead (collect five DataFrames, commit on the last) was rejected:
+the IO manager cannot know reliably which output is the last of a step, and a step that fails
+between outputs would leave staged rows behind. Converting to polars frames and back would only
+cost time: ``write_files`` takes the engine's records directly.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dagster import ConfigurableIOManager, ConfigurableResource, InitResourceContext, InputContext, OutputContext
+from pydantic import PrivateAttr
+
+from resources.store.base import Store
+from thread_assets.engine import CallEdge, Cycle, DepEdge, FileAnalysis, PatternMatch, Resolution
+from thread_assets.partition_keys import path_of
+
+PER_FILE_ASSETS = ("parse", "symbols", "imports", "calls", "pattern_matches")
+GRAPH_ASSETS = ("dependency_graph", "call_graph")
+
+
+def open_store_url(url: str) -> Store:
+    """Open (and create the schema of) the store behind ``url``."""
+    from resources.store.url import open_store
+
+    return open_store(url, apply_schema=True)
+
+
+@dataclass(eq=False)
+class FileBatch:
+    """Everything one per-file step produced; written once, whichever view arrives first."""
+
+    repo: str
+    analyses: Sequence[FileAnalysis]
+    matches: Mapping[str, Sequence[PatternMatch]]
+    run_id: str
+    indexed_at: str
+    rows_written: int | None = None
+    write_seconds: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def commit(self, store: Store) -> int:
+        with self._lock:
+            if self.rows_written is None:
+                started = time.perf_counter()
+                self.rows_written = store.write_files(
+                    self.repo, self.analyses, self.matches, run_id=self.run_id, indexed_at=self.indexed_at
+                )
+                self.write_seconds = time.perf_counter() - started
+            return self.rows_written
+
+
+@dataclass(frozen=True, eq=False)
+class FileTable:
+    """One per-file asset's view of a :class:`FileBatch`."""
+
+    table: str
+    batch: FileBatch
+
+
+@dataclass(eq=False)
+class GraphBatch:
+    repo: str
+    resolutions: Sequence[Resolution]
+    dep_edges: Sequence[DepEdge]
+    cycles: Sequence[Cycle]
+    call_edges: Sequence[CallEdge]
+    run_id: str
+    rows_written: int | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def commit(self, store: Store) -> int:
+        with self._lock:
+            if self.rows_written is None:
+                self.rows_written = store.write_graph(
+                    self.repo, self.resolutions, self.dep_edges, self.cycles, self.call_edges, run_id=self.run_id
+                )
+            return self.rows_written
+
+
+@dataclass(frozen=True, eq=False)
+class GraphTable:
+    table: str
+    batch: GraphBatch
+
+
+class StoreResource(ConfigurableResource):
+    """A store for assets and checks that read or write outside an IO manager (asset checks,
+    the symbol index). One connection per run, closed at its end."""
+
+    url: str
+
+    _store: Store | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        self._store = None
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def get(self) -> Store:
+        if self._store is None:
+            self._store = open_store_url(self.url)
+        return self._store
+
+
+class StoreIOManager(ConfigurableIOManager):
+    """``handle_output`` commits batches; ``load_input`` rebuilds records from rows:
+    ``list[FileAnalysis]`` for the per-file assets (``dict[path, list[PatternMatch]]`` for
+    ``pattern_matches``), for exactly the input's partitions (all files for an unpartitioned
+    consumer such as the graphs, via Dagster's default all-partitions mapping)."""
+
+    url: str
+    repo: str
+
+    _store: Store | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        self._store = None
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _get(self) -> Store:
+        if self._store is None:
+            self._store = open_store_url(self.url)
+        return self._store
+
+    def handle_output(self, context: OutputContext, obj: Any) -> None:
+        if isinstance(obj, FileTable | GraphTable):
+            already = obj.batch.rows_written is not None
+            rows = obj.batch.commit(self._get())
+            if not already:
+                context.log.info(f"{obj.table}: committed {rows} rows for the whole step in one transaction")
+            return
+        if obj is None:
+            return
+        raise TypeError(f"StoreIOManager cannot store {type(obj).__name__} for {context.asset_key.to_user_string()}")
+
+    def load_input(self, context: InputContext) -> Any:
+        asset = context.asset_key.path[-1]
+        paths: list[str] | None = None
+        if context.has_asset_partitions:
+            paths = sorted(path_of(k) for k in context.asset_partition_keys)
+        store = self._get()
+        if asset == "pattern_matches":
+            return store.load_matches(self.repo, paths)
+        if asset in PER_FILE_ASSETS:
+            return store.load_analyses(self.repo, paths)
+        raise TypeError(f"StoreIOManager cannot load {context.asset_key.to_user_string()}")

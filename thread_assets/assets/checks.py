@@ -1,0 +1,93 @@
+"""Asset checks on the per-file assets (graph integrity is checked inside the graph step).
+
+- ``parse_quality`` (on ``parse``): files whose syntax-error ratio is above the configured
+  threshold (``ThreadRepo.error_ratio_threshold``) make it WARN, naming them; files the parser
+  failed on (``status == "error"``: hang, crash) too.
+- ``index_matches_disk`` (on ``parse``): every stored content hash equals the file on disk now;
+  names stale, missing (indexed, gone from disk) and unindexed (on disk, not in the store) files.
+"""
+
+import xxhash
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
+
+from resources.io_manager import StoreResource
+from thread_assets.engine.batch import read_for_analysis
+
+from .repo import ThreadRepo, indexable_files
+
+EXAMPLES = 20
+
+
+@asset_check(asset=AssetKey("parse"), description="Syntax-error ratio of every indexed file under the threshold.")
+def parse_quality(thread_repo: ThreadRepo, thread_store: StoreResource) -> AssetCheckResult:
+    threshold = thread_repo.error_ratio_threshold
+    rows = list(thread_store.get().export("files", repo=thread_repo.repo_name))
+    noisy = sorted(
+        (r["path"], float(r["error_ratio"]))
+        for r in rows
+        if r.get("error_ratio") is not None and r["error_ratio"] > threshold
+    )
+    failed = sorted(r["path"] for r in rows if r.get("status") == "error")
+    named = [f"{p} ({ratio:.1%})" for p, ratio in noisy] + [f"{p} (parser failed)" for p in failed]
+    ratios = [float(r["error_ratio"]) for r in rows if r.get("error_ratio") is not None]
+    return AssetCheckResult(
+        passed=not named,
+        severity=AssetCheckSeverity.WARN,
+        description=None
+        if not named
+        else f"{len(named)} file(s) above {threshold:.1%} syntax errors or not parsed: {', '.join(named[:5])}",
+        metadata={
+            "files": MetadataValue.int(len(rows)),
+            "threshold": MetadataValue.float(threshold),
+            "above_threshold": MetadataValue.int(len(noisy)),
+            "parser_failed": MetadataValue.int(len(failed)),
+            "mean_error_ratio": MetadataValue.float(round(sum(ratios) / len(ratios), 6) if ratios else 0.0),
+            "files_named": MetadataValue.json(named[:EXAMPLES]),
+        },
+    )
+
+
+@asset_check(asset=AssetKey("parse"), description="Stored content hashes equal the files on disk.")
+def index_matches_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> AssetCheckResult:
+    stale, missing, unindexed = compare_with_disk(thread_repo, thread_store)
+    problems = len(stale) + len(missing) + len(unindexed)
+    parts = [
+        f"{len(xs)} {what}: {', '.join(xs[:5])}"
+        for what, xs in (("stale", stale), ("missing", missing), ("unindexed", unindexed))
+        if xs
+    ]
+    return AssetCheckResult(
+        passed=problems == 0,
+        severity=AssetCheckSeverity.ERROR,
+        description="; ".join(parts) or None,
+        metadata={
+            "stale": MetadataValue.json(stale[:EXAMPLES]),
+            "missing": MetadataValue.json(missing[:EXAMPLES]),
+            "unindexed": MetadataValue.json(unindexed[:EXAMPLES]),
+            "problems": MetadataValue.int(problems),
+        },
+    )
+
+
+def compare_with_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> tuple[list[str], list[str], list[str]]:
+    """(stale, missing, unindexed) paths, each sorted."""
+    states = thread_store.get().file_states(thread_repo.repo_name)
+    on_disk = {
+        f.path: f
+        for f in indexable_files(thread_repo.root_path, include=thread_repo.include, exclude=thread_repo.exclude)
+    }
+    stale: list[str] = []
+    for path, state in states.items():
+        found = on_disk.get(path)
+        if found is None:
+            continue
+        if state.content_hash is None:
+            if found.size != state.size_bytes:
+                stale.append(path)
+            continue
+        data = read_for_analysis(found.abs_path)
+        if not isinstance(data, bytes) or xxhash.xxh3_64_hexdigest(data) != state.content_hash:
+            stale.append(path)
+    missing = sorted(set(states) - set(on_disk))
+    unindexed = sorted(set(on_disk) - set(states))
+    return sorted(stale), missing, unindexed
