@@ -7,13 +7,12 @@
   names stale, missing (indexed, gone from disk) and unindexed (on disk, not in the store) files.
 """
 
-import xxhash
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
 
 from resources.io_manager import StoreResource
-from thread_assets.engine.batch import read_for_analysis
 
-from .repo import ThreadRepo, indexable_files
+from ..audit import audit
+from .repo import ThreadRepo
 
 EXAMPLES = 20
 
@@ -71,23 +70,11 @@ def index_matches_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> 
 
 def compare_with_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> tuple[list[str], list[str], list[str]]:
     """(stale, missing, unindexed) paths, each sorted."""
-    states = thread_store.get().file_states(thread_repo.repo_name)
-    on_disk = {
-        f.path: f
-        for f in indexable_files(thread_repo.root_path, include=thread_repo.include, exclude=thread_repo.exclude)
-    }
-    stale: list[str] = []
-    for path, state in states.items():
-        found = on_disk.get(path)
-        if found is None:
-            continue
-        if state.content_hash is None:
-            if found.size != state.size_bytes:
-                stale.append(path)
-            continue
-        data = read_for_analysis(found.abs_path)
-        if not isinstance(data, bytes) or xxhash.xxh3_64_hexdigest(data) != state.content_hash:
-            stale.append(path)
-    missing = sorted(set(states) - set(on_disk))
-    unindexed = sorted(set(on_disk) - set(states))
-    return sorted(stale), missing, unindexed
+    result = audit(
+        thread_repo.root_path,
+        thread_store.get(),
+        thread_repo.repo_name,
+        include=thread_repo.include,
+        exclude=thread_repo.exclude,
+    )
+    return result.stale, result.missing, result.unindexed

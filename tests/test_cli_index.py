@@ -1,0 +1,73 @@
+"""`thread index` and `thread audit` as a user runs them: a real repository, a real SQLite store
+and a persistent SQLite Dagster instance under the repository's .thread/ directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from thread_assets.cli import main
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("THREAD_STORE_URL", raising=False)
+    root = tmp_path / "shop"
+    (root / "shop").mkdir(parents=True)
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "orders.py").write_text("from shop import util\n\ndef total(xs):\n    return util.add(xs)\n")
+    (root / "shop" / "util.py").write_text("import os\n\ndef add(xs):\n    return sum(xs)\n")
+    (root / "web.ts").write_text("export function hello(name: string): string { return `hi ${name}`; }\n")
+    return root
+
+
+def index(capsys: pytest.CaptureFixture[str], root: Path) -> dict[str, object]:
+    assert main(["index", str(root), "--json", "--workers", "1"]) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def test_index_then_update_then_audit(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = index(capsys, repo)
+    assert (first["files"], first["added"], first["analysed"]) == (4, 4, 4)
+    assert first["by_language"] == {"python": 3, "typescript": 1}
+    assert (repo / ".thread" / "index.db").exists() and (repo / ".thread" / "dagster" / "dagster.yaml").exists()
+
+    assert main(["audit", str(repo)]) == 0
+    capsys.readouterr()
+    (repo / "shop" / "util.py").write_text("def add(xs):\n    return sum(xs)\n")
+    (repo / "web.ts").unlink()
+    assert main(["audit", str(repo), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert (report["stale"], report["missing"]) == (["shop/util.py"], ["web.ts"])
+
+    second = index(capsys, repo)
+    assert (second["changed"], second["removed"], second["unchanged"]) == (1, 1, 2)
+    assert main(["audit", str(repo)]) == 0
+    capsys.readouterr()
+    store = f"sqlite:///{repo / '.thread' / 'index.db'}"
+    callers = json.loads(_run(capsys, "callers", "shop/util.py::add", "--store", store))
+    assert [c["caller"] for c in callers] == ["shop/orders.py::total"]
+
+
+def test_unchanged_repository_starts_no_run(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index(capsys, repo)
+    again = index(capsys, repo)
+    assert again["analysed"] == 0 and again["runs"] == []
+
+
+def test_index_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err.startswith("thread: error: no such directory")
+    (tmp_path / "f.py").write_text("")
+    assert main(["index", str(tmp_path / "f.py")]) == 2
+    assert main(["index", str(tmp_path), "--store", "postgresql://nobody@127.0.0.1:1/none"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and "Traceback" not in err
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main([*args, "--json"]) == 0
+    return capsys.readouterr().out
