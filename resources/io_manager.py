@@ -100,13 +100,11 @@ class GraphTable:
     batch: GraphBatch
 
 
-class StoreResource(ConfigurableResource):
-    """A store for assets and checks that read or write outside an IO manager (asset checks,
-    the symbol index). One connection per run, closed at its end."""
+class _OpensStore:
+    """One store connection per run, opened on first use and closed at the run's end."""
 
     url: str
-
-    _store: Store | None = PrivateAttr(default=None)
+    _store: Store | None
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         self._store = None
@@ -122,7 +120,16 @@ class StoreResource(ConfigurableResource):
         return self._store
 
 
-class StoreIOManager(ConfigurableIOManager):
+class StoreResource(_OpensStore, ConfigurableResource):
+    """A store for assets and checks that read or write outside an IO manager (asset checks,
+    the symbol index)."""
+
+    url: str
+
+    _store: Store | None = PrivateAttr(default=None)
+
+
+class StoreIOManager(_OpensStore, ConfigurableIOManager):
     """``handle_output`` commits batches; ``load_input`` rebuilds records from rows:
     ``list[FileAnalysis]`` for the per-file assets (``dict[path, list[PatternMatch]]`` for
     ``pattern_matches``), for exactly the input's partitions (all files for an unpartitioned
@@ -133,23 +140,10 @@ class StoreIOManager(ConfigurableIOManager):
 
     _store: Store | None = PrivateAttr(default=None)
 
-    def setup_for_execution(self, context: InitResourceContext) -> None:
-        self._store = None
-
-    def teardown_after_execution(self, context: InitResourceContext) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-
-    def _get(self) -> Store:
-        if self._store is None:
-            self._store = open_store_url(self.url)
-        return self._store
-
     def handle_output(self, context: OutputContext, obj: Any) -> None:
         if isinstance(obj, FileTable | GraphTable):
             already = obj.batch.rows_written is not None
-            rows = obj.batch.commit(self._get())
+            rows = obj.batch.commit(self.get())
             if not already:
                 context.log.info(f"{obj.table}: committed {rows} rows for the whole step in one transaction")
             return
@@ -162,7 +156,7 @@ class StoreIOManager(ConfigurableIOManager):
         paths: list[str] | None = None
         if context.has_asset_partitions:
             paths = sorted(path_of(k) for k in context.asset_partition_keys)
-        store = self._get()
+        store = self.get()
         if asset == "pattern_matches":
             return store.load_matches(self.repo, paths)
         if asset in PER_FILE_ASSETS:

@@ -72,6 +72,21 @@ def compiled_query(language: Language, source: str) -> Query:
     return Query(language, source)
 
 
+def kind_ids(language: Language, name: str) -> frozenset[int]:
+    """Every node kind id named ``name``: ``kind_id in ids`` is ``type == name`` without building
+    the type string."""
+    return frozenset(i for i in range(language.node_kind_count) if language.node_kind_for_id(i) == name)
+
+
+def field_id(language: Language, name: str) -> int:
+    """Field ids for ``child_by_field_id``: ``child_by_field_name`` looks the name up among all
+    field names on every call."""
+    field = language.field_id_for_name(name)
+    if field is None:
+        raise LookupError(f"the {language.name} grammar has no field {name!r}")
+    return field
+
+
 def captures(language: Language, query_src: str, node: Node) -> dict[str, list[Node]]:
     return QueryCursor(compiled_query(language, query_src)).captures(node)
 

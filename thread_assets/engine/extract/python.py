@@ -45,13 +45,12 @@ from tree_sitter import Node, Query, QueryCursor
 from ..model import CallType, ImportKind, Location, Parameter, SymbolKind
 from ..parse import language_object
 from . import Extraction
-from .common import Builder, Source, compiled_query, squash
+from .common import Builder, Source, compiled_query, field_id, kind_ids, squash
 from .python_callees import (
     CALLEE_CACHE_LIMIT,
     DOTTED_CALLEE,
     NEEDS_TREE,
     callee_shape,
-    kind_ids,
     shape_of_text,
     text_shape_cache,
 )
@@ -104,10 +103,7 @@ _LANGUAGE = language_object("python")
 
 
 def _field_id(name: str) -> int:
-    field = _LANGUAGE.field_id_for_name(name)
-    if field is None:
-        raise LookupError(f"the python grammar has no field {name!r}")
-    return field
+    return field_id(_LANGUAGE, name)
 
 
 # Field ids: ``child_by_field_name`` looks the name up among all field names on every call.
@@ -156,16 +152,7 @@ def _pattern_codes(query: Query, source: str) -> PatternCodes:
     return tuple(out)
 
 
-def _loc(node: Node) -> Location:
-    s, e = node.start_point, node.end_point
-    return Location(
-        start_line=s[0] + 1,
-        start_col=s[1],
-        end_line=e[0] + 1,
-        end_col=e[1],
-        start_byte=node.start_byte,
-        end_byte=node.end_byte,
-    )
+_loc = Source.loc
 
 
 def _is_property_decorator(decorator: str) -> bool:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from tree_sitter import Language, Node
+from tree_sitter import Node
 
 from ..parse import language_object
-from .common import Source, squash
+from .common import Source, field_id, kind_ids, squash
 from .python_text import is_compact
 
 # (callee text, name, receiver, shape). Shapes: ``f``, ``a.b.f``, anything else (``f()()``,
@@ -38,20 +38,11 @@ _callee_cache: dict[tuple[int, bytes], _PartialShape] = {}
 kinds they follow from the text alone."""
 
 
-def kind_ids(language: Language, name: str) -> frozenset[int]:
-    """Every node kind id named ``name``: ``kind_id in ids`` is ``type == name`` without building
-    the type string."""
-    return frozenset(i for i in range(language.node_kind_count) if language.node_kind_for_id(i) == name)
-
-
 _LANGUAGE = language_object("python")
 
 
 def _field_id(name: str) -> int:
-    field = _LANGUAGE.field_id_for_name(name)
-    if field is None:
-        raise LookupError(f"the python grammar has no field {name!r}")
-    return field
+    return field_id(_LANGUAGE, name)
 
 
 # Field ids: ``child_by_field_name`` looks the name up among all field names on every call.
