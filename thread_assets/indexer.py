@@ -65,7 +65,8 @@ run_coordinator:
 run_monitoring:
   enabled: false
 """
-"""Same text as ``deploy/dagster.yaml`` (a test keeps them equal)."""
+"""``deploy/dagster.yaml`` is this plus ``EVENT_LOG_YAML`` for ``/path/to/dagster_home`` (a test
+keeps them equal)."""
 
 PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 """Dagster switch: one "planned" event per asset per run instead of one per partition. Measured on
@@ -110,13 +111,34 @@ def dagster_home(root: str | Path) -> Path:
     return Path(env).expanduser() if env else Path(root).expanduser().resolve() / STORE_DIR / "dagster"
 
 
+EVENT_LOG_YAML = """\
+# Dagster's default SQLite event log, plus batched writes of multi-partition materializations
+# (resources/dagster_storage.py): a first index of Django went from 64 s to 10 s.
+event_log_storage:
+  module: resources.dagster_storage
+  class: BatchingSqliteEventLogStorage
+  config:
+    base_dir: {base_dir}
+"""
+
+BATCH_SIZE_ENV = "DAGSTER_EVENT_BATCH_SIZE"
+"""Dagster buffers a multi-partition output's materialization events and hands the storage up to
+this many at once; the event log above (and dagster-postgres) writes them in one statement."""
+
+
+def instance_yaml(home: str | Path) -> str:
+    """The dagster.yaml written into a new instance directory: the event log lives where Dagster's
+    default SQLite storage puts it (``history/runs``), so the UI and the daemon find it."""
+    return SQLITE_INSTANCE_YAML + EVENT_LOG_YAML.format(base_dir=Path(home).resolve() / "history" / "runs")
+
+
 def open_instance(home: str | Path) -> DagsterInstance:
     """A persistent instance in ``home``, created with the SQLite dagster.yaml when missing."""
     path = Path(home)
     path.mkdir(parents=True, exist_ok=True)
     config = path / "dagster.yaml"
     if not config.exists():
-        config.write_text(SQLITE_INSTANCE_YAML, encoding="utf-8")
+        config.write_text(instance_yaml(path), encoding="utf-8")
     return DagsterInstance.from_config(str(path))
 
 
@@ -171,6 +193,7 @@ def index_repository(
     )
     with contextlib.ExitStack() as stack:
         stack.enter_context(_default_env(PLANNED_SUBSET_ENV, "true"))
+        stack.enter_context(_default_env(BATCH_SIZE_ENV, "1000"))
         home: Path | None = None
         if instance is None:
             home = dagster_home(root_path)

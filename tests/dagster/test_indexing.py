@@ -23,7 +23,7 @@ from resources.store.url import open_store
 from thread_assets.assets import ALL_ASSETS, ALL_CHECKS, index_matches_disk, parse_quality
 from thread_assets.assets.repo import extraction_code_version
 from thread_assets.definitions import build_resources
-from thread_assets.indexer import RANGE_END_TAG, RANGE_START_TAG, SQLITE_INSTANCE_YAML, index_repository
+from thread_assets.indexer import RANGE_END_TAG, RANGE_START_TAG, index_repository, instance_yaml
 from thread_assets.partition_keys import encode_key
 
 VOLATILE = {"run_id", "indexed_at", "parse_time_ms"}
@@ -181,11 +181,15 @@ def test_persistent_sqlite_instance_under_dagster_home(
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     summary = index_repository(repo, store_url=store_url)
     assert summary.dagster_home == str(home)
-    assert (home / "dagster.yaml").read_text() == SQLITE_INSTANCE_YAML
+    assert (home / "dagster.yaml").read_text() == instance_yaml(home)
     deploy = Path(__file__).resolve().parents[2] / "deploy" / "dagster.yaml"
-    assert deploy.read_text() == SQLITE_INSTANCE_YAML
+    assert deploy.read_text() == instance_yaml("/path/to/dagster_home")
     with DagsterInstance.from_config(str(home)) as reopened:
         assert reopened.is_persistent
+        # batched event writes: every file's partition of every per-file asset is recorded
+        assert type(reopened.event_log_storage).__name__ == "BatchingSqliteEventLogStorage"
+        for asset in ("parse", "symbols", "imports", "calls", "pattern_matches"):
+            assert len(reopened.get_materialized_partitions(AssetKey(asset))) == len(indexed_paths)
         assert latest(reopened, "call_graph") is not None
         assert len(reopened.get_dynamic_partitions("files")) == len(indexed_paths)
 
