@@ -59,3 +59,14 @@ def resolution(importer: str, index: int, imp: Import, result: tuple[str | None,
 
 def language_files(analyses: dict[str, FileAnalysis], languages: set[str]) -> list[FileAnalysis]:
     return [a for a in analyses.values() if a.language in languages]
+
+
+def shared_prefix(a: str, b: str) -> int:
+    """Leading path segments two repo paths share: when several files match an import, the one
+    closest to the importer wins."""
+    n = 0
+    for x, y in zip(a.split("/"), b.split("/"), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

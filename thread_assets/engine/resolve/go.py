@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 from ..extract.go import package_name_guess
 from ..model import Import
-from .base import RepoContext
+from .base import RepoContext, shared_prefix
 
 _MODULE_LINE = re.compile(rb"^\s*module\s+\"?([^\s\"/][^\s\"]*)\"?", re.MULTILINE)
 _THREE_ELEMENT_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "golang.org"})
@@ -73,15 +73,6 @@ def _representative(files: list[str], directory: str, import_path: str) -> str:
             return hit
     main = [f for f in files if not f.endswith("_test.go")]
     return (main or files)[0]
-
-
-def _shared_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a.split("/"), b.split("/"), strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 class GoResolver:
@@ -176,7 +167,7 @@ class GoResolver:
             return None, path, "external"
         candidates = self.by_suffix.get(path)
         if candidates:
-            best = min(candidates, key=lambda d: (-_shared_prefix(d, importer), len(d), d))
+            best = min(candidates, key=lambda d: (-shared_prefix(d, importer), len(d), d))
             target = self._target(best, path)
             if target:
                 return target, None, "go:gopath"

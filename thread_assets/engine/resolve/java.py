@@ -25,16 +25,7 @@ import posixpath
 from collections import defaultdict
 
 from ..model import Import
-from .base import RepoContext
-
-
-def _shared_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a.split("/"), b.split("/"), strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
+from .base import RepoContext, shared_prefix
 
 
 class JavaResolver:
@@ -61,7 +52,7 @@ class JavaResolver:
 
     @staticmethod
     def _pick(candidates: list[str], importer: str) -> str:
-        return min(candidates, key=lambda c: (-_shared_prefix(c, importer), len(c), c))
+        return min(candidates, key=lambda c: (-shared_prefix(c, importer), len(c), c))
 
     def _class_file(self, segments: list[str], importer: str) -> str | None:
         for end in range(len(segments), 1, -1):
