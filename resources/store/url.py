@@ -2,7 +2,9 @@
 
 ``sqlite:///relative.db`` and ``sqlite:////abs/path.db`` (SQLAlchemy's convention: the path is
 what follows ``sqlite:///``), ``sqlite:///:memory:``; ``postgresql://user[:password]@host:port/db``
-(also ``postgres://``, any libpq URI). Without a URL: ``$THREAD_STORE_URL``, else
+(also ``postgres://``, any libpq URI); ``d1://ACCOUNT_ID/DATABASE_ID`` (Cloudflare D1 over its REST
+API: the token from ``$THREAD_D1_TOKEN`` or ``$CLOUDFLARE_API_TOKEN``, the API base from
+``$THREAD_D1_API_BASE``, default ``https://api.cloudflare.com/client/v4``). Without a URL: ``$THREAD_STORE_URL``, else
 ``sqlite:///<data dir>/index.db`` with the data dir ``$THREAD_DATA_DIR`` or ``./.thread``.
 """
 
@@ -13,7 +15,11 @@ import re
 
 from .base import Store, StoreError
 
-ACCEPTED = "sqlite:///path.db (sqlite:////abs/path.db), postgresql://user@host:port/db (or postgres://)"
+ACCEPTED = (
+    "sqlite:///path.db (sqlite:////abs/path.db), postgresql://user@host:port/db (or postgres://),"
+    " d1://ACCOUNT_ID/DATABASE_ID"
+)
+_D1 = re.compile(r"^d1://([^/@:?#]+)/([^/@:?#]+)/?$", re.IGNORECASE)
 _PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^:/?#@]*):[^@/?#]*@", re.IGNORECASE)
 
 
@@ -49,9 +55,22 @@ def open_store(url: str | None = None, *, apply_schema: bool = True) -> Store:
 
         store = PostgresStore(url, masked)
     elif scheme == "d1":
-        raise StoreError("the D1 store is not available yet (issue 5)")
+        store = _d1(url)
     else:
         raise StoreError(f"unsupported store URL {masked!r}: use {ACCEPTED}")
     if apply_schema:
         store.apply_schema()
     return store
+
+
+def _d1(url: str) -> Store:
+    if "@" in url.split("?", 1)[0]:
+        # never echo it: what is before the @ may be a token
+        raise StoreError("a D1 URL carries no credentials: use d1://ACCOUNT_ID/DATABASE_ID and $THREAD_D1_TOKEN")
+    m = _D1.match(url)
+    if not m:
+        raise StoreError(f"a D1 URL is d1://ACCOUNT_ID/DATABASE_ID, not {url!r}")
+    from .d1 import API_BASE, D1Store
+
+    token = os.environ.get("THREAD_D1_TOKEN") or os.environ.get("CLOUDFLARE_API_TOKEN") or ""
+    return D1Store(m[1], m[2], token, api_base=os.environ.get("THREAD_D1_API_BASE") or API_BASE)

@@ -1,0 +1,187 @@
+-- Generated from sql/schema.sql by `python -m resources.store.d1`; do not edit.
+-- Thread's index schema: one text that SQLite, Postgres (and later Cloudflare D1) all accept.
+-- Portable types only: TEXT, BIGINT (64-bit; INTEGER affinity on SQLite), DOUBLE PRECISION,
+-- booleans as BIGINT 0/1, JSON lists/objects as TEXT (msgspec.json). Every table has an explicit
+-- primary key; per-file tables are keyed by (repo, path, ordinal), graph tables by repo.
+-- Dialect-specific search structures live in sql/sqlite/*.sql and sql/postgres/*.sql.
+-- Statements are separated by ";" at the end of a line (the SQLite/D1 loaders split on it).
+
+CREATE TABLE IF NOT EXISTS files (
+    repo TEXT NOT NULL,
+    path TEXT NOT NULL,
+    language TEXT,
+    status TEXT NOT NULL,
+    reason TEXT,
+    level TEXT NOT NULL,
+    content_hash TEXT,
+    size_bytes BIGINT NOT NULL,
+    extractor_version TEXT NOT NULL,
+    summary_language TEXT,
+    summary_content_hash TEXT,
+    summary_size_bytes BIGINT,
+    line_count BIGINT,
+    node_count BIGINT,
+    error_count BIGINT,
+    error_ratio DOUBLE PRECISION,
+    max_depth BIGINT,
+    parse_time_ms DOUBLE PRECISION,
+    grammar_version TEXT,
+    run_id TEXT NOT NULL,
+    indexed_at TEXT NOT NULL,
+    PRIMARY KEY (repo, path)
+);
+CREATE INDEX IF NOT EXISTS files_language ON files (repo, language);
+CREATE INDEX IF NOT EXISTS files_content_hash ON files (content_hash);
+
+CREATE TABLE IF NOT EXISTS symbols (
+    repo TEXT NOT NULL,
+    path TEXT NOT NULL,
+    ordinal BIGINT NOT NULL,
+    symbol_id TEXT NOT NULL,
+    global_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    qualified_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    parameters TEXT NOT NULL,
+    return_type TEXT,
+    generics TEXT NOT NULL,
+    decorators TEXT NOT NULL,
+    parent TEXT,
+    docstring TEXT,
+    exported BIGINT NOT NULL,
+    start_line BIGINT NOT NULL,
+    start_col BIGINT NOT NULL,
+    end_line BIGINT NOT NULL,
+    end_col BIGINT NOT NULL,
+    start_byte BIGINT NOT NULL,
+    end_byte BIGINT NOT NULL,
+    PRIMARY KEY (repo, path, ordinal)
+);
+CREATE INDEX IF NOT EXISTS symbols_name ON symbols (name);
+CREATE INDEX IF NOT EXISTS symbols_qualified_name ON symbols (qualified_name);
+CREATE INDEX IF NOT EXISTS symbols_global_id ON symbols (global_id);
+
+CREATE TABLE IF NOT EXISTS imports (
+    repo TEXT NOT NULL,
+    path TEXT NOT NULL,
+    ordinal BIGINT NOT NULL,
+    module TEXT NOT NULL,
+    name TEXT,
+    alias TEXT,
+    bound TEXT,
+    kind TEXT NOT NULL,
+    level BIGINT NOT NULL,
+    used BIGINT NOT NULL,
+    start_line BIGINT NOT NULL,
+    start_col BIGINT NOT NULL,
+    end_line BIGINT NOT NULL,
+    end_col BIGINT NOT NULL,
+    start_byte BIGINT NOT NULL,
+    end_byte BIGINT NOT NULL,
+    PRIMARY KEY (repo, path, ordinal)
+);
+CREATE INDEX IF NOT EXISTS imports_module ON imports (module);
+
+CREATE TABLE IF NOT EXISTS calls (
+    repo TEXT NOT NULL,
+    path TEXT NOT NULL,
+    ordinal BIGINT NOT NULL,
+    caller TEXT,
+    callee TEXT NOT NULL,
+    name TEXT NOT NULL,
+    receiver TEXT,
+    call_type TEXT NOT NULL,
+    arg_count BIGINT NOT NULL,
+    start_line BIGINT NOT NULL,
+    start_col BIGINT NOT NULL,
+    end_line BIGINT NOT NULL,
+    end_col BIGINT NOT NULL,
+    start_byte BIGINT NOT NULL,
+    end_byte BIGINT NOT NULL,
+    PRIMARY KEY (repo, path, ordinal)
+);
+CREATE INDEX IF NOT EXISTS calls_name ON calls (name);
+
+CREATE TABLE IF NOT EXISTS pattern_matches (
+    repo TEXT NOT NULL,
+    path TEXT NOT NULL,
+    ordinal BIGINT NOT NULL,
+    rule_id TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    matched_text TEXT NOT NULL,
+    captures TEXT NOT NULL,
+    start_line BIGINT NOT NULL,
+    start_col BIGINT NOT NULL,
+    end_line BIGINT NOT NULL,
+    end_col BIGINT NOT NULL,
+    start_byte BIGINT NOT NULL,
+    end_byte BIGINT NOT NULL,
+    PRIMARY KEY (repo, path, ordinal)
+);
+CREATE INDEX IF NOT EXISTS pattern_matches_rule ON pattern_matches (repo, rule_id);
+
+CREATE TABLE IF NOT EXISTS import_resolutions (
+    repo TEXT NOT NULL,
+    importer TEXT NOT NULL,
+    import_index BIGINT NOT NULL,
+    module TEXT NOT NULL,
+    name TEXT,
+    target TEXT,
+    external TEXT,
+    how TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (repo, importer, import_index)
+);
+CREATE INDEX IF NOT EXISTS import_resolutions_target ON import_resolutions (repo, target);
+
+CREATE TABLE IF NOT EXISTS dep_edges (
+    repo TEXT NOT NULL,
+    source TEXT NOT NULL,
+    external BIGINT NOT NULL,
+    target TEXT NOT NULL,
+    import_count BIGINT NOT NULL,
+    names TEXT NOT NULL,
+    kinds TEXT NOT NULL,
+    resolved_by TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (repo, source, external, target)
+);
+CREATE INDEX IF NOT EXISTS dep_edges_source ON dep_edges (source);
+CREATE INDEX IF NOT EXISTS dep_edges_target ON dep_edges (target);
+
+CREATE TABLE IF NOT EXISTS cycles (
+    repo TEXT NOT NULL,
+    ordinal BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    members TEXT NOT NULL,
+    cycle_path TEXT NOT NULL,
+    member_count BIGINT NOT NULL,
+    edge_count BIGINT NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (repo, ordinal)
+);
+
+CREATE TABLE IF NOT EXISTS call_edges (
+    repo TEXT NOT NULL,
+    path TEXT NOT NULL,
+    ordinal BIGINT NOT NULL,
+    caller TEXT NOT NULL,
+    callee TEXT NOT NULL,
+    name TEXT NOT NULL,
+    call_type TEXT NOT NULL,
+    target TEXT,
+    how TEXT NOT NULL,
+    start_line BIGINT NOT NULL,
+    start_col BIGINT NOT NULL,
+    end_line BIGINT NOT NULL,
+    end_col BIGINT NOT NULL,
+    start_byte BIGINT NOT NULL,
+    end_byte BIGINT NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (repo, path, ordinal)
+);
+CREATE INDEX IF NOT EXISTS call_edges_target ON call_edges (target);
+CREATE INDEX IF NOT EXISTS call_edges_caller ON call_edges (caller);
