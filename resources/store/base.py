@@ -111,6 +111,26 @@ class Store(Protocol):
 
     def callees(self, symbol: str, *, repo: str | None = None, limit: int = 200) -> list[dict[str, Any]]: ...
 
+    def file_symbols(
+        self, path: str, *, repo: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """The symbols of one file in file order (ordinal), parameters/generics/decorators decoded."""
+        ...
+
+    def has_file(self, path: str, *, repo: str | None = None) -> bool:
+        """Whether the index holds a file at ``path`` (in ``repo``, or in any repository)."""
+        ...
+
+    def callers_page(
+        self, symbol: str, *, repo: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """``callers`` one page at a time (same rows, same order)."""
+        ...
+
+    def callees_page(
+        self, symbol: str, *, repo: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]: ...
+
     def deps(self, path: str, *, repo: str | None = None, direction: Direction = "both") -> list[dict[str, Any]]: ...
 
     def cycles(self, *, repo: str | None = None) -> list[dict[str, Any]]: ...

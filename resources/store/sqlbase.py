@@ -268,6 +268,27 @@ class SqlStore:
     def callees(self, symbol: str, *, repo: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         return self._query("callees", {"symbol": symbol, "repo": repo, "limit": limit})
 
+    # ---- paginated reads for the query API (thread serve, the edge Worker runs the same SQL)
+
+    def file_symbols(
+        self, path: str, *, repo: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        params = {"path": path, "repo": repo, "limit": limit, "offset": offset}
+        return [R.plain("symbols", list(r), list(r.values())) for r in self._query("file_symbols", params)]
+
+    def has_file(self, path: str, *, repo: str | None = None) -> bool:
+        return bool(self._query("file_exists", {"path": path, "repo": repo})[0]["files"])
+
+    def callers_page(
+        self, symbol: str, *, repo: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        return self._query("callers_page", {"symbol": symbol, "repo": repo, "limit": limit, "offset": offset})
+
+    def callees_page(
+        self, symbol: str, *, repo: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        return self._query("callees_page", {"symbol": symbol, "repo": repo, "limit": limit, "offset": offset})
+
     def deps(self, path: str, *, repo: str | None = None, direction: Direction = "both") -> list[dict[str, Any]]:
         if direction not in ("out", "in", "both"):
             raise ValueError(f"direction must be 'out', 'in' or 'both', not {direction!r}")

@@ -1,0 +1,192 @@
+"""``thread serve``: the read-only query API over any store URL, as a Starlette application.
+
+The routes, parameters, messages and OpenAPI document come from ``contract.py`` (shared with the
+edge Worker). Store calls are synchronous and run in Starlette's thread pool; every one binds its
+parameters (the SQL lives in ``sql/``). Responses are compact UTF-8 JSON with rows in the store's
+deterministic order.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from resources.store.base import Store
+from resources.store.url import open_store
+
+from .contract import MESSAGES, ROUTES_BY_NAME, ApiError, error_body, openapi, page, parse_params
+
+log = logging.getLogger("thread.api")
+_encode = msgspec.json.Encoder().encode
+ALLOW = "GET, HEAD"
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(_encode(body), status_code=status, headers=headers, media_type="application/json")
+
+
+def error_response(exc: ApiError) -> Response:
+    return json_response(exc.body(), exc.status, exc.headers)
+
+
+class BearerAuth:
+    """Every ``/api/`` request needs ``Authorization: Bearer <token>`` when a token is set; checked
+    before routing, so unknown ``/api/`` routes answer 401 too (nothing is revealed)."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.token = token.encode() if token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.token is not None and scope["type"] == "http" and scope["path"].startswith("/api/"):
+            problem = self._problem(scope)
+            if problem:
+                headers = {"WWW-Authenticate": "Bearer"}
+                await error_response(ApiError(401, MESSAGES[problem], headers))(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def _problem(self, scope: Scope) -> str | None:
+        assert self.token is not None
+        header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+        if header is None:
+            return "no_token"
+        scheme, _, credentials = header.partition(b" ")
+        if scheme.lower() != b"bearer" or not credentials.strip():
+            return "no_token"
+        return None if hmac.compare_digest(credentials.strip(), self.token) else "bad_token"
+
+
+Handler = Callable[[Store, dict[str, Any], dict[str, str]], Any]
+
+
+def _symbols(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+    rows = store.find_symbols(
+        q["name"],
+        repo=q["repo"],
+        kind=q["kind"],
+        language=q["lang"],
+        prefix=q["prefix"],
+        limit=q["limit"] + 1,
+        offset=q["offset"],
+    )
+    return page(rows, q["limit"], q["offset"])
+
+
+def _file_symbols(store: Store, q: dict[str, Any], path_params: dict[str, str]) -> Any:
+    path = path_params["path"]
+    rows = store.file_symbols(path, repo=q["repo"], limit=q["limit"] + 1, offset=q["offset"])
+    if not rows and not store.has_file(path, repo=q["repo"]):
+        raise ApiError(404, MESSAGES["no_file"].format(path=path))
+    return page(rows, q["limit"], q["offset"])
+
+
+def _calls(direction: str) -> Handler:
+    def handler(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+        fn = store.callers_page if direction == "callers" else store.callees_page
+        return page(fn(q["symbol"], repo=q["repo"], limit=q["limit"] + 1, offset=q["offset"]), q["limit"], q["offset"])
+
+    return handler
+
+
+def _deps(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+    rows = store.deps(q["path"], repo=q["repo"], direction=q["direction"])
+    return page(rows[q["offset"] : q["offset"] + q["limit"] + 1], q["limit"], q["offset"])
+
+
+def _cycles(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+    rows = store.cycles(repo=q["repo"])
+    return page(rows[q["offset"] : q["offset"] + q["limit"] + 1], q["limit"], q["offset"])
+
+
+def _stats(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+    return store.stats(repo=q["repo"])
+
+
+HANDLERS: dict[str, Handler] = {
+    "symbols": _symbols,
+    "file_symbols": _file_symbols,
+    "callers": _calls("callers"),
+    "callees": _calls("callees"),
+    "deps": _deps,
+    "cycles": _cycles,
+    "stats": _stats,
+}
+
+
+def _endpoint(name: str, store: Store) -> Callable[[Request], Awaitable[Response]]:
+    route = ROUTES_BY_NAME[name]
+    handler = HANDLERS[name]
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            params = parse_params(route, request.query_params.multi_items())
+            body = await run_in_threadpool(handler, store, params, dict(request.path_params))
+        except ApiError as exc:
+            return error_response(exc)
+        return json_response(body)
+
+    return endpoint
+
+
+def create_app(store_url: str, token: str | None = None, *, store: Store | None = None) -> Starlette:
+    """The ASGI application serving the contract over the store at ``store_url`` (opened now, so
+    a bad URL fails here with a StoreError; closed at shutdown). ``token``: bearer token required
+    on ``/api/`` routes, none if empty."""
+    store = store or open_store(store_url, apply_schema=False)
+    spec = _encode(openapi())
+    health = _encode({"status": "ok"})
+
+    async def get_health(request: Request) -> Response:
+        return Response(health, media_type="application/json")
+
+    async def get_openapi(request: Request) -> Response:
+        return Response(spec, media_type="application/json")
+
+    def path_of(name: str) -> str:
+        return ROUTES_BY_NAME[name].path.replace("{path}", "{path:path}")
+
+    routes = [
+        StarletteRoute("/health", get_health, methods=["GET"]),
+        StarletteRoute("/openapi.json", get_openapi, methods=["GET"]),
+        *(StarletteRoute(path_of(name), _endpoint(name, store), methods=["GET"]) for name in HANDLERS),
+    ]
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return error_response(ApiError(404, MESSAGES["no_route"]))
+
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        return error_response(ApiError(405, MESSAGES["method"], {"Allow": ALLOW}))
+
+    async def internal(request: Request, exc: Exception) -> Response:
+        log.exception("query failed: %s %s", request.method, request.url.path)
+        return json_response(error_body(500, MESSAGES["internal"]), 500)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(BearerAuth, token=token)],
+        exception_handlers={404: not_found, 405: not_allowed, Exception: internal},
+        lifespan=lifespan,
+    )
+    app.router.redirect_slashes = False
+    app.state.store = store
+    return app
