@@ -8,7 +8,11 @@ the daemon and `thread index`:
 - ``THREAD_STORE_URL``: the store (default ``sqlite:///<root>/.thread/index.db``; ``postgresql://...``
   for Postgres);
 - ``THREAD_WORKERS``: analysis processes (default: every CPU);
-- ``THREAD_ERROR_RATIO_THRESHOLD``: the parse-quality check's threshold (default 0.05).
+- ``THREAD_ERROR_RATIO_THRESHOLD``: the parse-quality check's threshold (default 0.05);
+- ``THREAD_INCLUDE`` / ``THREAD_EXCLUDE``: extra gitignore-style globs, comma-separated;
+- ``THREAD_CACHE_DIR``: the content-addressed analysis cache and stat memo (default
+  ``<root>/.thread/cache``; ``none`` disables them);
+- ``THREAD_SENSOR_INTERVAL_S``: how often the file-change sensor ticks under the daemon (default 5).
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ from pathlib import Path
 from dagster import Definitions
 
 from resources.io_manager import StoreIOManager, StoreResource
+from sensors.file_changes import file_change_sensor
 
 from .assets import ALL_ASSETS, ALL_CHECKS, ThreadRepo
 from .assets.repo import repo_name_for
+from .update import update_jobs
 
 STORE_DIR = ".thread"
 
@@ -39,6 +45,7 @@ def build_resources(
     include: list[str] | None = None,
     exclude: list[str] | None = None,
     error_ratio_threshold: float = 0.05,
+    cache_dir: str = "",
 ) -> dict[str, object]:
     """The resources every Thread asset needs, for one repository."""
     root_path = Path(root).expanduser().resolve()
@@ -51,6 +58,7 @@ def build_resources(
         include=list(include or ()),
         exclude=list(exclude or ()),
         error_ratio_threshold=error_ratio_threshold,
+        cache_dir=cache_dir,
     )
     return {
         "thread_repo": repo,
@@ -62,7 +70,13 @@ def build_resources(
 def build_definitions(root: str | Path, **options: object) -> Definitions:
     """Definitions for one repository (partition keys are bare paths; see partition_keys);
     ``options`` are :func:`build_resources`'s."""
-    return Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS, resources=build_resources(root, **options))  # type: ignore[arg-type]
+    return Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=ALL_CHECKS,
+        jobs=update_jobs(),
+        sensors=[file_change_sensor],
+        resources=build_resources(root, **options),  # type: ignore[arg-type]
+    )
 
 
 def definitions_from_env() -> Definitions:
@@ -73,7 +87,16 @@ def definitions_from_env() -> Definitions:
         repo_name=os.environ.get("THREAD_REPO_NAME") or None,
         workers=int(os.environ.get("THREAD_WORKERS", "0")),
         error_ratio_threshold=float(os.environ.get("THREAD_ERROR_RATIO_THRESHOLD", "0.05")),
+        include=_globs("THREAD_INCLUDE"),
+        exclude=_globs("THREAD_EXCLUDE"),
+        cache_dir=os.environ.get("THREAD_CACHE_DIR", ""),
     )
+
+
+def _globs(name: str) -> list[str]:
+    """Globs from an environment variable, separated by commas or newlines."""
+    raw = os.environ.get(name, "")
+    return [g.strip() for g in raw.replace("\n", ",").split(",") if g.strip()]
 
 
 defs = definitions_from_env()

@@ -124,3 +124,58 @@ def _inside_link(root: Path, rel: str, link: str) -> FoundFile | None:
     if not stat.S_ISREG(st.st_mode):
         return None
     return FoundFile(rel, str(target), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def stat_paths(
+    root: str | Path, paths: Iterable[str], *, include: Iterable[str] = (), exclude: Iterable[str] = ()
+) -> list[FoundFile]:
+    """The subset of ``paths`` (repository-relative) that :func:`discover` would yield, without
+    walking the tree: each path's ancestors are checked against the same ignore rules (an ignored
+    or VCS directory hides everything below it), and symlinks get the same treatment. What
+    ``thread watch`` uses for the few paths a file-system event names."""
+    root_path = Path(root).resolve()
+    rules = IgnoreRules(include, exclude)
+    loaded: set[str] = set()
+    hidden: dict[str, bool] = {}
+
+    def dir_hidden(rel_dir: str) -> bool:
+        if rel_dir in hidden:
+            return hidden[rel_dir]
+        parent, _, name = rel_dir.rpartition("/")
+        verdict = bool(rel_dir) and (
+            dir_hidden(parent)
+            or name in ALWAYS_SKIPPED_DIRS
+            or (root_path / rel_dir).is_symlink()
+            or rules_for(parent).ignored(rel_dir, True)
+        )
+        hidden[rel_dir] = verdict
+        return verdict
+
+    def rules_for(rel_dir: str) -> IgnoreRules:
+        parts = rel_dir.split("/") if rel_dir else []
+        for depth in range(len(parts) + 1):
+            base = "/".join(parts[:depth])
+            if base not in loaded:
+                rules.load_dir(root_path, base)
+                loaded.add(base)
+        return rules
+
+    out: list[FoundFile] = []
+    for rel in paths:
+        if not rel or rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
+            continue
+        parent = rel.rpartition("/")[0]
+        if dir_hidden(parent) or rules_for(parent).ignored(rel, False):
+            continue
+        full = root_path / rel
+        try:
+            st = full.lstat()
+        except OSError:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            found = _inside_link(root_path, rel, str(full))
+            if found is not None:
+                out.append(found)
+        elif stat.S_ISREG(st.st_mode):
+            out.append(FoundFile(rel, str(full), st.st_size, st.st_mtime_ns, st.st_ino))
+    return out

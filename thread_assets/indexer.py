@@ -1,22 +1,15 @@
 """Index a repository through Dagster: the Python API behind ``thread index``.
 
-What one call does:
-
-1. discover the indexable files; read and hash them (xxh3, ~16 GB/s: reading dominates) and
-   compare with the store's ``file_states``: new, changed (content or extractor version), removed;
-2. delete removed files' rows (``Store.delete_files``) and their dynamic partitions; add a
-   partition per new file, in discovery order;
-3. materialize the per-file assets for every file that needs it in ONE range run: dynamic
-   partitions are ordered by insertion and a run covers one contiguous range, so when the files to
-   analyse are scattered (an incremental index), their partitions are moved to the end (deleted
-   and re-added: a deleted partition keeps its materialization history, and the key is the same)
-   so that they form one range;
-4. materialize the graph assets and run the asset checks in a second run.
+One call is one update (``thread_assets/update.py``, the same machinery as the file-change sensor
+and ``thread watch``): a stat walk; a hash of only the files the stat memo cannot vouch for; a
+comparison with the store's content hashes; removed files' rows and partitions deleted; then ONE
+Dagster run over the changed files' partitions (lined up as one contiguous range) that also
+brings the graph assets up to date and runs the asset checks. Nothing changed: no run at all.
 
 Run creation uses ``DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=true`` unless the caller set
-it (see ``PLANNED_SUBSET_ENV``). So an index costs two Dagster runs whatever changed (none when nothing did), against a
-persistent instance (``$DAGSTER_HOME``, default ``<root>/.thread/dagster``, created with the
-SQLite ``dagster.yaml`` of ``deploy/``) so that the UI shows every materialization.
+it (see ``PLANNED_SUBSET_ENV``), against a persistent instance (``$DAGSTER_HOME``, default
+``<root>/.thread/dagster``, created with the SQLite ``dagster.yaml`` of ``deploy/``) so that the
+UI shows every materialization.
 """
 
 from __future__ import annotations
@@ -28,27 +21,21 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import xxhash
-from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
+from dagster import DagsterInstance
 
-from resources.io_manager import GRAPH_ASSETS, PER_FILE_ASSETS, FileTable, GraphTable, open_store_url
-from resources.store.base import FileState, Store
+from resources.io_manager import FileTable, open_store_url
+from resources.store.base import Store
 
-from .assets import ALL_ASSETS, ALL_CHECKS, FILES_PARTITIONS_NAME, indexable_files
+from .assets import indexable_files
 from .assets.per_file import ANALYSIS_PROGRESS
-from .assets.repo import repo_name_for
+from .assets.repo import cache_dir_for, repo_name_for
+from .changes import StatMemo, detect_changes, memo_path
 from .definitions import STORE_DIR, build_resources, default_store_url
-from .discover import FoundFile
-from .engine import EXTRACTOR_VERSION, FileAnalysis
-from .engine.batch import read_for_analysis
-from .partition_keys import encode_key, path_of
+from .engine import FileAnalysis
+from .update import QUIET_RUN_CONFIG, RANGE_END_TAG, RANGE_START_TAG, Updater
 
-QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-"""Runs started by the indexer log warnings and errors only (the UI keeps the full event log)."""
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
+__all__ = ["QUIET_RUN_CONFIG", "RANGE_END_TAG", "RANGE_START_TAG", "IndexSummary", "index_repository"]
 
 SQLITE_INSTANCE_YAML = """\
 # Dagster instance for Thread on SQLite: run, event-log and schedule storage are SQLite files
@@ -91,8 +78,12 @@ class IndexSummary:
     changed: int
     removed: int
     unchanged: int
+    renamed: int = 0
+    """Of the added files, how many are a removed file's content under a new path (not re-parsed)."""
+    hashed: int = 0
+    """Files read and hashed to find what changed (the stat memo answered for the rest)."""
     runs: list[str] = field(default_factory=list)
-    """Dagster run ids, per-file run first."""
+    """Dagster run ids (one per update: per-file range, graphs and checks together)."""
     seconds: float = 0.0
     by_language: dict[str, int] = field(default_factory=dict)
     symbols: int = 0
@@ -176,10 +167,12 @@ def index_repository(
     exclude: Sequence[str] = (),
     workers: int = 0,
     force: bool = False,
+    cache_dir: str = "",
 ) -> IndexSummary:
     """Bring the index of ``root`` up to date through Dagster and summarise it.
 
-    ``force`` re-analyses every file. ``workers`` 0 means every CPU."""
+    ``force`` re-analyses every file (the content cache still answers for unchanged bytes
+    unless ``cache_dir="none"``). ``workers`` 0 means every CPU."""
     started = time.perf_counter()
     root_path = Path(root).expanduser().resolve()
     if not root_path.is_dir():
@@ -189,7 +182,13 @@ def index_repository(
         (root_path / STORE_DIR).mkdir(exist_ok=True)
     name = repo_name or repo_name_for(root_path)
     resources = build_resources(
-        root_path, store_url=url, repo_name=name, workers=workers, include=list(include), exclude=list(exclude)
+        root_path,
+        store_url=url,
+        repo_name=name,
+        workers=workers,
+        include=list(include),
+        exclude=list(exclude),
+        cache_dir=cache_dir,
     )
     with contextlib.ExitStack() as stack:
         stack.enter_context(_default_env(PLANNED_SUBSET_ENV, "true"))
@@ -201,138 +200,54 @@ def index_repository(
             instance = stack.enter_context(open_instance(home))
         store = open_store_url(url)
         stack.callback(store.close)
+        memo = StatMemo(memo_path(cache_dir_for(root_path, cache_dir)), str(root_path))
         found = indexable_files(root_path, include=include, exclude=exclude)
         _report(progress, "discover", len(found), len(found))
-        plan = _plan(store, instance, name, found, force)
-        if plan.removed_paths:
-            store.delete_files(name, sorted(plan.removed_paths))
-        for key in plan.removed_keys:
-            instance.delete_dynamic_partition(FILES_PARTITIONS_NAME, key)
-        keys = _line_up(instance, plan)
+        changes = detect_changes(root_path, store.file_states(name), memo=memo, found=found, force=force)
+        updater = Updater(instance, resources)
+        analysing = len(changes.to_analyse)
+        with _analysis_progress(progress, analysing):
+            outcome = updater.run(store, name, changes, origin="index", graphs_needed=force)
+        memo.save()
         summary = IndexSummary(
             repo=name,
             root=str(root_path),
             store_url=store.url,
             dagster_home=str(home) if home else None,
             files=len(found),
-            analysed=len(plan.to_analyse),
-            added=plan.added,
-            changed=len(plan.to_analyse) - plan.added,
-            removed=len(plan.removed_paths | {path_of(k) for k in plan.removed_keys}),
-            unchanged=len(found) - len(plan.to_analyse),
+            analysed=len(outcome.plan.run_keys),
+            added=len(changes.added),
+            changed=len(changes.modified),
+            removed=len(changes.removed),
+            unchanged=len(found) - len(changes.to_analyse),
+            renamed=len(changes.renamed),
+            hashed=changes.hashed,
+            runs=outcome.run_ids,
         )
         analyses: list[FileAnalysis] = []
-        if keys:
-            with _analysis_progress(progress, len(keys)):
-                result = _materialize_per_file(instance, resources, keys)
-            summary.runs.append(result.run_id)
-            table = result.output_for_node("per_file_assets", "parse")
-            assert isinstance(table, FileTable)
-            analyses = list(table.batch.analyses)
-        if keys or summary.removed or force or not _graphs_materialized(instance):
-            _report(progress, "graphs", 0, 1)
-            result = materialize(
-                [*ALL_ASSETS, *ALL_CHECKS],
-                instance=instance,
-                resources=resources,
-                run_config=QUIET_RUN_CONFIG,
-                selection=AssetSelection.assets(*(AssetKey(a) for a in (*GRAPH_ASSETS, "symbol_index")))
-                | AssetSelection.checks(*ALL_CHECKS),
-            )
-            summary.runs.append(result.run_id)
+        result = outcome.result
+        if result is not None:
+            _report(progress, "graphs", 1, 1)
+            if outcome.plan.run_keys:
+                table = result.output_for_node("per_file_assets", "parse")
+                assert isinstance(table, FileTable)
+                analyses = list(table.batch.analyses)
             graph = result.output_for_node("graph_assets", "dependency_graph")
-            assert isinstance(graph, GraphTable)
-            summary.cycles = len(graph.batch.cycles)
+            summary.cycles = _cycle_count(graph)
             summary.checks = {
                 f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed for e in result.get_asset_check_evaluations()
             }
-            _report(progress, "graphs", 1, 1)
+        else:
+            summary.cycles = len(store.cycles(repo=name))
         _fill_totals(summary, store, name, analyses)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
 
-@dataclass
-class _Plan:
-    to_analyse: list[str]
-    """Partition keys to materialize, in discovery order."""
-    new_keys: list[str]
-    removed_paths: set[str]
-    removed_keys: list[str]
-    added: int
-
-
-def _plan(store: Store, instance: DagsterInstance, repo: str, found: list[FoundFile], force: bool) -> _Plan:
-    states = store.file_states(repo)
-    existing = list(instance.get_dynamic_partitions(FILES_PARTITIONS_NAME))
-    existing_set = set(existing)
-    on_disk = {f.path for f in found}
-    to_analyse: list[str] = []
-    new_keys: list[str] = []
-    added = 0
-    for f in found:
-        key = encode_key(f.path)
-        state = states.get(f.path)
-        if key not in existing_set:
-            new_keys.append(key)
-        if state is None:
-            added += 1
-        if force or state is None or key not in existing_set or _changed(f, state):
-            to_analyse.append(key)
-    removed_keys = [k for k in existing if path_of(k) not in on_disk]
-    return _Plan(to_analyse, new_keys, set(states) - on_disk, removed_keys, added)
-
-
-def _changed(found: FoundFile, state: FileState) -> bool:
-    if state.extractor_version != EXTRACTOR_VERSION:
-        return True
-    if state.content_hash is None:
-        return found.size != state.size_bytes
-    data = read_for_analysis(found.abs_path)
-    return not isinstance(data, bytes) or xxhash.xxh3_64_hexdigest(data) != state.content_hash
-
-
-def _line_up(instance: DagsterInstance, plan: _Plan) -> list[str]:
-    """Add new partitions and make the keys to analyse one contiguous range; returns them in
-    partition order."""
-    if plan.new_keys:
-        instance.add_dynamic_partitions(FILES_PARTITIONS_NAME, plan.new_keys)
-    if not plan.to_analyse:
-        return []
-    order = list(instance.get_dynamic_partitions(FILES_PARTITIONS_NAME))
-    wanted = set(plan.to_analyse)
-    positions = [i for i, k in enumerate(order) if k in wanted]
-    if positions[-1] - positions[0] + 1 == len(positions):
-        return [order[i] for i in positions]
-    # Scattered: move the existing ones behind the tail (new keys are already there).
-    tail_start = len(order)
-    while tail_start > 0 and order[tail_start - 1] in wanted:
-        tail_start -= 1
-    moved = [k for k in order[:tail_start] if k in wanted]
-    for key in moved:
-        instance.delete_dynamic_partition(FILES_PARTITIONS_NAME, key)
-    instance.add_dynamic_partitions(FILES_PARTITIONS_NAME, moved)
-    order = list(instance.get_dynamic_partitions(FILES_PARTITIONS_NAME))
-    lined = [k for k in order if k in wanted]
-    assert order[-len(lined) :] == lined, "partitions to analyse are not contiguous after moving them"
-    return lined
-
-
-def _materialize_per_file(instance: DagsterInstance, resources: dict[str, object], keys: list[str]) -> Any:
-    selection = AssetSelection.assets(*(AssetKey(a) for a in PER_FILE_ASSETS)).without_checks()
-    run: dict[str, Any] = {
-        "instance": instance,
-        "resources": resources,
-        "selection": selection,
-        "run_config": QUIET_RUN_CONFIG,
-    }
-    if len(keys) == 1:
-        return materialize(ALL_ASSETS, partition_key=keys[0], **run)
-    return materialize(ALL_ASSETS, tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]}, **run)
-
-
-def _graphs_materialized(instance: DagsterInstance) -> bool:
-    return all(instance.get_latest_materialization_event(AssetKey(a)) is not None for a in GRAPH_ASSETS)
+def _cycle_count(graph: object) -> int:
+    batch = getattr(graph, "batch", None)
+    cycles = getattr(batch, "cycles", None)
+    return len(cycles) if cycles is not None else 0
 
 
 @contextlib.contextmanager

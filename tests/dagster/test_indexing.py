@@ -56,7 +56,7 @@ def test_first_index(repo: Path, instance: DagsterInstance, store_url: str, inde
         0,
     )
     assert summary.by_language == {"python": 6, "javascript": 2, "c": 2, "go": 1}
-    assert len(summary.runs) == 2
+    assert len(summary.runs) == 1  # per-file range, graphs and checks in one run
     assert all(summary.checks.values()) and len(summary.checks) == 4
     store = open_store(store_url)
     try:
@@ -104,7 +104,7 @@ def test_incremental_equals_from_scratch(tmp_path: Path, repo: Path, instance: D
     summary = index_repository(repo, store_url=store_url, instance=instance)
 
     assert (summary.analysed, summary.added, summary.changed, summary.removed) == (3, 1, 2, 1)
-    assert len(summary.runs) == 2
+    assert len(summary.runs) == 1  # per-file range, graphs and checks in one run
     keys = list(instance.get_dynamic_partitions("files"))
     assert "web/util.js" not in keys
     # the scattered changed files were moved behind the new one: one contiguous range run

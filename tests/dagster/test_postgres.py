@@ -65,7 +65,7 @@ def test_postgres_instance(tmp_path: Path, repo: Path, database: str, indexed_pa
     assert SQLITE_INSTANCE_YAML not in (home / "dagster.yaml").read_text()
     with DagsterInstance.from_config(str(home)) as instance:
         summary = index_repository(repo, store_url=f"sqlite:///{tmp_path / 'index.db'}", instance=instance)
-        assert len(summary.runs) == 2 and summary.analysed == len(indexed_paths)
+        assert len(summary.runs) == 1 and summary.analysed == len(indexed_paths)
         assert len(instance.get_dynamic_partitions("files")) == len(indexed_paths)
         record = instance.fetch_materializations(
             AssetRecordsFilter(asset_key=AssetKey("parse"), asset_partitions=["tab%09name.py"]), limit=1

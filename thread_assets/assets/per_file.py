@@ -36,8 +36,9 @@ from dagster import (
 )
 
 from resources.io_manager import FileBatch, FileTable
-from thread_assets.engine import FileAnalysis, PatternMatch, analyze_files
-from thread_assets.engine.batch import read_for_analysis
+from thread_assets.engine import FileAnalysis, PatternMatch, analyze_files, detect_language
+from thread_assets.engine.batch import BatchItem, read_for_analysis
+from thread_assets.engine.content_cache import ContentCache, analysis_key, matches_key
 from thread_assets.engine.patterns import default_rules, languages_with_rules, run_rules
 from thread_assets.partition_keys import path_of
 
@@ -82,12 +83,15 @@ def per_file_assets(context: AssetExecutionContext, thread_repo: ThreadRepo) -> 
     keys = list(context.partition_keys)
     root = thread_repo.root_path
     paths = [path_of(k) for k in keys]
-    items = [(p, str(root / p), None) for p in paths]
-    workers = thread_repo.workers or None
-    analyses = list(
-        analyze_files(items, workers=workers, timeout_s=thread_repo.timeout_s, progress=ANALYSIS_PROGRESS.get())
-    )
-    matches = pattern_matches_of(root, analyses)
+    with ContentCache(thread_repo.analysis_cache_path) as cache:
+        analyses, matches, reused = analyse_with_cache(
+            root,
+            paths,
+            cache,
+            workers=thread_repo.workers or None,
+            timeout_s=thread_repo.timeout_s,
+            progress=ANALYSIS_PROGRESS.get(),
+        )
     batch = FileBatch(
         repo=thread_repo.repo_name,
         analyses=analyses,
@@ -105,8 +109,64 @@ def per_file_assets(context: AssetExecutionContext, thread_repo: ThreadRepo) -> 
         ],
     )
     totals = run_totals(analyses, matches)
+    totals["parse"]["run_reused_from_cache"] = MetadataValue.int(reused)
     for name in _DESCRIPTIONS:
         yield versioned_output(FileTable(name, batch), name, version, totals[name])
+
+
+def analyse_with_cache(
+    root: Path,
+    paths: Sequence[str],
+    cache: ContentCache,
+    *,
+    workers: int | None,
+    timeout_s: float,
+    progress: Callable[[FileAnalysis], None] | None = None,
+) -> tuple[list[FileAnalysis], dict[str, list[PatternMatch]], int]:
+    """Analyses (in ``paths`` order) and pattern matches of ``paths``, each file read once.
+
+    Content seen before (a revert, a rename, a copy) comes from the content-addressed cache;
+    only the rest goes to the worker pool, as bytes (no second read). Returns the number of
+    analyses reused."""
+    rules = default_rules()
+    rule_languages = languages_with_rules(rules)
+    rules_version = patterns_code_version()
+    data: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
+    items: dict[str, BatchItem] = {}
+    for path in paths:
+        read = read_for_analysis(root / path)
+        if not isinstance(read, bytes):
+            items[path] = (path, str(root / path), None)  # the worker records why it is unreadable
+            continue
+        language = detect_language(path, read)
+        data[path] = read
+        keys[path] = analysis_key(xxhash.xxh3_64_hexdigest(read), language)
+        items[path] = (path, read, language)
+    cached = cache.get_analyses(keys)
+    todo = [items[p] for p in paths if p not in cached]
+    fresh = {a.path: a for a in analyze_files(todo, workers=workers, timeout_s=timeout_s, progress=progress)}
+    if progress is not None:
+        for analysis in cached.values():
+            progress(analysis)
+    cache.put_analyses((keys[p], a) for p, a in fresh.items() if p in keys)
+    analyses = [cached.get(p) or fresh[p] for p in paths]
+    wanted = {
+        a.path: matches_key(a.content_hash, a.language, rules_version)
+        for a in analyses
+        if a.status == "ok" and a.language in rule_languages and a.content_hash is not None and a.path in data
+    }
+    matches = cache.get_matches(wanted)
+    computed: list[tuple[str, list[PatternMatch]]] = []
+    for path, key in wanted.items():
+        if path not in matches:
+            analysis = cached.get(path) or fresh[path]
+            assert analysis.language is not None
+            found = run_rules(data[path], analysis.language, rules)
+            matches[path] = found
+            computed.append((key, found))
+    cache.put_matches(computed)
+    return analyses, {p: m for p, m in matches.items() if m}, len(cached)
 
 
 def versioned_output(value: object, name: str, version: DataVersion, metadata: Mapping[str, MetadataValue]) -> Output:
@@ -143,27 +203,6 @@ def add_partition_metadata(
         handle = AssetMetadataHandle(asset_key=AssetKey(asset), partition_key=key)
         merged[handle] = {**merged.get(handle, {}), **metadata}
     step._metadata_accumulator = OutputMetadataAccumulator(per_output_metadata=merged)
-
-
-def pattern_matches_of(root: Path, analyses: Sequence[FileAnalysis]) -> dict[str, list[PatternMatch]]:
-    """Run the bundled ast-grep rules over the files that have rules for their language.
-
-    The bytes are re-read here (the engine's workers do not run rules); a file whose bytes no
-    longer hash to what was analysed changed during the run: it gets no matches rather than
-    matches of other content, and ``index_matches_disk`` reports it stale."""
-    rules = default_rules()
-    languages = languages_with_rules(rules)
-    out: dict[str, list[PatternMatch]] = {}
-    for analysis in analyses:
-        if analysis.status != "ok" or analysis.language not in languages or analysis.content_hash is None:
-            continue
-        data = read_for_analysis(root / analysis.path)
-        if not isinstance(data, bytes) or xxhash.xxh3_64_hexdigest(data) != analysis.content_hash:
-            continue
-        found = run_rules(data, analysis.language, rules)
-        if found:
-            out[analysis.path] = found
-    return out
 
 
 def batch_data_version(analyses: Sequence[FileAnalysis]) -> str:

@@ -13,7 +13,9 @@ from dagster import ConfigurableResource
 from pydantic import Field
 
 from thread_assets.discover import FoundFile, discover
+from thread_assets.discover import stat_paths as discover_paths
 from thread_assets.engine import EXTRACTOR_VERSION, detect_language
+from thread_assets.engine.content_cache import CACHE_FILE
 
 HEAD_BYTES = 1024
 
@@ -23,7 +25,8 @@ class ThreadRepo(ConfigurableResource):
 
     ``include`` / ``exclude``: extra gitignore-style globs for discovery. ``workers``: analysis
     processes (0 = every CPU). ``error_ratio_threshold``: a file whose parse error ratio is above
-    it makes the parse-quality check warn."""
+    it makes the parse-quality check warn. ``cache_dir``: where the content-addressed analysis
+    cache and the stat memo live (default ``<root>/.thread/cache``; ``"none"`` disables both)."""
 
     root: str
     name: str = ""
@@ -32,6 +35,7 @@ class ThreadRepo(ConfigurableResource):
     workers: int = 0
     timeout_s: float = 10.0
     error_ratio_threshold: float = 0.05
+    cache_dir: str = ""
 
     @property
     def repo_name(self) -> str:
@@ -40,6 +44,25 @@ class ThreadRepo(ConfigurableResource):
     @property
     def root_path(self) -> Path:
         return Path(self.root).expanduser().resolve()
+
+    @property
+    def cache_path(self) -> Path | None:
+        return cache_dir_for(self.root_path, self.cache_dir)
+
+    @property
+    def analysis_cache_path(self) -> Path | None:
+        base = self.cache_path
+        return None if base is None else base / CACHE_FILE
+
+
+def cache_dir_for(root: str | Path, configured: str = "") -> Path | None:
+    """The cache directory of a repository: ``configured`` (``"none"`` for no cache) or
+    ``<root>/.thread/cache``."""
+    if configured.lower() == "none":
+        return None
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return Path(root).expanduser().resolve() / ".thread" / "cache"
 
 
 def repo_name_for(root: str | Path) -> str:
@@ -67,11 +90,19 @@ def patterns_code_version() -> str:
 def indexable_files(root: str | Path, *, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[FoundFile]:
     """The files an index holds: every discovered file whose language is recognised (by name,
     extension or, for extension-less files, the first bytes), in discovery order."""
-    out: list[FoundFile] = []
-    for found in discover(root, include=include, exclude=exclude):
-        if detect_language(found.path) is not None or ("." not in found.path.rsplit("/", 1)[-1] and _sniff(found)):
-            out.append(found)
-    return out
+    return [f for f in discover(root, include=include, exclude=exclude) if is_indexable(f)]
+
+
+def stat_paths(
+    root: str | Path, paths: Sequence[str], *, include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> list[FoundFile]:
+    """:func:`indexable_files` restricted to ``paths``, without a walk (see ``discover.stat_paths``)."""
+    return [f for f in discover_paths(root, paths, include=include, exclude=exclude) if is_indexable(f)]
+
+
+def is_indexable(found: FoundFile) -> bool:
+    """A recognised language by name or extension or, for extension-less files, the first bytes."""
+    return detect_language(found.path) is not None or ("." not in found.path.rsplit("/", 1)[-1] and _sniff(found))
 
 
 def _sniff(found: FoundFile) -> bool:

@@ -1,0 +1,1 @@
+"""Dagster sensors of Thread (the daemon path): the file-change sensor."""

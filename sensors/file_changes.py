@@ -1,0 +1,86 @@
+"""The file-change sensor: the daemon's way of keeping the index fresh.
+
+Each tick (every ``THREAD_SENSOR_INTERVAL_S`` seconds, default 5) does the same detection as
+``thread index`` (``thread_assets/update.py``): a stat walk, a hash of what the stat memo cannot
+vouch for, a comparison with the store's content hashes. Then, when something changed, it
+deletes the removed files' rows and partitions, lines the changed files' partitions up as one
+contiguous range and requests ONE run of ``thread_update`` (per-file range + graphs + checks),
+or of ``thread_graphs`` when files were only removed.
+
+Races: the tick skips while any Thread run (tag ``thread/update``) is queued or in flight, so it
+never moves or deletes a partition that a run targets and never starts a second run over files a
+run is still writing; what changed meanwhile is found by the next tick, because the store only
+changes when a run lands. The cursor is not used for state (the stored hashes are the truth), so
+it has no size to outgrow.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
+
+from resources.io_manager import StoreResource, open_store_url
+from thread_assets.assets.repo import ThreadRepo
+from thread_assets.changes import StatMemo, detect_changes, memo_path
+from thread_assets.update import (
+    GRAPHS_JOB_DEF,
+    UPDATE_JOB_DEF,
+    graphs_materialized,
+    in_flight_runs,
+    prepare_update,
+)
+
+SENSOR_NAME = "thread_file_changes"
+
+
+def _interval() -> int:
+    return max(1, int(float(os.environ.get("THREAD_SENSOR_INTERVAL_S", "5"))))
+
+
+@sensor(
+    name=SENSOR_NAME,
+    jobs=[UPDATE_JOB_DEF, GRAPHS_JOB_DEF],
+    minimum_interval_seconds=_interval(),
+    description="Finds added, changed and removed files (stat first, stored hashes are the truth) and "
+    "requests one run over exactly those partitions, then the graphs.",
+)
+def file_change_sensor(
+    context: SensorEvaluationContext, thread_repo: ThreadRepo, thread_store: StoreResource
+) -> RunRequest | SkipReason:
+    started = time.perf_counter()
+    instance = context.instance
+    running = in_flight_runs(instance)
+    if running:
+        return SkipReason(f"Thread run(s) in flight ({', '.join(running)}): changes wait for the next tick")
+    root = thread_repo.root_path
+    store = open_store_url(thread_store.url)
+    try:
+        memo = StatMemo(memo_path(thread_repo.cache_path), str(root))
+        changes = detect_changes(
+            root,
+            store.file_states(thread_repo.repo_name),
+            memo=memo,
+            include=thread_repo.include,
+            exclude=thread_repo.exclude,
+        )
+        memo.save()
+        plan, request = prepare_update(
+            instance,
+            store,
+            thread_repo.repo_name,
+            changes,
+            origin="sensor",
+            graphs_needed=not graphs_materialized(instance),
+        )
+    finally:
+        store.close()
+    ms = (time.perf_counter() - started) * 1000
+    if request is None:
+        return SkipReason(f"no change: {changes.scanned} files checked ({changes.hashed} hashed) in {ms:.0f} ms")
+    context.log.info(
+        f"{changes.describe()}: {len(plan.run_keys)} partition(s) to materialize, "
+        f"{len(plan.delete)} deleted, {len(plan.move)} moved; detected in {ms:.0f} ms"
+    )
+    return RunRequest(job_name=request.job_name, partition_key=request.partition_key, tags=request.tags)
