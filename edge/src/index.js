@@ -1,0 +1,325 @@
+// Thread's query API on Cloudflare Workers, from D1: the same routes, parameters, pagination,
+// errors, auth and JSON as `thread serve` (thread_assets/api/), so a client cannot tell which one
+// answered. Everything that could drift comes from ./contract.js, generated from the Python
+// contract and the sql/ files (`python -m thread_assets.api.edge`); this file only interprets it.
+//
+// Bindings: DB (D1, the index: schema from edge/migrations), API_TOKEN (optional secret: when set,
+// every /api/ request needs `Authorization: Bearer <API_TOKEN>`).
+
+import { CODES, MESSAGES, OPENAPI_JSON, PAGE, ROUTES, SQL } from "./contract.js";
+
+const ROUTE = Object.fromEntries(ROUTES.map((r) => [r.name, r]));
+const ALLOW = "GET, HEAD";
+const DIGITS = /^[0-9]{1,10}$/;
+const FILE_SYMBOLS = /^\/api\/files\/(.*)\/symbols$/s; // like Starlette's {path:path}: greedy, may hold "/"
+const HEALTH = JSON.stringify({ status: "ok" });
+
+// rows -> JSON-able values, as resources/store/rows.py `plain` does: JSON text decoded, 0/1 flags as booleans
+const JSON_COLUMNS = {
+  symbols: ["parameters", "generics", "decorators"],
+  dep_edges: ["names", "kinds", "resolved_by"],
+  cycles: ["members", "cycle_path"],
+};
+const BOOL_COLUMNS = { symbols: ["exported"], dep_edges: ["external"] };
+
+class ApiError extends Error {
+  constructor(status, message, headers = {}) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+function format(template, fields) {
+  return template.replace(/\{(\w+)\}/g, (_, k) => String(fields[k]));
+}
+
+function bad(kind, fields) {
+  return new ApiError(400, format(MESSAGES[kind], fields));
+}
+
+function json(text, status = 200, headers = {}, head = false) {
+  return new Response(head ? null : text, {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+function errorResponse(status, message, headers = {}, head = false) {
+  const body = JSON.stringify({ error: { status, code: CODES[String(status)], message } });
+  return json(body, status, headers, head);
+}
+
+// Python's urllib.parse.unquote (what uvicorn does to the path): runs of %XX become UTF-8 bytes,
+// decoded with replacement characters; anything else stays as written.
+const UTF8 = new TextDecoder("utf-8");
+function unquote(text) {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    const bytes = new Uint8Array(run.length / 3);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(3 * i + 1, 3 * i + 3), 16);
+    return UTF8.decode(bytes);
+  });
+}
+
+// ---- parameters: the rules of thread_assets/api/contract.py (parse_params, convert)
+
+function allParams(route) {
+  return route.paged ? [...route.params, ...PAGE] : route.params;
+}
+
+function parseParams(route, searchParams) {
+  const params = allParams(route);
+  const allowed = new Set(params.map((p) => p.name));
+  const given = new Map();
+  for (const [name, value] of searchParams) {
+    if (!allowed.has(name)) throw bad("unknown", { name });
+    if (given.has(name)) throw bad("repeated", { name });
+    given.set(name, value);
+  }
+  const out = {};
+  for (const p of params) {
+    const raw = given.get(p.name) ?? "";
+    if (raw === "") {
+      if (p.required) throw bad("missing", { name: p.name });
+      out[p.name] = p.default;
+      continue;
+    }
+    out[p.name] = convert(p, raw);
+  }
+  return out;
+}
+
+function convert(p, raw) {
+  if (p.type === "integer") {
+    const n = DIGITS.test(raw) ? Number(raw) : NaN;
+    if (!(n >= (p.minimum ?? 0) && n <= (p.maximum ?? 0))) {
+      throw bad("integer", { name: p.name, minimum: p.minimum, maximum: p.maximum });
+    }
+    return n;
+  }
+  if (p.type === "boolean") {
+    if (!["true", "false", "1", "0"].includes(raw)) throw bad("boolean", { name: p.name });
+    return raw === "true" || raw === "1";
+  }
+  if (p.choices.length && !p.choices.includes(raw)) {
+    throw bad("choice", { name: p.name, choices: p.choices.join(", ") });
+  }
+  return raw;
+}
+
+function page(rows, limit, offset) {
+  return {
+    items: rows.slice(0, limit),
+    limit,
+    offset,
+    next_offset: rows.length > limit ? offset + limit : null,
+  };
+}
+
+// ---- the store queries (resources/store/sqlbase.py), on D1
+
+function statement(db, name, values) {
+  const q = SQL[name];
+  return db.prepare(q.sql).bind(...q.params.map((p) => (values[p] === undefined ? null : values[p])));
+}
+
+async function query(db, name, values) {
+  return (await statement(db, name, values).all()).results;
+}
+
+function plain(table, row) {
+  for (const c of JSON_COLUMNS[table] ?? []) if (row[c] != null) row[c] = JSON.parse(row[c]);
+  for (const c of BOOL_COLUMNS[table] ?? []) if (row[c] != null) row[c] = Boolean(row[c]);
+  return row;
+}
+
+// sqlbase.prefix_upper_bound: the smallest string above every string starting with prefix, in
+// code-point order (SQLite BINARY = UTF-8 byte order)
+function prefixUpperBound(prefix) {
+  const chars = Array.from(prefix);
+  while (chars.length) {
+    let code = chars.pop().codePointAt(0) + 1;
+    if (code >= 0xd800 && code <= 0xdfff) code = 0xe000;
+    if (code <= 0x10ffff) return chars.join("") + String.fromCodePoint(code);
+  }
+  return "\u{10ffff}".repeat(Array.from(prefix).length + 16);
+}
+
+function ratio(part, whole) {
+  return whole ? part / whole : null;
+}
+
+function sortedObject(map) {
+  const out = {};
+  for (const key of [...map.keys()].sort(codePointCompare)) out[key] = map.get(key);
+  return out;
+}
+
+function codePointCompare(a, b) {
+  const x = Array.from(a, (c) => c.codePointAt(0));
+  const y = Array.from(b, (c) => c.codePointAt(0));
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+const HANDLERS = {
+  async symbols(db, q) {
+    const values = { name: q.name, repo: q.repo, kind: q.kind, language: q.lang, limit: q.limit + 1, offset: q.offset };
+    if (q.prefix) Object.assign(values, { upper: prefixUpperBound(q.name), length: Array.from(q.name).length });
+    const rows = await query(db, q.prefix ? "find_symbols_prefix" : "find_symbols", values);
+    return page(rows.map((r) => plain("symbols", r)), q.limit, q.offset);
+  },
+
+  async file_symbols(db, q, path) {
+    const values = { path, repo: q.repo, limit: q.limit + 1, offset: q.offset };
+    const rows = await query(db, "file_symbols", values);
+    if (!rows.length && !(await query(db, "file_exists", values))[0].files) {
+      throw new ApiError(404, format(MESSAGES.no_file, { path }));
+    }
+    return page(rows.map((r) => plain("symbols", r)), q.limit, q.offset);
+  },
+
+  async callers(db, q) {
+    const values = { symbol: q.symbol, repo: q.repo, limit: q.limit + 1, offset: q.offset };
+    return page(await query(db, "callers_page", values), q.limit, q.offset);
+  },
+
+  async callees(db, q) {
+    const values = { symbol: q.symbol, repo: q.repo, limit: q.limit + 1, offset: q.offset };
+    return page(await query(db, "callees_page", values), q.limit, q.offset);
+  },
+
+  async deps(db, q) {
+    const ways = ["out", "in"].filter((w) => q.direction === w || q.direction === "both");
+    const results = await db.batch(ways.map((w) => statement(db, `deps_${w}`, { path: q.path, repo: q.repo })));
+    const rows = ways.flatMap((way, i) => results[i].results.map((r) => ({ direction: way, ...plain("dep_edges", r) })));
+    return page(rows.slice(q.offset, q.offset + q.limit + 1), q.limit, q.offset);
+  },
+
+  async cycles(db, q) {
+    const rows = (await query(db, "cycles", { repo: q.repo })).map((r) => plain("cycles", r));
+    return page(rows.slice(q.offset, q.offset + q.limit + 1), q.limit, q.offset);
+  },
+
+  async stats(db, q) {
+    const values = { repo: q.repo };
+    const [groupsResult, countsResult, cyclesResult] = await db.batch([
+      statement(db, "stats_files", values),
+      statement(db, "stats_counts", values),
+      statement(db, "cycles", values),
+    ]);
+    const groups = groupsResult.results;
+    const counts = countsResult.results[0];
+    const byLanguage = new Map();
+    const byStatus = new Map();
+    for (const g of groups) {
+      const lang = g.language !== null ? g.language : "unknown";
+      byLanguage.set(lang, (byLanguage.get(lang) ?? 0) + g.files);
+      byStatus.set(g.status, (byStatus.get(g.status) ?? 0) + g.files);
+    }
+    const inCycles = new Set();
+    for (const c of cyclesResult.results) for (const m of JSON.parse(c.members)) inCycles.add(m);
+    const resolved = counts.resolved_internal + counts.resolved_external;
+    const sum = (key) => groups.reduce((n, g) => n + g[key], 0);
+    return {
+      repo: q.repo,
+      files: sum("files"),
+      files_by_language: sortedObject(byLanguage),
+      files_by_status: sortedObject(byStatus),
+      symbols: counts.symbols,
+      imports: counts.imports,
+      unused_imports: counts.unused_imports,
+      calls: counts.calls,
+      pattern_matches: counts.pattern_matches,
+      import_resolutions: {
+        total: counts.resolutions,
+        internal: counts.resolved_internal,
+        external: counts.resolved_external,
+        unresolved: counts.resolutions - resolved,
+        ratio: ratio(resolved, counts.resolutions),
+      },
+      call_resolution: {
+        total: counts.call_edges,
+        resolved: counts.calls_resolved,
+        ratio: ratio(counts.calls_resolved, counts.call_edges),
+      },
+      dep_edges: counts.dep_edges,
+      cycles: counts.cycles,
+      files_in_cycles: inCycles.size,
+      parse_errors: {
+        failed_files: byStatus.get("error") ?? 0,
+        files_with_syntax_errors: sum("with_syntax_errors"),
+        error_nodes: sum("error_nodes"),
+      },
+    };
+  },
+};
+
+// ---- auth: constant-time comparison of the bearer token (thread_assets/api/app.py BearerAuth)
+
+const ENCODER = new TextEncoder();
+function sameSecret(a, b) {
+  const x = ENCODER.encode(a);
+  const y = ENCODER.encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+function authProblem(request, token) {
+  const header = request.headers.get("authorization");
+  if (header === null) return "no_token";
+  const space = header.indexOf(" ");
+  const scheme = space < 0 ? header : header.slice(0, space);
+  const credentials = space < 0 ? "" : header.slice(space + 1).trim();
+  if (scheme.toLowerCase() !== "bearer" || !credentials) return "no_token";
+  return sameSecret(credentials, token) ? null : "bad_token";
+}
+
+// ---- dispatch
+
+function match(path) {
+  for (const r of ROUTES) {
+    if (!r.path_params.length) {
+      if (r.path === path) return [r, null];
+    } else {
+      const m = FILE_SYMBOLS.exec(path);
+      if (m) return [r, m[1]];
+    }
+  }
+  return [null, null];
+}
+
+async function handle(request, env) {
+  const url = new URL(request.url);
+  const path = unquote(url.pathname);
+  const head = request.method === "HEAD";
+  if (env.API_TOKEN && path.startsWith("/api/")) {
+    const problem = authProblem(request, env.API_TOKEN);
+    if (problem) return errorResponse(401, MESSAGES[problem], { "www-authenticate": "Bearer" }, head);
+  }
+  const [route, pathParam] = match(path);
+  if (!route) return errorResponse(404, MESSAGES.no_route, {}, head);
+  if (request.method !== "GET" && !head) return errorResponse(405, MESSAGES.method, { allow: ALLOW });
+  if (route.name === "health") return json(HEALTH, 200, {}, head);
+  if (route.name === "openapi") return json(OPENAPI_JSON, 200, {}, head);
+  try {
+    const params = parseParams(route, url.searchParams);
+    const body = await HANDLERS[route.name](env.DB, params, pathParam);
+    return json(JSON.stringify(body), 200, {}, head);
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error.status, error.message, error.headers, head);
+    throw error;
+  }
+}
+
+export default {
+  async fetch(request, env) {
+    try {
+      return await handle(request, env);
+    } catch (error) {
+      console.error("query failed:", request.method, new URL(request.url).pathname, error?.stack ?? error);
+      return errorResponse(500, MESSAGES.internal);
+    }
+  },
+};
