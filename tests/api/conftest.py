@@ -47,10 +47,16 @@ FILES = {
         "export function main() { return new Cart([1, 2]).total() + helper(1) }\n"
     ),
     "web/util.js": "import { main } from './index.js'\nexport function helper(x) { return x + 1 }\n",
-    "cmd/main.go": 'package main\n\nimport "fmt"\n\nfunc helper() int { return 1 }\n\nfunc main() { fmt.Println(helper()) }\n',
-    "lib/ring.c": '#include "ring.h"\nint ring_size(void) { return 4; }\nint ring_twice(void) { return 2 * ring_size(); }\n',
+    "cmd/main.go": (
+        'package main\n\nimport "fmt"\n\nfunc helper() int { return 1 }\n\nfunc main() { fmt.Println(helper()) }\n'
+    ),
+    "lib/ring.c": (
+        '#include "ring.h"\nint ring_size(void) { return 4; }\nint ring_twice(void) { return 2 * ring_size(); }\n'
+    ),
     "lib/ring.h": "int ring_size(void);\nint ring_twice(void);\n",
-    "src/lib.rs": "pub struct Ring { size: usize }\n\nimpl Ring {\n    pub fn new(size: usize) -> Self { Ring { size } }\n}\n",
+    "src/lib.rs": (
+        "pub struct Ring { size: usize }\n\nimpl Ring {\n    pub fn new(size: usize) -> Self { Ring { size } }\n}\n"
+    ),
     "docs dir/space name.py": "def spaced():\n    return 1\n",
     "ünï/cödé.py": "def ñame():\n    return 'ü'\n",
     "tab\tname.py": "def tabbed():\n    return spaced()\n",
