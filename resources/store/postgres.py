@@ -56,6 +56,14 @@ class _PgTx:
         """The pg_trgm GIN indexes follow the table."""
 
 
+def _custom_plans(conn: psycopg.Connection[Any]) -> None:
+    """psycopg prepares a statement on its 5th use; a few executions later Postgres may switch it to
+    a generic plan, which for the optional-filter queries (``CAST(:repo AS TEXT) IS NULL OR repo =
+    :repo``) is a scan: a symbol lookup on Django went from ~1 ms to 11-17 ms after ~20 calls.
+    Planning for the actual parameters every time keeps it at ~1 ms (prepared parsing stays)."""
+    conn.execute("SET plan_cache_mode = force_custom_plan")
+
+
 class PostgresStore(SqlStore):
     dialect = "postgres"
 
@@ -72,6 +80,7 @@ class PostgresStore(SqlStore):
             min_size=1,
             max_size=max_size,
             kwargs={"autocommit": True, "connect_timeout": connect_timeout},
+            configure=_custom_plans,
             open=True,
             name="thread-store",
         )
