@@ -26,6 +26,7 @@ from resources.store.base import StoreError
 from .cli_index import add_index_commands
 from .cli_queries import UserError, add_query_commands
 from .cli_serve import add_serve_commands
+from .cli_watch import add_watch_command
 from .discover import discover
 from .engine import FileAnalysis, analyze_files, detect_language
 from .engine.graph import CallEdge, Cycle, dependency_edges, find_cycles, resolve_calls
@@ -179,7 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--json", action="store_true", help="print the summary as JSON")
     an.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     ap.set_defaults(
-        query_handlers={**add_index_commands(sub), **add_query_commands(sub), **add_serve_commands(sub)}
+        query_handlers={
+            **add_index_commands(sub),
+            **add_watch_command(sub),
+            **add_query_commands(sub),
+            **add_serve_commands(sub),
+        }
     )
     return ap
 

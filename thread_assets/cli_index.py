@@ -83,7 +83,7 @@ def _print_index_summary(out: Console, s: dict[str, Any]) -> None:
     table = Table(title=title)
     table.add_column("what")
     table.add_column("count", justify="right")
-    for key in ("added", "changed", "removed", "unchanged", "symbols", "imports", "calls", "cycles"):
+    for key in ("added", "changed", "removed", "renamed", "unchanged", "symbols", "imports", "calls", "cycles"):
         table.add_row(key, str(s[key]))
     table.add_row("files with parse errors", str(s["files_with_parse_errors"]))
     out.print(table)

@@ -160,7 +160,15 @@ class Updater:
 
     def __init__(self, instance: DagsterInstance, resources: dict[str, object]) -> None:
         self.instance = instance
-        self.defs = Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS, jobs=update_jobs(), resources=resources)  # type: ignore[arg-type]
+        from sensors.file_changes import file_change_sensor
+
+        self.defs = Definitions(
+            assets=ALL_ASSETS,
+            asset_checks=ALL_CHECKS,
+            jobs=update_jobs(),
+            sensors=[file_change_sensor],
+            resources=resources,  # type: ignore[arg-type]
+        )
         self._jobs: dict[str, JobDefinition] = {}
 
     def job(self, name: str) -> JobDefinition:

@@ -1,0 +1,96 @@
+"""Helpers for the incremental-correctness tests: a from-scratch index made by the engine alone
+(the oracle), table dumps without provenance, and driving the sensor the way the daemon does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dagster import DagsterInstance, build_sensor_context
+
+from resources.store.base import Store
+from sensors.file_changes import file_change_sensor
+from thread_assets.assets import indexable_files
+from thread_assets.assets.graphs import config_reader
+from thread_assets.definitions import build_resources
+from thread_assets.engine import (
+    RepoContext,
+    analyze_files,
+    dependency_edges,
+    find_cycles,
+    resolve_calls,
+    resolve_imports,
+)
+from thread_assets.engine.patterns import default_rules, languages_with_rules, run_rules
+from thread_assets.update import QUIET_RUN_CONFIG, Updater
+
+TABLES = (
+    "files",
+    "symbols",
+    "imports",
+    "calls",
+    "pattern_matches",
+    "import_resolutions",
+    "dep_edges",
+    "cycles",
+    "call_edges",
+)
+PROVENANCE = {"run_id", "indexed_at", "parse_time_ms"}
+"""Columns that say when and by which run a row was made (or how long a parse took), not what it says."""
+
+
+def scratch_index(root: Path, store: Store, repo: str) -> None:
+    """Index ``root`` into an empty ``store`` with the engine alone: what the incremental index must equal."""
+    found = indexable_files(root)
+    analyses = list(analyze_files([(f.path, f.abs_path, None) for f in found], workers=0))
+    rules = default_rules()
+    languages = languages_with_rules(rules)
+    matches = {
+        a.path: found_matches
+        for a in analyses
+        if a.status == "ok"
+        and a.language in languages
+        and (found_matches := run_rules((root / a.path).read_bytes(), a.language, rules))
+    }
+    store.write_files(repo, analyses, matches, run_id="scratch", indexed_at="scratch")
+    by_path = {a.path: a for a in analyses}
+    resolutions = resolve_imports(analyses, RepoContext(files=frozenset(by_path), read=config_reader(root)))
+    edges = dependency_edges(resolutions, by_path)
+    store.write_graph(repo, resolutions, edges, find_cycles(edges), resolve_calls(by_path, resolutions))
+
+
+def dump(store: Store, repo: str) -> dict[str, list[dict[str, Any]]]:
+    return {
+        table: [{k: v for k, v in row.items() if k not in PROVENANCE} for row in store.export(table, repo=repo)]
+        for table in TABLES
+    }
+
+
+def sensor_update(instance: DagsterInstance, root: Path, store_url: str, repo: str) -> Any:
+    """One daemon cycle, in this process: evaluate a sensor tick, then execute what it requested.
+    Returns the run's result, or None when the tick skipped."""
+    resources = build_resources(root, store_url=store_url, repo_name=repo)
+    updater = Updater(instance, resources)
+    with build_sensor_context(
+        instance=instance, instance_ref=instance.get_ref(), resources=resources, definitions=updater.defs
+    ) as ctx:
+        tick = file_change_sensor.evaluate_tick(ctx)
+    if not tick.run_requests:
+        return None
+    assert len(tick.run_requests) == 1, "one run per update"
+    request = tick.run_requests[0]
+    job = updater.job(request.job_name)
+    result = job.execute_in_process(
+        instance=instance, partition_key=request.partition_key, tags=request.tags, run_config=QUIET_RUN_CONFIG
+    )
+    assert result.success
+    return result
+
+
+def reused_from_cache(result: Any) -> int:
+    """How many analyses of the run's per-file step came from the content-addressed cache."""
+    for event in result.get_asset_materialization_events():
+        if event.asset_key.path[-1] == "parse":
+            value = event.materialization.metadata.get("run_reused_from_cache")
+            return int(value.value) if value is not None else 0
+    return 0

@@ -1,0 +1,89 @@
+"""``thread watch PATH``: keep a repository's index fresh as files change (see ``watch.py``)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+from typing import Any
+
+from rich.console import Console
+
+from .cli_queries import UserError
+
+
+def cmd_watch(args: argparse.Namespace, out: Console) -> int:
+    from .cli_index import _repo_root
+    from .definitions import STORE_DIR, default_store_url
+    from .indexer import BATCH_SIZE_ENV, PLANNED_SUBSET_ENV, claim_instance, dagster_home, open_instance
+    from .watch import BatchReport, Watcher, handle_signals
+
+    root = _repo_root(args.path)
+    if args.debounce_ms < 0 or (args.workers is not None and args.workers < 0):
+        raise UserError("--debounce-ms and --workers must be 0 or more")
+    for name, value in ((PLANNED_SUBSET_ENV, "true"), (BATCH_SIZE_ENV, "1000")):
+        os.environ.setdefault(name, value)
+    url = args.store or os.environ.get("THREAD_STORE_URL") or default_store_url(root)
+    if not args.store and not os.environ.get("THREAD_STORE_URL"):
+        (root / STORE_DIR).mkdir(exist_ok=True)
+    home = dagster_home(root)
+    try:
+        claim_instance(home, root)
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from None
+
+    def on_batch(report: BatchReport) -> None:
+        line: dict[str, Any] = {
+            "added": len(report.changes.added),
+            "changed": len(report.changes.modified),
+            "removed": len(report.changes.removed),
+            "renamed": len(report.changes.renamed),
+            "seconds": round(report.seconds, 3),
+        }
+        if report.error:
+            line |= {"error": report.error, "attempt": report.attempt}
+        if args.json:
+            print(json.dumps(line), flush=True)
+        elif report.error:
+            out.print(f"[yellow]update failed (attempt {report.attempt}), will retry:[/yellow] {report.error}")
+        elif report.changes:
+            out.print(
+                f"{report.changes.describe()} -> indexed in {report.seconds * 1000:.0f} ms"
+                + (f" (run {report.outcome.run_ids[-1][:8]})" if report.outcome and report.outcome.run_ids else "")
+            )
+
+    with open_instance(home) as instance:
+        watcher = Watcher(
+            root,
+            store_url=url,
+            instance=instance,
+            include=args.include or [],
+            exclude=args.exclude or [],
+            workers=args.workers or 0,
+            debounce_ms=args.debounce_ms,
+            on_batch=on_batch,
+        )
+        with handle_signals(watcher), contextlib.suppress(KeyboardInterrupt):
+            stats = watcher.run(
+                ready=lambda: (
+                    out.print(f"watching {root} (store {url}); Ctrl-C to stop", highlight=False)
+                    if not args.json
+                    else print(json.dumps({"ready": str(root)}), flush=True)
+                )
+            )
+            if not args.json:
+                out.print(f"stopped after {stats.batches} update(s), {stats.failures} failed attempt(s)")
+    return 0
+
+
+def add_watch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> dict[str, Any]:
+    w = sub.add_parser("watch", help="keep a repository's index fresh as files change (long-lived)")
+    w.add_argument("path", nargs="?", default=".", help="the repository directory (default: .)")
+    w.add_argument("--store", help="store URL (default: sqlite:///PATH/.thread/index.db)")
+    w.add_argument("--include", action="append", help="only paths matching this glob (repeatable)")
+    w.add_argument("--exclude", action="append", help="skip paths matching this glob (repeatable)")
+    w.add_argument("--workers", type=int, default=None, help="analysis processes (default: every CPU)")
+    w.add_argument("--debounce-ms", type=int, default=30, help="quiet time that ends a burst of saves (default 30 ms)")
+    w.add_argument("--json", action="store_true", help="one JSON line per update")
+    return {"watch": cmd_watch}

@@ -1,0 +1,272 @@
+"""``thread watch``: a long-lived process that keeps one repository's index fresh as files change.
+
+- Start-up catches up with a full detection (what changed while nobody watched), then the loop
+  waits on file-system events (watchfiles, Rust ``notify``): a burst of saves is collected until
+  ``debounce_ms`` pass without a new event (at most ``max_batch_ms``), and the batch's paths are
+  checked alone (no walk: ``detect_changes(scope=...)``), analysed and written in ONE in-process
+  Dagster run against the repository's instance, so the UI shows every materialization.
+- A change of an ignore file (``.gitignore``, ``.threadignore``) makes the batch a full detection.
+- Failure: if the store or Dagster's storage is unreachable (or the run fails), the batch's paths
+  stay pending and the update is retried with exponential backoff and jitter (0.5 s doubling to
+  30 s); after a failure the next attempt is a full detection, so when storage comes back the
+  index matches disk and no change is lost.
+- SIGINT/SIGTERM: the current batch finishes (its rows commit in one transaction) and the loop
+  stops; a second signal abandons the batch at once (the store transaction rolls back, nothing is
+  half-written) and exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from dagster import DagsterInstance
+
+from resources.io_manager import open_store_url
+from resources.store.base import Store
+
+from .assets.repo import cache_dir_for, repo_name_for
+from .changes import ChangeSet, StatMemo, detect_changes, memo_path
+from .definitions import STORE_DIR, build_resources
+from .discover import ALWAYS_SKIPPED_DIRS, IGNORE_FILES
+from .update import UpdateOutcome, Updater
+
+log = logging.getLogger("thread.watch")
+
+BACKOFF_START_S = 0.5
+BACKOFF_MAX_S = 30.0
+
+
+@dataclass
+class BatchReport:
+    """What one batch did (given to ``on_batch``)."""
+
+    changes: ChangeSet
+    outcome: UpdateOutcome | None
+    seconds: float
+    error: str | None = None
+    attempt: int = 1
+
+
+@dataclass
+class WatchStats:
+    batches: int = 0
+    failures: int = 0
+    files_analysed: int = 0
+    files_removed: int = 0
+    last_error: str | None = None
+    reports: list[BatchReport] = field(default_factory=list)
+
+
+class Watcher:
+    """One repository, one store, one Dagster instance; :meth:`run` loops until stopped."""
+
+    def __init__(
+        self,
+        root: str | Path,
+        *,
+        store_url: str,
+        instance: DagsterInstance,
+        repo_name: str | None = None,
+        include: list[str] | None = None,
+        exclude: list[str] | None = None,
+        workers: int = 0,
+        cache_dir: str = "",
+        debounce_ms: int = 30,
+        max_batch_ms: int = 1000,
+        on_batch: Callable[[BatchReport], None] | None = None,
+        open_store: Callable[[str], Store] = open_store_url,
+    ) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self.store_url = store_url
+        self.instance = instance
+        self.repo = repo_name or repo_name_for(self.root)
+        self.include = list(include or ())
+        self.exclude = list(exclude or ())
+        self.debounce_ms = debounce_ms
+        self.max_batch_ms = max_batch_ms
+        self.on_batch = on_batch
+        self._open_store = open_store
+        self.memo = StatMemo(memo_path(cache_dir_for(self.root, cache_dir)), str(self.root))
+        resources = build_resources(
+            self.root,
+            store_url=store_url,
+            repo_name=self.repo,
+            workers=workers,
+            include=self.include,
+            exclude=self.exclude,
+            cache_dir=cache_dir,
+        )
+        self.updater = Updater(instance, resources)
+        self.stop_event = threading.Event()
+        self.pending: set[str] = set()
+        self.full_scan_pending = True
+        self.stats = WatchStats()
+        self._store: Store | None = None
+        self._backoff = 0.0
+        self._attempt = 0
+
+    # ---- one batch
+
+    def _store_handle(self) -> Store:
+        if self._store is None:
+            self._store = self._open_store(self.store_url)
+        return self._store
+
+    def _drop_store(self) -> None:
+        if self._store is not None:
+            with contextlib.suppress(Exception):
+                self._store.close()
+            self._store = None
+
+    def flush(self) -> BatchReport | None:
+        """Bring the index up to date with everything pending; on failure keep it pending."""
+        if not self.pending and not self.full_scan_pending:
+            return None
+        started = time.perf_counter()
+        full = self.full_scan_pending
+        scope = None if full else set(self.pending)
+        self._attempt += 1
+        changes = ChangeSet()
+        try:
+            store = self._store_handle()
+            states = store.file_states(self.repo)
+            if scope is not None:
+                scope = self._expand(scope, states)
+            changes = detect_changes(
+                self.root,
+                states,
+                memo=self.memo,
+                include=self.include,
+                exclude=self.exclude,
+                scope=scope,
+            )
+            outcome: UpdateOutcome | None = None
+            if changes:
+                outcome = self.updater.run(store, self.repo, changes, origin="watch")
+                if outcome.result is not None and not outcome.result.success:
+                    raise RuntimeError(f"run {outcome.run_ids[-1]} failed")
+            self.memo.save()
+        except Exception as exc:  # storage down, run failed: keep everything pending, back off
+            self._drop_store()
+            self.full_scan_pending = True
+            self.stats.failures += 1
+            self.stats.last_error = f"{type(exc).__name__}: {exc}"
+            self._backoff = min(BACKOFF_MAX_S, max(BACKOFF_START_S, self._backoff * 2))
+            report = BatchReport(changes, None, time.perf_counter() - started, self.stats.last_error, self._attempt)
+            log.warning("update failed (attempt %d), retrying in %.1f s: %s", self._attempt, self._backoff, exc)
+            self._report(report)
+            return report
+        self.pending.clear()
+        self.full_scan_pending = False
+        self._backoff = 0.0
+        self.stats.batches += 1
+        self.stats.files_analysed += len(outcome.plan.run_keys) if outcome else 0
+        self.stats.files_removed += len(changes.removed)
+        report = BatchReport(changes, outcome, time.perf_counter() - started, None, self._attempt)
+        self._attempt = 0
+        self._report(report)
+        return report
+
+    def _expand(self, scope: set[str], stored: Any) -> set[str] | None:
+        """A path that is a directory (created or moved in) needs a full detection; one that is
+        gone brings in the stored files below it (a directory moved away or deleted whole)."""
+        extra: set[str] = set()
+        for path in scope:
+            full = self.root / path
+            if full.is_dir() and not full.is_symlink():
+                return None
+            if not full.exists():
+                prefix = path + "/"
+                extra.update(p for p in stored if p.startswith(prefix))
+        return scope | extra
+
+    def _report(self, report: BatchReport) -> None:
+        self.stats.reports.append(report)
+        del self.stats.reports[:-100]
+        if self.on_batch is not None:
+            self.on_batch(report)
+
+    # ---- file-system events
+
+    def note(self, abs_paths: Iterator[str] | list[str] | set[str]) -> None:
+        """Record changed absolute paths (what watchfiles reports) as pending work."""
+        for raw in abs_paths:
+            try:
+                rel = Path(raw).resolve(strict=False).relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+            parts = rel.split("/")
+            if any(p in ALWAYS_SKIPPED_DIRS for p in parts[:-1]) or parts[0] == STORE_DIR:
+                continue
+            if parts[-1] in IGNORE_FILES:
+                self.full_scan_pending = True
+            self.pending.add(rel)
+
+    def _filter(self, _change: Any, path: str) -> bool:
+        rel = path[len(str(self.root)) + 1 :] if path.startswith(str(self.root)) else path
+        head = rel.split("/", 1)[0]
+        return head not in ALWAYS_SKIPPED_DIRS
+
+    def run(self, *, ready: Callable[[], None] | None = None) -> WatchStats:
+        """Catch up, then watch until :meth:`stop` (or a signal through :func:`handle_signals`)."""
+        import watchfiles
+
+        self.flush()
+        while self.full_scan_pending and not self.stop_event.is_set():  # storage down at start-up
+            self.stop_event.wait(self._backoff or BACKOFF_START_S)
+            self.flush()
+        if ready is not None:
+            ready()
+        for batch in watchfiles.watch(
+            self.root,
+            watch_filter=self._filter,
+            debounce=self.max_batch_ms,
+            step=self.debounce_ms,
+            stop_event=self.stop_event,
+            yield_on_timeout=True,
+            rust_timeout=500,
+            raise_interrupt=False,
+        ):
+            self.note({path for _change, path in batch})
+            if self.stop_event.is_set():
+                break
+            if self._backoff and (self.pending or self.full_scan_pending):
+                # still failing: wait (interruptibly) before the next attempt
+                if self.stop_event.wait(self._backoff * random.uniform(0.8, 1.2)):
+                    break
+            self.flush()
+        self._drop_store()
+        return self.stats
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+
+@contextlib.contextmanager
+def handle_signals(watcher: Watcher) -> Iterator[None]:
+    """First SIGINT/SIGTERM: finish the batch and stop; second: abandon it (KeyboardInterrupt)."""
+    seen = 0
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        nonlocal seen
+        seen += 1
+        watcher.stop()
+        if seen > 1:
+            raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
