@@ -35,11 +35,10 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 def _engine_only(root: Path, store_url: str) -> dict[str, float]:
     from resources.store.url import open_store
     from thread_assets.assets.graphs import config_reader
-    from thread_assets.assets.per_file import pattern_matches_of
+    from thread_assets.assets.per_file import analyse_with_cache
     from thread_assets.assets.repo import indexable_files
     from thread_assets.engine import (
         RepoContext,
-        analyze_files,
         dependency_edges,
         find_cycles,
         resolve_calls,
@@ -48,8 +47,12 @@ def _engine_only(root: Path, store_url: str) -> dict[str, float]:
 
     found = indexable_files(root, include=INCLUDE, exclude=EXCLUDE)
     t0 = time.perf_counter()
-    analyses = list(analyze_files([(f.path, f.abs_path, None) for f in found]))
-    matches = pattern_matches_of(root, analyses)
+    from thread_assets.engine.content_cache import ContentCache
+
+    # no content cache: the engine's own cost, every file parsed
+    analyses, matches, _ = analyse_with_cache(
+        root, [f.path for f in found], ContentCache(None), workers=None, timeout_s=10
+    )
     res = resolve_imports(analyses, RepoContext(files=frozenset(a.path for a in analyses), read=config_reader(root)))
     edges = dependency_edges(res, {a.path: a for a in analyses})
     cycles = find_cycles(edges)

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
-from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
+from dagster import DagsterInstance, RunRequest, SensorEvaluationContext, SkipReason, build_sensor_context, sensor
 
 from resources.io_manager import StoreResource, open_store_url
 from thread_assets.assets.repo import ThreadRepo
@@ -84,3 +85,25 @@ def file_change_sensor(
         f"{len(plan.delete)} deleted, {len(plan.move)} moved; detected in {ms:.0f} ms"
     )
     return RunRequest(job_name=request.job_name, partition_key=request.partition_key, tags=request.tags)
+
+
+def tick_and_run(instance: DagsterInstance, resources: dict[str, object]) -> Any:
+    """One daemon cycle in this process: evaluate a tick, then execute the run it requested (the
+    daemon would launch it). Returns the run's result, or None when the tick skipped. For tests,
+    benchmarks and debugging the sensor without a daemon."""
+    from thread_assets.update import QUIET_RUN_CONFIG, Updater
+
+    updater = Updater(instance, resources)
+    with build_sensor_context(
+        instance=instance, instance_ref=instance.get_ref(), resources=resources, definitions=updater.defs
+    ) as ctx:
+        tick = file_change_sensor.evaluate_tick(ctx)
+    if not tick.run_requests:
+        return None
+    if len(tick.run_requests) != 1:
+        raise AssertionError(f"one run per update, got {len(tick.run_requests)}")
+    request = tick.run_requests[0]
+    assert request.job_name is not None
+    return updater.job(request.job_name).execute_in_process(
+        instance=instance, partition_key=request.partition_key, tags=request.tags, run_config=QUIET_RUN_CONFIG
+    )

@@ -7,12 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import xxhash
-
 from resources.store.base import Store
 
 from .assets.repo import indexable_files
-from .engine import read_for_analysis
+from .changes import StatMemo, current_digest
 
 
 @dataclass(frozen=True)
@@ -31,11 +29,20 @@ class AuditResult:
 
 
 def audit(
-    root: str | Path, store: Store, repo: str, *, include: Sequence[str] = (), exclude: Sequence[str] = ()
+    root: str | Path,
+    store: Store,
+    repo: str,
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    memo: StatMemo | None = None,
 ) -> AuditResult:
-    """Hashes every indexed file that is on disk (the stored hashes are the truth, not mtimes)."""
+    """Compares every indexed file on disk with its stored hash (the stored hashes are the
+    truth). With a stat ``memo``, a file whose (size, mtime, inode) match the memo's is not read
+    again; without one every file is hashed."""
     states = store.file_states(repo)
     on_disk = {f.path: f for f in indexable_files(root, include=include, exclude=exclude)}
+    memo = memo or StatMemo(None, str(root))
     stale: list[str] = []
     for path, state in states.items():
         found = on_disk.get(path)
@@ -45,9 +52,10 @@ def audit(
             if found.size != state.size_bytes:
                 stale.append(path)
             continue
-        data = read_for_analysis(found.abs_path)
-        if not isinstance(data, bytes) or xxhash.xxh3_64_hexdigest(data) != state.content_hash:
+        digest, _read = current_digest(found, memo)
+        if digest != state.content_hash:
             stale.append(path)
+    memo.save()
     return AuditResult(
         stale=sorted(stale),
         missing=sorted(set(states) - set(on_disk)),

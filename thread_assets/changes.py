@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 import xxhash
@@ -71,7 +72,7 @@ class StatMemo:
                 self.entries = data.entries
                 self.written_ns = data.written_ns
 
-    def lookup(self, found: FoundFile) -> str | bool | None:
+    def lookup(self, found: FoundFile) -> str | Literal[False] | None:
         """The memoised hash (``None`` for an unreadable file), or False when it must be re-read."""
         entry = self.entries.get(found.path)
         if (
@@ -156,6 +157,16 @@ def _digest_of(found: FoundFile) -> str | None:
     return xxhash.xxh3_64_hexdigest(data) if isinstance(data, bytes) else None
 
 
+def current_digest(found: FoundFile, memo: StatMemo) -> tuple[str | None, bool]:
+    """The file's content hash now (None when unreadable) and whether it had to be read."""
+    digest = memo.lookup(found)
+    if digest is not False:
+        return digest, False
+    fresh = _digest_of(found)
+    memo.remember(found, fresh)
+    return fresh, True
+
+
 def _differs(found: FoundFile, digest: str | None, state: FileState) -> bool:
     if state.extractor_version != EXTRACTOR_VERSION:
         return True
@@ -193,12 +204,8 @@ def detect_changes(
     changes = ChangeSet(on_disk=[f.path for f in files], scanned=len(files), partial=scope is not None)
     digests: dict[str, str | None] = {}
     for f in files:
-        digest = memo.lookup(f)
-        if digest is False:
-            digest = _digest_of(f)
-            memo.remember(f, digest)
-            changes.hashed += 1
-        assert digest is not False
+        digest, read = current_digest(f, memo)
+        changes.hashed += read
         state = states.get(f.path)
         if state is None:
             changes.added.append(f.path)

@@ -105,8 +105,9 @@ def _print_index_summary(out: Console, s: dict[str, Any]) -> None:
 
 
 def cmd_audit(args: argparse.Namespace, out: Console) -> int:
-    from .assets.repo import repo_name_for
+    from .assets.repo import cache_dir_for, repo_name_for
     from .audit import audit
+    from .changes import StatMemo, memo_path
     from .definitions import default_store_url
 
     root = _repo_root(args.path)
@@ -115,7 +116,9 @@ def cmd_audit(args: argparse.Namespace, out: Console) -> int:
     except StoreError as exc:
         raise UserError(str(exc)) from None
     try:
-        result = audit(root, store, args.repo or repo_name_for(root))
+        result = audit(
+            root, store, args.repo or repo_name_for(root), memo=StatMemo(memo_path(cache_dir_for(root)), str(root))
+        )
     finally:
         store.close()
     if args.json:

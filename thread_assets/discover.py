@@ -21,9 +21,20 @@ import pathspec
 
 IGNORE_FILES = (".gitignore", ".threadignore")
 ALWAYS_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".jj", ".thread"})
-_EDITOR_JUNK = pathspec.GitIgnoreSpec.from_lines(
-    ["*~", ".#*", r"\#*#", "*.swp", "*.swo", "*.swx", "*.tmp", ".*.kate-swp", "4913", ".DS_Store", "*.orig.tmp"]
-)
+_JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".kate-swp")
+_JUNK_NAMES = frozenset({"4913", ".DS_Store"})
+
+
+def is_editor_junk(name: str) -> bool:
+    """Editor temp and swap files (``x~``, ``.#x``, ``#x#``, ``.x.swp``, vim's ``4913`` probe,
+    ``.DS_Store``, ``*.tmp``): plain string tests, as each costs one call per file of every walk
+    (a gitignore spec of the same patterns cost ~6 us per file)."""
+    return (
+        name.endswith(_JUNK_SUFFIXES)
+        or name.startswith(".#")
+        or (len(name) > 1 and name[0] == "#" and name[-1] == "#")
+        or name in _JUNK_NAMES
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +67,7 @@ class IgnoreRules:
 
     def ignored(self, rel_path: str, is_dir: bool) -> bool:
         name = rel_path.rsplit("/", 1)[-1]
-        if not is_dir and _EDITOR_JUNK.match_file(name):
+        if not is_dir and is_editor_junk(name):
             return True
         probe = rel_path + "/" if is_dir else rel_path
         if self._exclude is not None and self._exclude.match_file(probe):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dagster import DagsterInstance, build_sensor_context
+from dagster import DagsterInstance
 
 from resources.store.base import Store
-from sensors.file_changes import file_change_sensor
+from sensors.file_changes import tick_and_run
 from thread_assets.assets import indexable_files
 from thread_assets.assets.graphs import config_reader
 from thread_assets.definitions import build_resources
@@ -22,7 +22,6 @@ from thread_assets.engine import (
     resolve_imports,
 )
 from thread_assets.engine.patterns import default_rules, languages_with_rules, run_rules
-from thread_assets.update import QUIET_RUN_CONFIG, Updater
 
 TABLES = (
     "files",
@@ -67,23 +66,9 @@ def dump(store: Store, repo: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def sensor_update(instance: DagsterInstance, root: Path, store_url: str, repo: str) -> Any:
-    """One daemon cycle, in this process: evaluate a sensor tick, then execute what it requested.
-    Returns the run's result, or None when the tick skipped."""
-    resources = build_resources(root, store_url=store_url, repo_name=repo)
-    updater = Updater(instance, resources)
-    with build_sensor_context(
-        instance=instance, instance_ref=instance.get_ref(), resources=resources, definitions=updater.defs
-    ) as ctx:
-        tick = file_change_sensor.evaluate_tick(ctx)
-    if not tick.run_requests:
-        return None
-    assert len(tick.run_requests) == 1, "one run per update"
-    request = tick.run_requests[0]
-    job = updater.job(request.job_name)
-    result = job.execute_in_process(
-        instance=instance, partition_key=request.partition_key, tags=request.tags, run_config=QUIET_RUN_CONFIG
-    )
-    assert result.success
+    """One daemon cycle, in this process (see ``tick_and_run``); the run must succeed."""
+    result = tick_and_run(instance, build_resources(root, store_url=store_url, repo_name=repo))
+    assert result is None or result.success
     return result
 
 

@@ -12,6 +12,7 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValu
 from resources.io_manager import StoreResource
 
 from ..audit import audit
+from ..changes import StatMemo, memo_path
 from .repo import ThreadRepo
 
 EXAMPLES = 20
@@ -76,5 +77,6 @@ def compare_with_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> t
         thread_repo.repo_name,
         include=thread_repo.include,
         exclude=thread_repo.exclude,
+        memo=StatMemo(memo_path(thread_repo.cache_path), str(thread_repo.root_path)),
     )
     return result.stale, result.missing, result.unindexed
