@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dagster import (
+from dagster import DagsterEventType, (
     AssetCheckSeverity,
     AssetKey,
     AssetRecordsFilter,
@@ -192,6 +192,18 @@ def test_persistent_sqlite_instance_under_dagster_home(
             assert len(reopened.get_materialized_partitions(AssetKey(asset))) == len(indexed_paths)
         assert latest(reopened, "call_graph") is not None
         assert len(reopened.get_dynamic_partitions("files")) == len(indexed_paths)
+    # a second run's shard is copied from the migrated template, and the template is no run
+    (repo / "app" / "views.py").write_text("def render(order):\n    return repr(order)\n")
+    again = index_repository(repo, store_url=store_url)
+    assert again.changed == 1 and len(again.runs) == 1
+    runs_dir = home / "history" / "runs"
+    assert (runs_dir / ".run-shard.template").is_file()
+    with DagsterInstance.from_config(str(home)) as reopened:
+        assert sorted(reopened.event_log_storage.get_all_run_ids()) == sorted(summary.runs + again.runs)
+        logs = reopened.all_logs(again.runs[0])
+        assert any(e.dagster_event is not None and e.dagster_event.event_type == DagsterEventType.RUN_SUCCESS for e in logs)
+        record = reopened.get_latest_materialization_event(AssetKey("parse"))
+        assert record is not None and record.run_id == again.runs[0]
 
 
 def test_default_store_lives_in_the_repository(repo: Path, instance: DagsterInstance, indexed_paths: list[str]) -> None:
