@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dagster import DagsterEventType, (
+from dagster import (
     AssetCheckSeverity,
     AssetKey,
     AssetRecordsFilter,
     AssetSelection,
+    DagsterEventType,
     DagsterInstance,
     map_asset_specs,
     materialize,
@@ -201,7 +202,8 @@ def test_persistent_sqlite_instance_under_dagster_home(
     with DagsterInstance.from_config(str(home)) as reopened:
         assert sorted(reopened.event_log_storage.get_all_run_ids()) == sorted(summary.runs + again.runs)
         logs = reopened.all_logs(again.runs[0])
-        assert any(e.dagster_event is not None and e.dagster_event.event_type == DagsterEventType.RUN_SUCCESS for e in logs)
+        events = [e.dagster_event.event_type for e in logs if e.dagster_event is not None]
+        assert DagsterEventType.RUN_SUCCESS in events
         record = reopened.get_latest_materialization_event(AssetKey("parse"))
         assert record is not None and record.run_id == again.runs[0]
 
