@@ -69,6 +69,8 @@ class IgnoreRules:
         name = rel_path.rsplit("/", 1)[-1]
         if not is_dir and is_editor_junk(name):
             return True
+        if not self._specs and self._exclude is None and self._include is None:
+            return False
         probe = rel_path + "/" if is_dir else rel_path
         if self._exclude is not None and self._exclude.match_file(probe):
             return True
