@@ -87,13 +87,14 @@ def file_change_sensor(
     return RunRequest(job_name=request.job_name, partition_key=request.partition_key, tags=request.tags)
 
 
-def tick_and_run(instance: DagsterInstance, resources: dict[str, object]) -> Any:
+def tick_and_run(instance: DagsterInstance, resources: dict[str, object], updater: Any = None) -> Any:
     """One daemon cycle in this process: evaluate a tick, then execute the run it requested (the
     daemon would launch it). Returns the run's result, or None when the tick skipped. For tests,
-    benchmarks and debugging the sensor without a daemon."""
+    benchmarks and debugging the sensor without a daemon; pass an ``Updater`` to reuse its
+    resolved jobs (as a code server keeps its definitions loaded)."""
     from thread_assets.update import QUIET_RUN_CONFIG, Updater
 
-    updater = Updater(instance, resources)
+    updater = updater or Updater(instance, resources)
     with build_sensor_context(
         instance=instance, instance_ref=instance.get_ref(), resources=resources, definitions=updater.defs
     ) as ctx:
