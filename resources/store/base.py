@@ -7,7 +7,9 @@ from user input.
 Atomicity contract: ``write_files`` replaces every per-file row of the given paths (files,
 symbols, imports, calls, pattern_matches) in ONE transaction; ``delete_files`` removes them from
 every table (graph tables included) in one transaction; ``write_graph`` replaces a repository's
-graph rows in one transaction. A reader never sees a file half-written.
+graph rows in one transaction; ``write_graph_delta`` applies one (full or incremental) graph
+build, its rows and its ``graph_inputs`` bookkeeping, in one transaction. A reader never sees a
+file half-written.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from thread_assets.engine import CallEdge, Cycle, DepEdge, FileAnalysis, PatternMatch, Resolution
+from thread_assets.engine.graph.incremental import GraphDelta
 
 Direction = Literal["out", "in", "both"]
 
@@ -76,6 +79,40 @@ class Store(Protocol):
         run_id: str = "",
     ) -> int:
         """Replace the repository's graph rows atomically. Returns rows written."""
+        ...
+
+    def write_graph_delta(self, repo: str, delta: GraphDelta, *, run_id: str = "") -> int:
+        """Apply one graph build (``thread_assets.engine.graph.incremental``) atomically: the
+        graph rows of the changed files (or all, ``delta.full``), the cycles and ``graph_inputs``.
+        Returns graph rows written."""
+        ...
+
+    def load_graph_inputs(self, repo: str) -> dict[str, dict[str, str]]:
+        """kind -> path -> digest of what the last graph build consumed and produced."""
+        ...
+
+    def load_imports(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]:
+        """Analyses carrying only path, language, status and imports (what import resolution reads)."""
+        ...
+
+    def load_resolutions(self, repo: str, paths: Sequence[str] | None = None) -> list[Resolution]: ...
+
+    def load_cycles(self, repo: str) -> list[Cycle]: ...
+
+    def internal_dep_pairs(self, repo: str) -> list[tuple[str, str]]:
+        """(source, target) of every dependency edge between repository files."""
+        ...
+
+    def graph_counts(self, repo: str) -> dict[str, Any]:
+        """Row counts of the graph tables plus call edges by ``how`` (``calls_by_how``)."""
+        ...
+
+    def graph_dangling(self, repo: str, *, limit: int = 20) -> dict[str, list[str]]:
+        """Graph rows naming unindexed files (``deps``) or symbols (``calls``), up to ``limit`` each."""
+        ...
+
+    def symbol_probe_names(self, repo: str, *, files: int = 5, limit: int = 10) -> list[str]:
+        """A bounded sample of symbol names (of the most recently indexed files) to probe search with."""
         ...
 
     def file_states(self, repo: str) -> dict[str, FileState]: ...

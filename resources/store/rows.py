@@ -77,6 +77,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "dep_edges": _DEP,
     "cycles": _CYCLE,
     "call_edges": (*_EDGE_HEAD, *LOC, "run_id"),
+    "graph_inputs": ("repo", "kind", "path", "digest"),
 }
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "files": ("repo", "path"),
@@ -88,6 +89,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "dep_edges": ("repo", "source", "external", "target"),
     "cycles": ("repo", "ordinal"),
     "call_edges": ("repo", "path", "ordinal"),
+    "graph_inputs": ("repo", "kind", "path"),
 }
 PATH_COLUMN: dict[str, str] = {
     "files": "path",
@@ -396,6 +398,17 @@ def call_edge_from_row(r: Sequence[Any]) -> CallEdge:
         how=r[8],
         location=_location(r, 9),
     )
+
+
+def import_from_row(r: Sequence[Any]) -> Import:
+    """One ``imports`` row (all columns, schema order) back to its Import record."""
+    return _import(r)
+
+
+def imports_analysis(file: Sequence[Any], imports: Iterable[Sequence[Any]]) -> FileAnalysis:
+    """A FileAnalysis carrying only what import resolution reads: path, language, status and the
+    imports (``file`` is ``(repo, path, language, status)``)."""
+    return FileAnalysis(path=file[1], language=file[2], status=file[3], imports=tuple(_import(r) for r in imports))
 
 
 def plain(table: str, columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:

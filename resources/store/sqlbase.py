@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import msgspec
 
 from thread_assets.engine import CallEdge, Cycle, DepEdge, FileAnalysis, PatternMatch, Resolution
+from thread_assets.engine.graph.incremental import GraphDelta
 
 from . import rows as R
 from .base import GRAPH_TABLES, PER_FILE_TABLES, TABLES, Direction, FileState
@@ -220,6 +221,101 @@ class SqlStore:
             [R.cycle_from_row(r) for r in self._table_rows("cycles", repo, None)],
             [R.call_edge_from_row(r) for r in self._table_rows("call_edges", repo, None)],
         )
+
+    # ---- incremental graph support (thread_assets/engine/graph/incremental.py)
+
+    def load_imports(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]:
+        """FileAnalysis records with only path, language, status and imports: what import
+        resolution reads (two queries for the whole repository, against four for full analyses)."""
+        out: list[FileAnalysis] = []
+        for path in [None] if paths is None else list(paths):
+            where = "repo = :repo" if path is None else "repo = :repo AND path = :path"
+            files = self._select(
+                f"SELECT repo, path, language, status FROM files WHERE {where} ORDER BY path",
+                {"repo": repo, "path": path},
+            )[1]
+            imports = _by_path(self._table_rows("imports", repo, path))
+            out += [R.imports_analysis(f, imports.get(f[1], ())) for f in files]
+        return out
+
+    def load_resolutions(self, repo: str, paths: Sequence[str] | None = None) -> list[Resolution]:
+        """Stored import resolutions (of ``paths``' importers, or all), in key order."""
+        return [
+            R.resolution_from_row(r)
+            for path in ([None] if paths is None else list(paths))
+            for r in self._table_rows("import_resolutions", repo, path)
+        ]
+
+    def load_cycles(self, repo: str) -> list[Cycle]:
+        return [R.cycle_from_row(r) for r in self._table_rows("cycles", repo, None)]
+
+    def internal_dep_pairs(self, repo: str) -> list[tuple[str, str]]:
+        """(source, target) of every dependency edge between repository files."""
+        sql = "SELECT source, target FROM dep_edges WHERE repo = :repo AND external = 0 ORDER BY source, target"
+        return [(r[0], r[1]) for r in self._select(sql, {"repo": repo})[1]]
+
+    def load_graph_inputs(self, repo: str) -> dict[str, dict[str, str]]:
+        """kind -> path -> digest of what the last graph build consumed and produced."""
+        out: dict[str, dict[str, str]] = {}
+        sql = "SELECT kind, path, digest FROM graph_inputs WHERE repo = :repo ORDER BY kind, path"
+        for kind, path, digest in self._select(sql, {"repo": repo})[1]:
+            out.setdefault(kind, {})[path] = digest
+        return out
+
+    def write_graph_delta(self, repo: str, delta: GraphDelta, *, run_id: str = "") -> int:
+        """Apply one graph build in ONE transaction: graph rows of the changed sources / call
+        paths (or all of them, ``delta.full``), the cycles, and the graph inputs."""
+        cycles = delta.cycles if delta.cycles is not None else ()
+        by_table = R.graph_rows(repo, delta.resolutions, delta.dep_edges, cycles, delta.call_edges, run_id)
+        inputs = [(repo, kind, path, digest) for kind, path, digest in delta.inputs]
+        written = 0
+        with self._transaction() as tx:
+            if delta.full:
+                for table in (*GRAPH_TABLES, "graph_inputs"):
+                    tx.execute(f"DELETE FROM {table} WHERE repo = :repo", {"repo": repo})
+            else:
+                sources = [{"repo": repo, "path": p} for p in delta.sources]
+                tx.executemany("DELETE FROM import_resolutions WHERE repo = :repo AND importer = :path", sources)
+                tx.executemany("DELETE FROM dep_edges WHERE repo = :repo AND source = :path", sources)
+                tx.executemany(
+                    "DELETE FROM call_edges WHERE repo = :repo AND path = :path",
+                    [{"repo": repo, "path": p} for p in delta.call_paths],
+                )
+                if delta.cycles is not None:
+                    tx.execute("DELETE FROM cycles WHERE repo = :repo", {"repo": repo})
+                for kind in delta.inputs_replaced_kinds:
+                    tx.execute(
+                        "DELETE FROM graph_inputs WHERE repo = :repo AND kind = :kind", {"repo": repo, "kind": kind}
+                    )
+                keys = sorted({(k, p) for k, p in delta.inputs_deleted} | {(k, p) for _, k, p, _ in inputs})
+                tx.executemany(
+                    "DELETE FROM graph_inputs WHERE repo = :repo AND kind = :kind AND path = :path",
+                    [{"repo": repo, "kind": k, "path": p} for k, p in keys],
+                )
+            for table in GRAPH_TABLES:
+                if table != "cycles" or delta.cycles is not None:
+                    written += tx.insert(table, by_table[table])
+            tx.insert("graph_inputs", inputs)
+        return written
+
+    def graph_counts(self, repo: str) -> dict[str, Any]:
+        """Row counts of the graph tables (asset metadata), in one query."""
+        counts = self._query("graph_counts", {"repo": repo})[0]
+        counts["calls_by_how"] = {r["how"]: r["n"] for r in self._query("graph_calls_by_how", {"repo": repo})}
+        return counts
+
+    def graph_dangling(self, repo: str, *, limit: int = 20) -> dict[str, list[str]]:
+        """Graph rows naming files or symbols that are not indexed (the graph integrity checks):
+        ``deps``: dependency edges and cycle members; ``calls``: resolved calls."""
+        params = {"repo": repo, "limit": limit}
+        return {
+            "deps": [r["problem"] for r in self._query("graph_dangling_deps", params)],
+            "calls": [r["problem"] for r in self._query("graph_dangling_calls", params)],
+        }
+
+    def symbol_probe_names(self, repo: str, *, files: int = 5, limit: int = 10) -> list[str]:
+        """Distinct symbol names (3+ characters) of the ``files`` most recently indexed files."""
+        return [r["name"] for r in self._query("symbol_probe_names", {"repo": repo, "files": files, "limit": limit})]
 
     # ---- queries
 

@@ -1,0 +1,492 @@
+"""Bring the graph tables up to date from what changed since the last graph build.
+
+The graph of a repository is a pure function of (every file's analysis, the set of indexed paths,
+the configuration files the resolvers read). The last build records what it consumed in the
+store's ``graph_inputs`` table, written in the same transaction as the graph rows, so this module
+works the delta out itself; nothing is passed in by the caller:
+
+- ``content/<path>``: the file's content hash, size, language, status and extractor version (its
+  analysis is a function of these);
+- ``exports/<path>``: what OTHER files' call resolution can see of the file: language, symbols
+  (id, name, qualified name, kind, parent; no locations) and import bindings with the files they
+  resolve to;
+- ``config/<path>``: each configuration file a resolver read through ``RepoContext.read``
+  (``go.mod``, ``tsconfig.json``, ``Cargo.toml``, ...), ``""`` when it was absent;
+- ``deps/<path>`` and ``calls/<path>``: digests of the file's import resolutions + dependency edges
+  and of its call edges, the build's OUTPUT, from which the data versions are derived cheaply;
+- ``meta/engine``: a digest of the resolver and graph code plus ``EXTRACTOR_VERSION``.
+
+What depends on what (read off ``resolve/*`` and ``calls._Resolver``):
+
+- a file's import resolutions depend on its own (language, imports), the set of indexed paths and
+  the config files read: ``make_resolver(ctx)`` sees nothing but ``RepoContext``. So a changed
+  path set or config re-resolves every file's imports (from the stored ``imports`` rows, not full
+  analyses); otherwise only the changed files are re-resolved. New resolutions are diffed against
+  the stored ones.
+- a file F's call edges depend on F's analysis and resolutions; on the symbols and import
+  bindings (with targets) of every file F's imports resolve to (hop 1); on the symbols of the
+  files THEIR imports resolve to (hop 2: re-exports, ``import *``, ``top_level(follow=1)``); and,
+  for Go, on the symbols of every ``.go`` file of the directory of F and of each Go target (a
+  package). F is re-resolved when it changed, its resolutions changed, or a file within two hops
+  of it (Go directories expanded) changed its ``exports`` digest, was added or was removed.
+- dependency edges of a file depend on its resolutions and its imports' kinds only; cycles are
+  recomputed from the whole internal edge set whenever it changed (cheap), else kept.
+
+The result equals a from-scratch build row for row (``tests/graph`` checks it on random edit
+sequences). Full builds: empty ``graph_inputs`` (first build, or written by an older Thread), a
+different ``meta/engine`` digest (resolver/graph code or extractor version changed), or more than
+``FULL_FRACTION`` of the files changed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal, Protocol
+
+import msgspec
+import xxhash
+
+from ..model import EXTRACTOR_VERSION, FileAnalysis
+from ..resolve import RepoContext, Resolution, resolve_imports
+from .calls import CallEdge, resolve_calls
+from .deps import Cycle, DepEdge, dependency_edges, find_cycles
+
+Mode = Literal["full", "incremental", "unchanged"]
+Reader = Callable[[str], bytes | None]
+
+FULL_FRACTION = 0.5
+"""When more than this share of the files changed, a full build is cheaper than the bookkeeping."""
+
+CONTENT, EXPORTS, CONFIG, DEPS, CALLS, META = "content", "exports", "config", "deps", "calls", "meta"
+ENGINE_KEY = "engine"
+
+
+class FileStateLike(Protocol):
+    @property
+    def content_hash(self) -> str | None: ...
+    @property
+    def size_bytes(self) -> int: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def extractor_version(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+@dataclass
+class GraphDelta:
+    """What ``GraphStore.write_graph_delta`` writes, in one transaction.
+
+    ``full``: every graph row and graph input of the repository is replaced. Otherwise
+    ``sources``' import resolutions and dependency edges, and ``call_paths``' call edges, are
+    replaced by the given rows; ``cycles`` replace all cycles unless None (kept);
+    ``inputs`` entries are upserted, ``inputs_deleted`` removed, and every entry of a kind in
+    ``inputs_replaced_kinds`` removed before the upserts."""
+
+    full: bool
+    sources: Sequence[str]
+    call_paths: Sequence[str]
+    resolutions: Sequence[Resolution]
+    dep_edges: Sequence[DepEdge]
+    call_edges: Sequence[CallEdge]
+    cycles: Sequence[Cycle] | None
+    inputs: Sequence[tuple[str, str, str]]
+    inputs_deleted: Sequence[tuple[str, str]] = ()
+    inputs_replaced_kinds: Sequence[str] = ()
+
+
+class GraphStore(Protocol):
+    """The store operations the incremental update needs (``resources.store.sqlbase.SqlStore``)."""
+
+    def file_states(self, repo: str) -> Mapping[str, FileStateLike]: ...
+    def load_analyses(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]: ...
+    def load_imports(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]: ...
+    def load_resolutions(self, repo: str, paths: Sequence[str] | None = None) -> list[Resolution]: ...
+    def load_cycles(self, repo: str) -> list[Cycle]: ...
+    def internal_dep_pairs(self, repo: str) -> list[tuple[str, str]]: ...
+    def load_graph_inputs(self, repo: str) -> dict[str, dict[str, str]]: ...
+    def write_graph_delta(self, repo: str, delta: GraphDelta, *, run_id: str = "") -> int: ...
+
+
+@dataclass
+class GraphUpdate:
+    """What one update did (for asset metadata and tests)."""
+
+    mode: Mode
+    reason: str
+    files: int
+    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    config_changed: list[str] = field(default_factory=list)
+    imports_resolved: int = 0
+    """Files whose imports were resolved again."""
+    resolutions_changed: list[str] = field(default_factory=list)
+    exports_changed: list[str] = field(default_factory=list)
+    calls_resolved: list[str] = field(default_factory=list)
+    """Files whose calls were resolved again (their call_edges rows replaced)."""
+    analyses_loaded: int = 0
+    cycles_recomputed: bool = False
+    cycles: list[Cycle] = field(default_factory=list)
+    rows_written: int = 0
+    dep_version: str = ""
+    call_version: str = ""
+    seconds: float = 0.0
+
+
+# ---- digests
+
+
+@cache
+def engine_digest() -> str:
+    """Changes with the resolver and graph code and with the extractor version: a different
+    engine may resolve the same inputs differently, so its first build is a full one."""
+    h = xxhash.xxh3_128()
+    h.update(EXTRACTOR_VERSION.encode())
+    here = Path(__file__).resolve().parent
+    for directory in (here, here.parent / "resolve"):
+        for f in sorted(directory.glob("*.py")):
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def content_digest(state: FileStateLike) -> str:
+    """A file's analysis is a function of (bytes, language, extractor version): these say whether
+    it may have changed."""
+    return f"{state.content_hash}|{state.size_bytes}|{state.language}|{state.status}|{state.extractor_version}"
+
+
+def blob_digest(data: bytes | None) -> str:
+    return "" if data is None else xxhash.xxh3_64_hexdigest(data)
+
+
+_encode = msgspec.msgpack.Encoder().encode
+
+
+def exports_digest(analysis: FileAnalysis, resolutions: Sequence[Resolution]) -> str:
+    """Everything other files' call resolution reads of this file (no locations, no bodies)."""
+    targets: list[str | None] = [None] * len(analysis.imports)
+    for r in resolutions:
+        if r.index < len(targets):
+            targets[r.index] = r.target
+    payload = (
+        analysis.language,
+        [(s.id, s.name, s.qualified_name, s.kind, s.parent) for s in analysis.symbols],
+        [(i.module, i.name, i.alias, i.bound, i.kind, t) for i, t in zip(analysis.imports, targets, strict=True)],
+    )
+    return xxhash.xxh3_128_hexdigest(_encode(payload))
+
+
+def _records_digest(records: Sequence[object]) -> str:
+    return xxhash.xxh3_128_hexdigest(_encode(records))
+
+
+def versions(digests: Mapping[str, str]) -> str:
+    """One version over per-file output digests (path order)."""
+    h = xxhash.xxh3_128()
+    for path in sorted(digests):
+        h.update(path.encode("utf-8", "surrogateescape") + b"\0" + digests[path].encode() + b"\n")
+    return h.hexdigest()
+
+
+class RecordingReader:
+    """Wraps the config reader and records every path a resolver read, with its digest."""
+
+    def __init__(self, read: Reader) -> None:
+        self._read = read
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, path: str) -> bytes | None:
+        data = self._read(path)
+        self.seen[path] = blob_digest(data)
+        return data
+
+
+# ---- helpers
+
+
+def _by_importer(resolutions: Iterable[Resolution]) -> dict[str, list[Resolution]]:
+    out: dict[str, list[Resolution]] = defaultdict(list)
+    for r in resolutions:
+        out[r.importer].append(r)
+    return out
+
+
+def _by_source(edges: Iterable[DepEdge]) -> dict[str, list[DepEdge]]:
+    out: dict[str, list[DepEdge]] = defaultdict(list)
+    for e in edges:
+        out[e.source].append(e)
+    return out
+
+
+def _by_path(edges: Iterable[CallEdge]) -> dict[str, list[CallEdge]]:
+    out: dict[str, list[CallEdge]] = defaultdict(list)
+    for e in edges:
+        out[e.path].append(e)
+    return out
+
+
+def _deps_digest(resolutions: Sequence[Resolution], edges: Sequence[DepEdge]) -> str | None:
+    return _records_digest([resolutions, edges]) if resolutions or edges else None
+
+
+def _calls_digest(edges: Sequence[CallEdge]) -> str | None:
+    return _records_digest(edges) if edges else None
+
+
+def _stub_edges(succ: Mapping[str, set[str]]) -> list[DepEdge]:
+    """Cycles depend on the internal (source, target) pairs only."""
+    return [
+        DepEdge(source=s, target=t, count=1, names=(), resolved_by=())
+        for s, ts in sorted(succ.items())
+        for t in sorted(ts)
+    ]
+
+
+# ---- full build
+
+
+def full_build(
+    store: GraphStore, repo: str, read: Reader, *, run_id: str = "", reason: str = "requested", started: float = 0.0
+) -> GraphUpdate:
+    """Resolve everything from the stored analyses and replace every graph row and input."""
+    started = started or time.perf_counter()
+    analyses = sorted(store.load_analyses(repo), key=lambda a: a.path)
+    by_path = {a.path: a for a in analyses}
+    recorder = RecordingReader(read)
+    resolutions = resolve_imports(analyses, RepoContext(files=frozenset(by_path), read=recorder))
+    edges = dependency_edges(resolutions, by_path)
+    cycles = find_cycles(edges)
+    call_edges = resolve_calls(by_path, resolutions)
+    res_by, edges_by, calls_by = _by_importer(resolutions), _by_source(edges), _by_path(call_edges)
+    deps_out = {p: d for p in by_path if (d := _deps_digest(res_by.get(p, []), edges_by.get(p, []))) is not None}
+    calls_out = {p: d for p in by_path if (d := _calls_digest(calls_by.get(p, []))) is not None}
+    inputs = [(META, ENGINE_KEY, engine_digest())]
+    inputs += [(CONTENT, p, content_digest(a)) for p, a in by_path.items()]
+    inputs += [(EXPORTS, p, exports_digest(a, res_by.get(p, []))) for p, a in by_path.items()]
+    inputs += [(CONFIG, p, d) for p, d in recorder.seen.items()]
+    inputs += [(DEPS, p, d) for p, d in deps_out.items()] + [(CALLS, p, d) for p, d in calls_out.items()]
+    delta = GraphDelta(
+        full=True,
+        sources=(),
+        call_paths=(),
+        resolutions=resolutions,
+        dep_edges=edges,
+        call_edges=call_edges,
+        cycles=cycles,
+        inputs=inputs,
+    )
+    written = store.write_graph_delta(repo, delta, run_id=run_id)
+    return GraphUpdate(
+        mode="full",
+        reason=reason,
+        files=len(by_path),
+        imports_resolved=len(by_path),
+        calls_resolved=sorted(by_path),
+        analyses_loaded=len(by_path),
+        cycles_recomputed=True,
+        cycles=cycles,
+        rows_written=written,
+        dep_version=versions(deps_out),
+        call_version=versions(calls_out),
+        seconds=time.perf_counter() - started,
+    )
+
+
+# ---- incremental update
+
+
+def update_graph(store: GraphStore, repo: str, read: Reader, *, run_id: str = "", full: bool = False) -> GraphUpdate:
+    """Bring the repository's graph rows up to date with its per-file rows (see the module doc)."""
+    started = time.perf_counter()
+    inputs = store.load_graph_inputs(repo)
+    if full:
+        return full_build(store, repo, read, run_id=run_id, reason="requested", started=started)
+    if not inputs.get(META):
+        return full_build(store, repo, read, run_id=run_id, reason="no previous graph inputs", started=started)
+    if inputs[META].get(ENGINE_KEY) != engine_digest():
+        return full_build(store, repo, read, run_id=run_id, reason="engine changed", started=started)
+
+    states = store.file_states(repo)
+    content_old = inputs.get(CONTENT, {})
+    content_new = {p: content_digest(s) for p, s in states.items()}
+    added = sorted(content_new.keys() - content_old.keys())
+    removed = sorted(content_old.keys() - content_new.keys())
+    changed = sorted(p for p in content_new.keys() & content_old.keys() if content_new[p] != content_old[p])
+    config_old = inputs.get(CONFIG, {})
+    config_changed = sorted(p for p, d in config_old.items() if blob_digest(read(p)) != d)
+    deps_out = dict(inputs.get(DEPS, {}))
+    calls_out = dict(inputs.get(CALLS, {}))
+    update = GraphUpdate(
+        mode="incremental",
+        reason="",
+        files=len(states),
+        changed=changed,
+        added=added,
+        removed=removed,
+        config_changed=config_changed,
+    )
+    if not (added or removed or changed or config_changed):
+        update.mode, update.reason = "unchanged", "nothing changed since the last graph build"
+        update.cycles = store.load_cycles(repo)
+        update.dep_version, update.call_version = versions(deps_out), versions(calls_out)
+        update.seconds = time.perf_counter() - started
+        return update
+    if len(added) + len(changed) > FULL_FRACTION * max(len(states), 1):
+        return full_build(store, repo, read, run_id=run_id, reason="most files changed", started=started)
+
+    present = set(states)
+    fresh = sorted(set(added) | set(changed))
+    analyses: dict[str, FileAnalysis] = {a.path: a for a in store.load_analyses(repo, fresh)}
+    recorder = RecordingReader(read)
+    ctx = RepoContext(files=frozenset(present), read=recorder)
+    all_imports = bool(added or removed or config_changed)
+    if all_imports:
+        update.reason = "path set or configuration changed: every file's imports resolved again"
+        importers = {a.path: a for a in store.load_imports(repo)}
+        importers.update(analyses)
+        new_res = _by_importer(resolve_imports(importers.values(), ctx))
+        old_res = _by_importer(store.load_resolutions(repo))
+        scope: Iterable[str] = sorted(present)
+        update.imports_resolved = len(importers)
+    else:
+        update.reason = "files changed: their imports resolved again"
+        importers = dict(analyses)
+        new_res = _by_importer(resolve_imports(analyses.values(), ctx))
+        old_res = _by_importer(store.load_resolutions(repo, fresh))
+        scope = fresh
+        update.imports_resolved = len(fresh)
+    res_changed = sorted(p for p in scope if new_res.get(p, []) != old_res.get(p, []))
+    update.resolutions_changed = res_changed
+
+    # files whose resolutions, dependency edges and exports may have changed
+    sources = sorted(set(fresh) | set(res_changed))
+    more = [p for p in sources if p not in analyses]
+    if more:
+        analyses.update((a.path, a) for a in store.load_analyses(repo, more))
+    exports_old = inputs.get(EXPORTS, {})
+    exports_new = {p: exports_digest(analyses[p], new_res.get(p, [])) for p in sources}
+    exports_changed = sorted(p for p in sources if exports_new[p] != exports_old.get(p))
+    update.exports_changed = exports_changed
+    new_edges = dependency_edges([r for p in sources for r in new_res.get(p, [])], analyses)
+    edges_by = _by_source(new_edges)
+
+    # the internal dependency graph before (what is stored) and after
+    old_succ: dict[str, set[str]] = defaultdict(set)
+    for s, t in store.internal_dep_pairs(repo):
+        old_succ[s].add(t)
+    new_succ: dict[str, set[str]] = {s: set(ts) for s, ts in old_succ.items() if s not in removed}
+    for p in sources:
+        new_succ[p] = {e.target for e in edges_by.get(p, []) if not e.external}
+    new_succ = {s: ts for s, ts in new_succ.items() if ts}
+    pairs_changed = bool(removed) or any(old_succ.get(p, set()) != new_succ.get(p, set()) for p in sources)
+
+    # files whose calls must be resolved again
+    go_files: dict[str, list[str]] = defaultdict(list)
+    for p in sorted(present | set(removed)):
+        if p.endswith(".go"):
+            go_files[posixpath.dirname(p)].append(p)
+    touched = set(exports_changed) | set(added) | set(removed)
+    touched |= {f for p in list(touched) if p.endswith(".go") for f in go_files[posixpath.dirname(p)]}
+    pred: dict[str, set[str]] = defaultdict(set)
+    for succ in (old_succ, new_succ):
+        for s, ts in succ.items():
+            for t in ts:
+                pred[t].add(s)
+    hop1 = {s for t in touched for s in pred.get(t, ())}
+    hop2 = {s for t in hop1 for s in pred.get(t, ())}
+    redo = sorted((set(sources) | touched | hop1 | hop2) & present)
+    update.calls_resolved = redo
+
+    # the analyses those files' resolution reads: two hops out, Go packages whole
+    def expand(paths: Iterable[str]) -> set[str]:
+        out = set()
+        for p in paths:
+            if p in present:
+                out.add(p)
+                if states[p].language == "go" or p.endswith(".go"):
+                    out.update(f for f in go_files[posixpath.dirname(p)] if f in present)
+            else:  # a target that names a directory stands for its Go package
+                out.update(f for f in go_files[p.rstrip("/")] if f in present)
+        return out
+
+    level0 = expand(redo)
+    level1 = expand(t for p in level0 for t in new_succ.get(p, ()))
+    level2 = expand(t for p in level1 for t in new_succ.get(p, ()))
+    needed = level0 | level1 | level2
+    more = sorted(needed - analyses.keys())
+    if more:
+        analyses.update((a.path, a) for a in store.load_analyses(repo, more))
+    update.analyses_loaded = len(analyses)
+    redo_set = set(redo)
+    subset = {
+        p: a if p in redo_set else msgspec.structs.replace(a, calls=()) for p, a in analyses.items() if p in needed
+    }
+    fresh_set = set(fresh)
+    stored = [] if all_imports else [p for p in sorted(needed) if p not in fresh_set]
+    res_for_calls = [r for p in sorted(needed) if p in new_res for r in new_res[p]]
+    if stored:
+        res_for_calls += store.load_resolutions(repo, stored)
+    call_edges = resolve_calls(subset, res_for_calls)
+    calls_by = _by_path(call_edges)
+
+    # cycles
+    if pairs_changed:
+        update.cycles = find_cycles(_stub_edges(new_succ))
+        update.cycles_recomputed = True
+    else:
+        update.cycles = store.load_cycles(repo)
+
+    # graph inputs and output digests
+    ins: list[tuple[str, str, str]] = [(CONTENT, p, content_new[p]) for p in fresh]
+    ins += [(EXPORTS, p, exports_new[p]) for p in sources]
+    gone: list[tuple[str, str]] = [(k, p) for p in removed for k in (CONTENT, EXPORTS, DEPS, CALLS)]
+    for p in removed:
+        deps_out.pop(p, None)
+        calls_out.pop(p, None)
+    for p in sources:
+        d = _deps_digest(new_res.get(p, []), edges_by.get(p, []))
+        if d is None:
+            deps_out.pop(p, None)
+            gone.append((DEPS, p))
+        else:
+            deps_out[p] = d
+            ins.append((DEPS, p, d))
+    for p in redo:
+        d = _calls_digest(calls_by.get(p, []))
+        if d is None:
+            calls_out.pop(p, None)
+            gone.append((CALLS, p))
+        else:
+            calls_out[p] = d
+            ins.append((CALLS, p, d))
+    replaced: tuple[str, ...] = ()
+    if all_imports:  # a complete resolution: exactly what it read is the configuration
+        replaced = (CONFIG,)
+        ins += [(CONFIG, p, d) for p, d in recorder.seen.items()]
+    else:  # a partial one read a subset: add what was new
+        ins += [(CONFIG, p, d) for p, d in recorder.seen.items() if config_old.get(p) != d]
+
+    delta = GraphDelta(
+        full=False,
+        sources=sorted(set(sources) | set(removed)),
+        call_paths=sorted(redo_set | set(removed)),
+        resolutions=[r for p in sources for r in new_res.get(p, [])],
+        dep_edges=new_edges,
+        call_edges=[e for e in call_edges if e.path in redo_set],
+        cycles=update.cycles if pairs_changed else None,
+        inputs=ins,
+        inputs_deleted=gone,
+        inputs_replaced_kinds=replaced,
+    )
+    update.rows_written = store.write_graph_delta(repo, delta, run_id=run_id)
+    update.dep_version, update.call_version = versions(deps_out), versions(calls_out)
+    update.seconds = time.perf_counter() - started
+    return update
