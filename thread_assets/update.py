@@ -31,6 +31,7 @@ from dagster import (
     JobDefinition,
     RunsFilter,
     define_asset_job,
+    in_process_executor,
 )
 
 from resources.io_manager import GRAPH_ASSETS, PER_FILE_ASSETS
@@ -65,9 +66,16 @@ UPDATE_JOB_DEF = define_asset_job(
     UPDATE_JOB,
     selection=UPDATE_SELECTION,
     description="Analyse the changed files (one contiguous partition range), then bring the graphs up to date.",
+    executor_def=in_process_executor,
 )
+"""In-process executor: under the daemon the run worker executes every step itself (the default
+multiprocess executor starts a subprocess per step, ~2 s each, FACTS); the per-file step has its
+own process pool for the parsing."""
 GRAPHS_JOB_DEF = define_asset_job(
-    GRAPHS_JOB, selection=GRAPHS_ONLY_SELECTION, description="Bring the graphs up to date (after removals)."
+    GRAPHS_JOB,
+    selection=GRAPHS_ONLY_SELECTION,
+    description="Bring the graphs up to date (after removals).",
+    executor_def=in_process_executor,
 )
 
 
