@@ -19,4 +19,11 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432
         pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
     fi
 fi
+if command -v npm >/dev/null 2>&1 && [ -f edge/package-lock.json ]; then
+    # the real local Cloudflare D1 (Miniflare) for the D1 store tests: edge/node_modules, pinned by the lockfile
+    if [ ! -d edge/node_modules ] || [ edge/package-lock.json -nt edge/node_modules/.package-lock.json ]; then
+        WRANGLER_SEND_METRICS=false npm ci --prefix edge --no-audit --no-fund --loglevel=error >/dev/null \
+            || echo "note: npm ci --prefix edge failed; the D1 tests will try again" >&2
+    fi
+fi
 exec "$VENV/bin/python" -m pytest -n 2 --cov=thread_assets --cov-report=term "$@"

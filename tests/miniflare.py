@@ -87,8 +87,19 @@ def _drain(stream: IO[str], into: list[str]) -> None:
 
 
 @contextmanager
-def local_d1(*, persist: Path | None = None, api_port: int = 0, port: int = 0) -> Iterator[LocalD1]:
-    """Start Miniflare, wait for its ready line, yield where it listens; kill its process group after."""
+def local_d1(
+    *,
+    persist: Path | None = None,
+    api_port: int = 0,
+    port: int = 0,
+    api_script: Path | None = None,
+    api_token: str | None = None,
+) -> Iterator[LocalD1]:
+    """Start Miniflare, wait for its ready line, yield where it listens; kill its process group after.
+
+    ``persist``: keep the D1 database in that directory (default: in memory, gone at exit);
+    ``api_script``: the API Worker to mount instead of ``edge/src/index.js``; ``api_token``: its
+    ``API_TOKEN`` secret (none: the API Worker asks for no token)."""
     ensure_node_modules()
     token = "local-" + secrets.token_hex(16)
     account = uuid.uuid4().hex  # 32 hex digits, like a Cloudflare account id
@@ -107,6 +118,8 @@ def local_d1(*, persist: Path | None = None, api_port: int = 0, port: int = 0) -
     ]
     if persist is not None:
         command += ["--persist", str(persist)]
+    if api_script is not None:
+        command += ["--api-script", str(api_script)]
     proc = subprocess.Popen(
         command,
         cwd=EDGE,
@@ -114,7 +127,12 @@ def local_d1(*, persist: Path | None = None, api_port: int = 0, port: int = 0) -
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "THREAD_D1_TOKEN": token, "WRANGLER_SEND_METRICS": "false"},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "THREAD_API_TOKEN"},
+            "THREAD_D1_TOKEN": token,
+            "WRANGLER_SEND_METRICS": "false",
+            **({"THREAD_API_TOKEN": api_token} if api_token else {}),
+        },
         start_new_session=True,  # its own process group: workerd children die with it
     )
     assert proc.stdout is not None and proc.stderr is not None

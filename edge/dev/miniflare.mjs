@@ -7,7 +7,9 @@
 // Stops cleanly on SIGTERM, SIGINT or when stdin closes.
 //
 //   node dev/miniflare.mjs [--port 0] [--api-port 0] [--persist DIR] [--account ID] [--database ID]
-// The bearer token comes from $THREAD_D1_TOKEN (never printed); default "local-dev-token".
+//                          [--api-script src/index.js]
+// The REST shim's bearer token comes from $THREAD_D1_TOKEN (never printed; default
+// "local-dev-token"); $THREAD_API_TOKEN, if set, becomes the API Worker's API_TOKEN secret.
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     account: { type: "string", default: "local-account" },
     database: { type: "string", default: "00000000-0000-4000-8000-000000000d1d" },
     "compatibility-date": { type: "string", default: "2025-09-01" },
+    "api-script": { type: "string" },
   },
 });
 const token = process.env.THREAD_D1_TOKEN || "local-dev-token";
@@ -51,7 +54,11 @@ function wranglerConfig() {
 }
 
 const D1_ID = `thread-${args.database}`; // the one database both workers bind
-const apiScript = join(EDGE, "src", "index.js");
+const apiScript = args["api-script"] ? resolve(args["api-script"]) : join(EDGE, "src", "index.js");
+if (args["api-script"] && !existsSync(apiScript)) {
+  process.stderr.write(`no API Worker at ${apiScript}\n`);
+  process.exit(2);
+}
 const workers = [
   {
     name: "d1-rest",
@@ -69,10 +76,12 @@ if (existsSync(apiScript)) {
     modules: true,
     modulesRules: [{ type: "ESModule", include: ["**/*.js", "**/*.mjs"] }],
     scriptPath: apiScript,
+    // module names are relative to this root: edge/ for src/index.js (it may import ../shared)
+    modulesRoot: apiScript.startsWith(EDGE + "/") ? EDGE : dirname(apiScript),
     compatibilityDate: config.compatibilityDate,
     compatibilityFlags: config.compatibilityFlags,
     d1Databases: { [config.binding]: D1_ID },
-    bindings: config.vars,
+    bindings: process.env.THREAD_API_TOKEN ? { ...config.vars, API_TOKEN: process.env.THREAD_API_TOKEN } : config.vars,
     unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(args["api-port"]) }],
   });
 }

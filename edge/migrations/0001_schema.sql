@@ -185,3 +185,14 @@ CREATE TABLE IF NOT EXISTS call_edges (
 );
 CREATE INDEX IF NOT EXISTS call_edges_target ON call_edges (target);
 CREATE INDEX IF NOT EXISTS call_edges_caller ON call_edges (caller);
+
+-- What the last graph build consumed and produced, per file (kinds: content, exports, config,
+-- deps, calls, meta), written in the graph build's transaction: the graph step compares it with
+-- `files` to work out what changed (thread_assets/engine/graph/incremental.py).
+CREATE TABLE IF NOT EXISTS graph_inputs (
+    repo TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (repo, kind, path)
+);

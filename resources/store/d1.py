@@ -48,7 +48,7 @@ import httpx
 import msgspec
 
 from . import rows as R
-from .base import FileState, StoreError
+from .base import TABLES, FileState, StoreError
 from .sqlbase import SQL_DIR, Params, SqlStore, load_sql, schema_sql
 
 log = logging.getLogger("thread.store.d1")
@@ -63,6 +63,8 @@ BATCH_BYTES = 4_000_000
 BATCH_STATEMENTS = 5_000
 """Budget of one batch in statements."""
 EXPORT_PAGE = 2_000
+MAX_RETRY_AFTER = 120.0
+"""Longest ``Retry-After`` honoured (seconds); longer ones are cut to this."""
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "edge" / "migrations"
 _SAFE_INT = 2**53
 
@@ -359,13 +361,16 @@ class D1Store(SqlStore):
         return text.replace(self._token, "***") if self._token else text
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
-        if retry_after:
+        if retry_after:  # the server knows best, within reason
             try:
-                return min(max(float(retry_after), 0.0), self.max_backoff)
+                return min(max(float(retry_after), 0.0), MAX_RETRY_AFTER)
             except ValueError:
-                when = email.utils.parsedate_to_datetime(retry_after)
+                try:
+                    when = email.utils.parsedate_to_datetime(retry_after)
+                except (TypeError, ValueError):
+                    when = None
                 if when is not None:
-                    return min(max(when.timestamp() - time.time(), 0.0), self.max_backoff)
+                    return min(max(when.timestamp() - time.time(), 0.0), MAX_RETRY_AFTER)
         return random.uniform(0, min(self.max_backoff, self.backoff * 2**attempt))
 
     def _post(self, mode: str, body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -535,7 +540,7 @@ class D1Store(SqlStore):
 
     def export(self, table: str, *, repo: str | None = None) -> Iterator[dict[str, Any]]:
         """Pages of ``EXPORT_PAGE`` rows in primary-key order, by key (no OFFSET scans)."""
-        if table not in R.COLUMNS:
+        if table not in TABLES:
             return super().export(table, repo=repo)  # raises the ValueError
         return self._export(table, repo)
 

@@ -1,4 +1,4 @@
-"""Every field of every record survives a write and a read, exactly, in both stores."""
+"""Every field of every record survives a write and a read, exactly, in every store."""
 
 from __future__ import annotations
 
@@ -77,9 +77,13 @@ def test_graph_round_trip(store: SqlStore, res: list, deps: list, cyc: list, edg
 
 @settings(max_examples=15, deadline=None)
 @given(analysis=paths.flatmap(analyses))
-def test_stores_export_identical_rows(sqlite_store: SqlStore, pg_store: SqlStore, analysis: FileAnalysis) -> None:
+def test_stores_export_identical_rows(
+    sqlite_store: SqlStore, pg_store: SqlStore, d1_store: SqlStore, analysis: FileAnalysis
+) -> None:
     repo = _repo()
-    for s in (sqlite_store, pg_store):
+    for s in (sqlite_store, pg_store, d1_store):
         s.write_files(repo, [analysis], run_id="r", indexed_at="t")
     for table in ("files", "symbols", "imports", "calls"):
-        assert list(sqlite_store.export(table, repo=repo)) == list(pg_store.export(table, repo=repo))
+        rows = list(sqlite_store.export(table, repo=repo))
+        assert rows == list(pg_store.export(table, repo=repo))
+        assert rows == list(d1_store.export(table, repo=repo))

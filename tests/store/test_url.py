@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from miniflare import LocalD1
 
 from resources.store import StoreError, default_url, mask_password, open_store
+from resources.store.d1 import D1Store
 from resources.store.postgres import PostgresStore
 from resources.store.sqlite import SqliteStore
 
@@ -31,7 +33,9 @@ def test_default_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pyt
     open_store().close()
     assert (tmp_path / "data" / "index.db").is_file()
     monkeypatch.setenv("THREAD_STORE_URL", "d1://account/db")
-    with pytest.raises(StoreError, match=r"^the D1 store is not available yet \(issue 5\)$"):
+    monkeypatch.delenv("THREAD_D1_TOKEN", raising=False)
+    monkeypatch.delenv("CLOUDFLARE_API_TOKEN", raising=False)
+    with pytest.raises(StoreError, match=r"^the D1 store d1://account/db needs an API token: set THREAD_D1_TOKEN"):
         open_store()
 
 
@@ -40,6 +44,41 @@ def test_unknown_urls_name_the_accepted_schemes(url: str) -> None:
     with pytest.raises(StoreError, match="sqlite:///") as err:
         open_store(url)
     assert "postgresql://" in str(err.value) or "SQLite URL needs a path" in str(err.value)
+    if "postgresql://" in str(err.value):
+        assert "d1://ACCOUNT_ID/DATABASE_ID" in str(err.value)
+
+
+@pytest.mark.parametrize("url", ["d1://account", "d1://account/db/extra", "d1:///db", "d1://a/b?x=1"])
+def test_malformed_d1_urls(url: str) -> None:
+    with pytest.raises(StoreError, match=r"^a D1 URL is d1://ACCOUNT_ID/DATABASE_ID, not "):
+        open_store(url)
+
+
+def test_a_d1_url_with_credentials_is_refused_without_echoing_them() -> None:
+    with pytest.raises(StoreError) as err:
+        open_store("d1://s3cret-token@account/db")
+    assert "s3cret" not in str(err.value) and "THREAD_D1_TOKEN" in str(err.value)
+
+
+def test_d1_url_token_and_api_base_from_the_environment(
+    local_d1_server: LocalD1, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("THREAD_D1_TOKEN", raising=False)
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", local_d1_server.token)  # the fallback name
+    monkeypatch.setenv("THREAD_D1_API_BASE", local_d1_server.rest_base)
+    monkeypatch.setenv("THREAD_STORE_URL", local_d1_server.d1_url)
+    store = open_store()
+    assert isinstance(store, D1Store) and store.api_base == local_d1_server.rest_base
+    assert store.url == local_d1_server.d1_url and local_d1_server.token not in repr(store)
+    assert store.file_states("nobody") == {}  # apply_schema ran
+    store.close()
+    monkeypatch.setenv("THREAD_D1_TOKEN", "preferred-but-wrong")
+    with pytest.raises(StoreError, match="rejected the token"):
+        open_store()
+    monkeypatch.delenv("THREAD_D1_API_BASE")
+    from resources.store.d1 import API_BASE
+
+    assert API_BASE == "https://api.cloudflare.com/client/v4"
 
 
 def test_unreachable_postgres_is_one_line_without_the_password() -> None:
