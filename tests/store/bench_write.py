@@ -1,9 +1,11 @@
 """Write throughput of each store on a realistic batch: every .py file of Django, analysed by the
 engine, then written with write_files (whole batch, and in batches of 100 files) and the graph
-with write_graph. Run: ``python3 tests/store/bench_write.py`` (not collected by pytest)."""
+with write_graph; SQLite, Postgres and a real local D1 (Miniflare, over the REST API on
+loopback). Run: ``python3 tests/store/bench_write.py`` (not collected by pytest)."""
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -12,8 +14,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 import psycopg  # noqa: E402
+from miniflare import local_d1  # noqa: E402
 
 from bench.corpora import fetch  # noqa: E402
 from resources.store import open_store  # noqa: E402
@@ -43,8 +47,9 @@ def main() -> None:
     with psycopg.connect(SERVER, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for url in (f"sqlite:///{tmp}/bench.db", SERVER.rsplit("/", 1)[0] + f"/{db}"):
+        with tempfile.TemporaryDirectory() as tmp, local_d1() as d1:
+            os.environ.update(d1.env)
+            for url in (f"sqlite:///{tmp}/bench.db", SERVER.rsplit("/", 1)[0] + f"/{db}", d1.d1_url):
                 store = open_store(url)
                 for label, size in (
                     ("first, one batch", len(analyses)),
@@ -59,15 +64,28 @@ def main() -> None:
                     dt = time.perf_counter() - t
                     print(
                         f"{url.split(':')[0]:10} write_files {label:18} {rows} rows {dt:.2f}s {rows / dt:,.0f} rows/s"
+                        + _d1_note(store)
                     )
                 t = time.perf_counter()
                 rows = store.write_graph("django", *graph, run_id="bench")
                 dt = time.perf_counter() - t
-                print(f"{url.split(':')[0]:10} write_graph {'':18} {rows} rows {dt:.2f}s {rows / dt:,.0f} rows/s")
+                print(
+                    f"{url.split(':')[0]:10} write_graph {'':18} {rows} rows {dt:.2f}s {rows / dt:,.0f} rows/s"
+                    + _d1_note(store)
+                )
                 store.close()
     finally:
         with psycopg.connect(SERVER, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def _d1_note(store: object) -> str:
+    report = getattr(store, "last_write", None)
+    if report is None:
+        return ""
+    return f"  (last call: {report.batches} batch(es), {report.statements} statements, {report.bytes / 1e6:.1f} MB" + (
+        ", staged)" if report.staged else ")"
+    )
 
 
 if __name__ == "__main__":
