@@ -145,9 +145,12 @@ def local_d1(
         reader.join(START_TIMEOUT)
         line = ready[0] if ready else ""
         if not line.strip():
-            code = proc.poll()
+            try:  # stdout closed: the launcher is exiting; else it is still not ready
+                code: int | None = proc.wait(5) if ready else proc.poll()
+            except subprocess.TimeoutExpired:
+                code = None
             state = f"exited with {code}" if code is not None else f"not ready after {START_TIMEOUT:.0f} s"
-            time.sleep(0.2)
+            time.sleep(0.2)  # the last of stderr
             raise RuntimeError(f"Miniflare (edge/dev/miniflare.mjs) {state}; stderr:\n{''.join(stderr)[-4000:]}")
         info = json.loads(line)
         yield LocalD1(
@@ -163,21 +166,20 @@ def local_d1(
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(5)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            pass
+    """SIGTERM to the launcher (it disposes Miniflare, which stops and reaps workerd), then
+    SIGKILL to the whole process group for anything still there."""
     if proc.poll() is None:
         with suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
+            proc.terminate()
+        with suppress(subprocess.TimeoutExpired):
+            proc.wait(5)
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with suppress(subprocess.TimeoutExpired):
         proc.wait(5)
     for stream in (proc.stdin, proc.stdout):
         if stream is not None:
             stream.close()
-    with suppress(ProcessLookupError, PermissionError):  # workerd may outlive node a moment: the group goes too
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":  # python tests/miniflare.py: a local D1 until Ctrl-C

@@ -98,8 +98,12 @@ let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
+  // dispose stops workerd; after a failed start it may never settle: exit within 5 s regardless
+  const timeout = new Promise((done) => setTimeout(done, 5000).unref());
   try {
-    await mf.dispose();
+    await Promise.race([mf.dispose(), timeout]);
+  } catch {
+    // exiting anyway
   } finally {
     process.exit(code);
   }
