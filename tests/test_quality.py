@@ -33,10 +33,10 @@ def test_engine_import_does_not_load_dagster() -> None:
 
 
 def test_ruff_clean() -> None:
-    proc = run(sys.executable, "-m", "ruff", "check", "thread_assets", "resources", "bench", "tests")
+    proc = run(sys.executable, "-m", "ruff", "check", "thread_assets", "resources", "sensors", "bench", "tests")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_mypy_clean() -> None:
-    proc = run(sys.executable, "-m", "mypy", "thread_assets", "resources")
+    proc = run(sys.executable, "-m", "mypy", "thread_assets", "resources", "sensors")
     assert proc.returncode == 0, proc.stdout + proc.stderr

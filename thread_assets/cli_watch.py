@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
+import sys
 from typing import Any
 
 from rich.console import Console
@@ -17,7 +17,7 @@ def cmd_watch(args: argparse.Namespace, out: Console) -> int:
     from .cli_index import _repo_root
     from .definitions import STORE_DIR, default_store_url
     from .indexer import BATCH_SIZE_ENV, PLANNED_SUBSET_ENV, claim_instance, dagster_home, open_instance
-    from .watch import BatchReport, Watcher, handle_signals
+    from .watch import BatchReport, Watcher, serve
 
     root = _repo_root(args.path)
     if args.debounce_ms < 0 or (args.workers is not None and args.workers < 0):
@@ -64,16 +64,22 @@ def cmd_watch(args: argparse.Namespace, out: Console) -> int:
             debounce_ms=args.debounce_ms,
             on_batch=on_batch,
         )
-        with handle_signals(watcher), contextlib.suppress(KeyboardInterrupt):
-            stats = watcher.run(
-                ready=lambda: (
-                    out.print(f"watching {root} (store {url}); Ctrl-C to stop", highlight=False)
-                    if not args.json
-                    else print(json.dumps({"ready": str(root)}), flush=True)
-                )
-            )
+        stats = serve(
+            watcher,
+            ready=lambda: (
+                out.print(f"watching {root} (store {url}); Ctrl-C to stop", highlight=False)
+                if not args.json
+                else print(json.dumps({"ready": str(root)}), flush=True)
+            ),
+        )
+        if stats is None:  # a second signal: the batch in progress is abandoned, never committed
             if not args.json:
-                out.print(f"stopped after {stats.batches} update(s), {stats.failures} failed attempt(s)")
+                out.print("stopped: the update in progress was abandoned")
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+        if not args.json:
+            out.print(f"stopped after {stats.batches} update(s), {stats.failures} failed attempt(s)")
     return 0
 
 

@@ -8,11 +8,15 @@
 - A change of an ignore file (``.gitignore``, ``.threadignore``) makes the batch a full detection.
 - Failure: if the store or Dagster's storage is unreachable (or the run fails), the batch's paths
   stay pending and the update is retried with exponential backoff and jitter (0.5 s doubling to
-  30 s); after a failure the next attempt is a full detection, so when storage comes back the
-  index matches disk and no change is lost.
-- SIGINT/SIGTERM: the current batch finishes (its rows commit in one transaction) and the loop
-  stops; a second signal abandons the batch at once (the store transaction rolls back, nothing is
-  half-written) and exits.
+  30 s); after a failure the next attempt is a full detection and runs the graph assets even if
+  it finds nothing to analyse (the failed attempt may have deleted removed files' rows, or a
+  per-file step may have committed, before the run failed), so when storage comes back the
+  index matches disk and no change is lost. Likewise the first update of a watcher whose
+  instance's last Thread run did not succeed.
+- SIGINT/SIGTERM (:func:`serve`): the current batch finishes (its rows commit in one
+  transaction) and the loop stops; a second signal abandons the batch at once (the runs in
+  flight are marked canceled and the process exits: the store transaction in progress rolls
+  back, nothing is half-written).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from dagster import DagsterInstance
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from resources.io_manager import open_store_url
 from resources.store.base import Store
@@ -38,7 +42,7 @@ from .assets.repo import cache_dir_for, repo_name_for
 from .changes import ChangeSet, StatMemo, detect_changes, memo_path
 from .definitions import STORE_DIR, build_resources
 from .discover import ALWAYS_SKIPPED_DIRS, IGNORE_FILES
-from .update import UpdateOutcome, Updater
+from .update import UPDATE_TAG, UpdateOutcome, Updater, in_flight_runs
 
 log = logging.getLogger("thread.watch")
 
@@ -114,6 +118,8 @@ class Watcher:
         self._store: Store | None = None
         self._backoff = 0.0
         self._attempt = 0
+        self._graphs_stale = _last_update_failed(instance)
+        """The graph tables may lag the files' rows: the next update runs the graph assets."""
 
     # ---- one batch
 
@@ -151,14 +157,15 @@ class Watcher:
                 scope=scope,
             )
             outcome: UpdateOutcome | None = None
-            if changes:
-                outcome = self.updater.run(store, self.repo, changes, origin="watch")
+            if changes or self._graphs_stale:
+                outcome = self.updater.run(store, self.repo, changes, origin="watch", graphs_needed=self._graphs_stale)
                 if outcome.result is not None and not outcome.result.success:
                     raise RuntimeError(f"run {outcome.run_ids[-1]} failed")
             self.memo.save()
         except Exception as exc:  # storage down, run failed: keep everything pending, back off
             self._drop_store()
             self.full_scan_pending = True
+            self._graphs_stale = True
             self.stats.failures += 1
             self.stats.last_error = f"{type(exc).__name__}: {exc}"
             self._backoff = min(BACKOFF_MAX_S, max(BACKOFF_START_S, self._backoff * 2))
@@ -168,6 +175,7 @@ class Watcher:
             return report
         self.pending.clear()
         self.full_scan_pending = False
+        self._graphs_stale = False
         self._backoff = 0.0
         self.stats.batches += 1
         self.stats.files_analysed += len(outcome.plan.run_keys) if outcome else 0
@@ -218,15 +226,10 @@ class Watcher:
         return head not in ALWAYS_SKIPPED_DIRS
 
     def run(self, *, ready: Callable[[], None] | None = None) -> WatchStats:
-        """Catch up, then watch until :meth:`stop` (or a signal through :func:`handle_signals`)."""
+        """Catch up, then watch until :meth:`stop` (or a signal through :func:`serve`)."""
         import watchfiles
 
-        self.flush()
-        while self.full_scan_pending and not self.stop_event.is_set():  # storage down at start-up
-            self.stop_event.wait(self._backoff or BACKOFF_START_S)
-            self.flush()
-        if ready is not None:
-            ready()
+        caught_up = False
         for batch in watchfiles.watch(
             self.root,
             watch_filter=self._filter,
@@ -238,6 +241,18 @@ class Watcher:
             raise_interrupt=False,
         ):
             self.note({path for _change, path in batch})
+            if not caught_up:
+                # the notifier is live from the first yield on (within rust_timeout): only now
+                # catch up with the tree, so a change made while it started or while the
+                # catch-up runs is queued, never missed
+                caught_up = True
+                self.flush()
+                while self.full_scan_pending and not self.stop_event.is_set():  # storage down at start-up
+                    self.stop_event.wait(self._backoff or BACKOFF_START_S)
+                    self.flush()
+                if ready is not None and not self.stop_event.is_set():
+                    ready()
+                continue
             if self.stop_event.is_set():
                 break
             if self._backoff and (self.pending or self.full_scan_pending):
@@ -252,9 +267,42 @@ class Watcher:
         self.stop_event.set()
 
 
-@contextlib.contextmanager
-def handle_signals(watcher: Watcher) -> Iterator[None]:
-    """First SIGINT/SIGTERM: finish the batch and stop; second: abandon it (KeyboardInterrupt)."""
+def _last_update_failed(instance: DagsterInstance) -> bool:
+    """Did the instance's latest Thread run end other than in success (failed, canceled, or
+    still marked in flight by a process that died)?"""
+    records = instance.get_run_records(filters=RunsFilter(tags={UPDATE_TAG: ["index", "sensor", "watch"]}), limit=1)
+    return bool(records) and records[0].dagster_run.status != DagsterRunStatus.SUCCESS
+
+
+def _cancel_watch_runs(instance: DagsterInstance, attempts: int = 20) -> None:
+    """Mark this watcher's runs in flight canceled. The batch's thread may be writing events to
+    the same SQLite shards at that moment: a locked database is retried (for up to ~2 s) rather
+    than leaving the run marked as started by a process that is gone."""
+    for attempt in range(attempts):
+        try:
+            for run_id in in_flight_runs(instance):
+                run = instance.get_run_by_id(run_id)
+                if run is not None and run.tags.get(UPDATE_TAG) == "watch":
+                    instance.report_run_canceled(run, message="abandoned by a second SIGINT/SIGTERM")
+            return
+        except Exception as exc:
+            if attempt == attempts - 1:
+                log.error("could not mark the abandoned run canceled: %s: %s", type(exc).__name__, exc)
+                return
+            time.sleep(0.1)
+
+
+def serve(watcher: Watcher, *, ready: Callable[[], None] | None = None) -> WatchStats | None:
+    """Run ``watcher`` until SIGINT/SIGTERM: the loop in a worker thread, the signals here (the
+    main thread). First signal: the current batch finishes, then the loop stops; the stats are
+    returned. Second signal: the batch is abandoned: the runs in flight are marked canceled and
+    None is returned, for the caller to exit at once (``os._exit``: the store transaction in
+    progress is never committed).
+
+    Why a thread: on the main thread, Dagster's in-process execution replaces the SIGINT and
+    SIGTERM handlers for the length of a run and raises ``DagsterExecutionInterruptedError`` in
+    the running step, so a first signal during a batch failed the run and the process exited 1
+    with a traceback. Off the main thread Dagster leaves signals alone."""
     seen = 0
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -264,9 +312,26 @@ def handle_signals(watcher: Watcher) -> Iterator[None]:
         if seen > 1:
             raise KeyboardInterrupt
 
+    outcome: dict[str, Any] = {}
+
+    def main() -> None:
+        try:
+            outcome["stats"] = watcher.run(ready=ready)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=main, name="thread-watch", daemon=True)
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        _cancel_watch_runs(watcher.instance)
+        return None
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["stats"]  # type: ignore[no-any-return]

@@ -1,8 +1,10 @@
-"""Repository-wide assets computed from every file's analysis.
+"""Repository-wide assets computed from the files' analyses in the store.
 
 ``dependency_graph`` (import resolutions, file dependency edges, every cycle) and ``call_graph``
 (calls resolved to symbols) come from one multi-asset because call resolution needs the import
-resolutions and the store replaces all graph tables in one ``write_graph`` transaction.
+resolutions and the store applies a graph build in one ``write_graph_delta`` transaction. The step
+is incremental: it compares the store's ``files`` with what the last build consumed
+(``graph_inputs``) and re-resolves only what that can change (``engine/graph/incremental.py``).
 ``symbol_index`` is the store's symbol search structure (FTS5 / trigram, maintained with the
 ``symbols`` rows): materializing it probes that the index answers for the repository's symbols.
 
@@ -11,17 +13,16 @@ Freshness: each aggregate asset has a time-window freshness policy (``THREAD_FRE
 """
 
 import os
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import xxhash
 from dagster import (
     AssetCheckResult,
     AssetCheckSpec,
     AssetExecutionContext,
-    AssetIn,
     AssetKey,
     AssetOut,
     DataVersion,
@@ -34,19 +35,7 @@ from dagster import (
 )
 
 from resources.io_manager import GraphBatch, GraphTable, StoreResource
-from thread_assets.engine import (
-    CallEdge,
-    Cycle,
-    DepEdge,
-    FileAnalysis,
-    RepoContext,
-    Resolution,
-    dependency_edges,
-    find_cycles,
-    resolve_calls,
-    resolve_imports,
-)
-from thread_assets.engine.graph import MODULE_CALLER
+from thread_assets.engine.graph.incremental import GraphUpdate, update_graph
 
 from .per_file import IO_MANAGER_KEY, versioned_output
 from .repo import ThreadRepo, extraction_code_version
@@ -76,8 +65,7 @@ def _graph_out(description: str) -> AssetOut:
         "dependency_graph": _graph_out("Imports resolved to files or packages, file dependency edges, every cycle."),
         "call_graph": _graph_out("Calls resolved to symbols (how each was resolved); unresolved calls stay."),
     },
-    ins={"parse": AssetIn(key=AssetKey("parse"))},
-    deps=[AssetKey("imports"), AssetKey("symbols"), AssetKey("calls")],
+    deps=[AssetKey("parse"), AssetKey("imports"), AssetKey("symbols"), AssetKey("calls")],
     internal_asset_deps={
         "dependency_graph": {AssetKey("parse"), AssetKey("imports")},
         "call_graph": {AssetKey("parse"), AssetKey("imports"), AssetKey("symbols"), AssetKey("calls")},
@@ -89,29 +77,32 @@ def _graph_out(description: str) -> AssetOut:
     can_subset=False,
 )
 def graph_assets(
-    context: AssetExecutionContext, thread_repo: ThreadRepo, parse: list[FileAnalysis]
+    context: AssetExecutionContext, thread_repo: ThreadRepo, thread_store: StoreResource
 ) -> Iterator[Output[GraphTable] | AssetCheckResult]:
-    """Resolve imports and calls over every indexed file; write the graph tables at once."""
-    analyses = sorted(parse, key=lambda a: a.path)
-    ctx = RepoContext(files=frozenset(a.path for a in analyses), read=config_reader(thread_repo.root_path))
-    resolutions = resolve_imports(analyses, ctx)
-    edges = dependency_edges(resolutions, {a.path: a for a in analyses})
-    cycles = find_cycles(edges)
-    call_edges = resolve_calls(analyses, resolutions)
-    batch = GraphBatch(thread_repo.repo_name, resolutions, edges, cycles, call_edges, context.run.run_id)
-    dep_version = _digest(f"{e.source}>{e.target}:{e.external}:{e.count}" for e in edges)
-    call_version = _digest(f"{e.path}:{e.caller}>{e.target}:{e.location.start_byte}" for e in call_edges)
+    """Bring the graph tables up to date with the per-file rows: the step works out what changed
+    since the last graph build from the store (``engine/graph/incremental.py``) and rewrites only
+    the rows that change, in one transaction; the first build (or one after an engine change) is
+    a full one. Metadata and checks come from SQL over the store, not from every analysis."""
+    store = thread_store.get()
+    repo = thread_repo.repo_name
+    update = update_graph(store, repo, config_reader(thread_repo.root_path), run_id=context.run.run_id)
+    counts = store.graph_counts(repo)
+    dangling = store.graph_dangling(repo)
+    # the rows are committed: the IO manager only reports (see GraphBatch); the cycles ride along
+    batch = GraphBatch(repo, (), (), update.cycles, (), context.run.run_id, rows_written=update.rows_written)
     yield versioned_output(
         GraphTable("dependency_graph", batch),
         "dependency_graph",
-        DataVersion(dep_version),
-        dependency_metadata(analyses, resolutions, edges, cycles),
+        DataVersion(update.dep_version),
+        dependency_metadata(update, counts),
     )
     yield versioned_output(
-        GraphTable("call_graph", batch), "call_graph", DataVersion(call_version), call_metadata(call_edges)
+        GraphTable("call_graph", batch), "call_graph", DataVersion(update.call_version), call_metadata(update, counts)
     )
-    yield dependency_integrity(ctx.files, edges, cycles)
-    yield call_integrity(analyses, call_edges)
+    files = set(store.file_states(repo)) if update.cycles else set()
+    stray = sorted({f"cycle member {m}" for c in update.cycles for m in c.members if m not in files})
+    yield _integrity("dependency_graph", dangling["deps"] + stray, "edge(s) to files that are not indexed")
+    yield _integrity("call_graph", dangling["calls"], "call(s) to symbols that are not indexed")
 
 
 def config_reader(root: Path) -> Callable[[str], bytes | None]:
@@ -136,73 +127,64 @@ def _digest(parts: Iterator[str] | Sequence[str]) -> str:
     return h.hexdigest()
 
 
-def dependency_metadata(
-    analyses: Sequence[FileAnalysis], resolutions: Sequence[Resolution], edges: Sequence[DepEdge], cycles: list[Cycle]
-) -> dict[str, MetadataValue]:
-    internal = [e for e in edges if not e.external]
-    unresolved = sum(1 for r in resolutions if r.how == "unresolved")
-    largest = max(cycles, key=lambda c: (len(c.members), c.members), default=None)
+def _update_metadata(update: GraphUpdate) -> dict[str, MetadataValue]:
     return {
-        "nodes": MetadataValue.int(len(analyses)),
-        "edges": MetadataValue.int(len(internal)),
-        "external_edges": MetadataValue.int(len(edges) - len(internal)),
-        "imports": MetadataValue.int(len(resolutions)),
-        "unresolved_ratio": MetadataValue.float(round(unresolved / len(resolutions), 4) if resolutions else 0.0),
-        "cycles": MetadataValue.int(len(cycles)),
+        "update_mode": MetadataValue.text(update.mode),
+        "update_reason": MetadataValue.text(update.reason),
+        "files_changed": MetadataValue.int(len(update.changed) + len(update.added) + len(update.removed)),
+        "graph_seconds": MetadataValue.float(round(update.seconds, 4)),
+    }
+
+
+def dependency_metadata(update: GraphUpdate, counts: dict[str, Any]) -> dict[str, MetadataValue]:
+    resolutions = int(counts["resolutions"])
+    largest = max(update.cycles, key=lambda c: (len(c.members), c.members), default=None)
+    return {
+        "nodes": MetadataValue.int(int(counts["files"])),
+        "edges": MetadataValue.int(int(counts["edges"])),
+        "external_edges": MetadataValue.int(int(counts["external_edges"])),
+        "imports": MetadataValue.int(resolutions),
+        "unresolved_ratio": MetadataValue.float(
+            round(int(counts["unresolved"]) / resolutions, 4) if resolutions else 0.0
+        ),
+        "cycles": MetadataValue.int(len(update.cycles)),
         "largest_cycle_size": MetadataValue.int(len(largest.members) if largest else 0),
         "largest_cycle_members": MetadataValue.json(list(largest.members) if largest else []),
+        **_update_metadata(update),
+        "imports_resolved": MetadataValue.int(update.imports_resolved),
+        "resolutions_changed": MetadataValue.int(len(update.resolutions_changed)),
+        "cycles_recomputed": MetadataValue.bool(update.cycles_recomputed),
     }
 
 
-def call_metadata(call_edges: Sequence[CallEdge]) -> dict[str, MetadataValue]:
-    how = Counter(e.how for e in call_edges)
-    resolved = [e for e in call_edges if e.target is not None]
-    nodes = {e.target for e in resolved} | {e.caller for e in resolved}
+def call_metadata(update: GraphUpdate, counts: dict[str, Any]) -> dict[str, MetadataValue]:
+    how: dict[str, int] = counts["calls_by_how"]
+    calls = sum(how.values())
+    unresolved = how.get("unresolved", 0)
     return {
-        "nodes": MetadataValue.int(len(nodes)),
-        "edges": MetadataValue.int(len(resolved)),
-        "calls": MetadataValue.int(len(call_edges)),
-        "unresolved_ratio": MetadataValue.float(
-            round(how.get("unresolved", 0) / len(call_edges), 4) if call_edges else 0.0
-        ),
+        "edges": MetadataValue.int(calls - unresolved),
+        "calls": MetadataValue.int(calls),
+        "unresolved_ratio": MetadataValue.float(round(unresolved / calls, 4) if calls else 0.0),
         "resolved_by": MetadataValue.json(dict(sorted(how.items()))),
+        **_update_metadata(update),
+        "calls_resolved": MetadataValue.int(len(update.calls_resolved)),
+        "calls_resolved_files": MetadataValue.json(update.calls_resolved[:20]),
+        "exports_changed": MetadataValue.int(len(update.exports_changed)),
     }
 
 
-def dependency_integrity(files: frozenset[str], edges: Sequence[DepEdge], cycles: Sequence[Cycle]) -> AssetCheckResult:
-    bad = sorted(
-        {
-            f"{e.source} -> {e.target}"
-            for e in edges
-            if e.source not in files or (not e.external and e.target not in files)
-        }
-    )
-    bad += sorted({f"cycle member {m}" for c in cycles for m in c.members if m not in files})
+def _integrity(asset: str, bad: list[str], what: str) -> AssetCheckResult:
     return AssetCheckResult(
         check_name=INTEGRITY,
-        asset_key=AssetKey("dependency_graph"),
+        asset_key=AssetKey(asset),
         passed=not bad,
         metadata={"dangling": MetadataValue.int(len(bad)), "examples": MetadataValue.json(bad[:20])},
-        description=None if not bad else f"{len(bad)} edge(s) to files that are not indexed: {', '.join(bad[:5])}",
+        description=None if not bad else f"{len(bad)} {what}: {', '.join(bad[:5])}",
     )
 
 
-def call_integrity(analyses: Sequence[FileAnalysis], call_edges: Sequence[CallEdge]) -> AssetCheckResult:
-    files = {a.path for a in analyses}
-    symbols = {f"{a.path}::{s.id}" for a in analyses for s in a.symbols} | {f"{p}::{MODULE_CALLER}" for p in files}
-    bad = sorted(
-        {f"{e.path} -> {e.target}" for e in call_edges if e.path not in files or (e.target and e.target not in symbols)}
-    )
-    return AssetCheckResult(
-        check_name=INTEGRITY,
-        asset_key=AssetKey("call_graph"),
-        passed=not bad,
-        metadata={"dangling": MetadataValue.int(len(bad)), "examples": MetadataValue.json(bad[:20])},
-        description=None if not bad else f"{len(bad)} call(s) to symbols that are not indexed: {', '.join(bad[:5])}",
-    )
-
-
-SEARCH_PROBES = 50
+SEARCH_PROBES = 10
+PROBE_FILES = 5
 
 
 @asset(
@@ -211,26 +193,29 @@ SEARCH_PROBES = 50
     code_version=extraction_code_version(),
     freshness_policy=freshness_policy(),
     description="The store's symbol search structure (FTS5 trigram on SQLite, pg_trgm on Postgres), kept in "
-    "step with the symbols rows; materializing probes that it answers for the repository's symbols.",
+    "step with the symbols rows; materializing probes that it answers for names of the latest indexed files.",
 )
 def symbol_index(thread_repo: ThreadRepo, thread_store: StoreResource) -> MaterializeResult:
+    """Probes the search index with a bounded sample (names of the most recently indexed files:
+    the ones the last update wrote), so the cost does not grow with the repository. The data
+    version is a digest of the files' content hashes: the index is a function of the symbols rows."""
     store = thread_store.get()
     repo = thread_repo.repo_name
-    stats = store.stats(repo=repo)
-    names = sorted({s.name for a in store.load_analyses(repo) for s in a.symbols if len(s.name) >= 3})
-    step = max(1, len(names) // SEARCH_PROBES)
-    probes = names[::step][:SEARCH_PROBES]
+    probes = store.symbol_probe_names(repo, files=PROBE_FILES, limit=SEARCH_PROBES)
     missing = [n for n in probes if not any(r.get("name") == n for r in store.search_symbols(n, repo=repo, limit=200))]
     if missing:
         raise RuntimeError(
             f"the symbol search index misses {len(missing)} of {len(probes)} probed names: {missing[:10]}"
         )
+    states = store.file_states(repo)
     return MaterializeResult(
         metadata={
-            "symbols": MetadataValue.int(int(stats.get("symbols", 0))),
-            "distinct_names": MetadataValue.int(len(names)),
+            "files": MetadataValue.int(len(states)),
             "search_probes": MetadataValue.int(len(probes)),
+            "probe_names": MetadataValue.json(probes),
             "store": MetadataValue.text(store.url),
         },
-        data_version=DataVersion(_digest(names)),
+        data_version=DataVersion(
+            _digest(f"{p}:{s.content_hash}:{s.extractor_version}" for p, s in sorted(states.items()))
+        ),
     )
