@@ -24,7 +24,7 @@ from dagster import DagsterInstance, RunRequest, SensorEvaluationContext, SkipRe
 
 from resources.io_manager import StoreResource, open_store_url
 from thread_assets.assets.repo import ThreadRepo
-from thread_assets.changes import StatMemo, detect_changes, memo_path
+from thread_assets.changes import StatMemo, detect_changes, gc_paused, memo_path
 from thread_assets.update import (
     GRAPHS_JOB_DEF,
     UPDATE_JOB_DEF,
@@ -56,27 +56,28 @@ def file_change_sensor(
     if running:
         return SkipReason(f"Thread run(s) in flight ({', '.join(running)}): changes wait for the next tick")
     root = thread_repo.root_path
-    store = open_store_url(thread_store.url)
-    try:
-        memo = StatMemo(memo_path(thread_repo.cache_path), str(root))
-        changes = detect_changes(
-            root,
-            store.file_states(thread_repo.repo_name),
-            memo=memo,
-            include=thread_repo.include,
-            exclude=thread_repo.exclude,
-        )
-        memo.save()
-        plan, request = prepare_update(
-            instance,
-            store,
-            thread_repo.repo_name,
-            changes,
-            origin="sensor",
-            graphs_needed=not graphs_materialized(instance),
-        )
-    finally:
-        store.close()
+    with gc_paused():
+        store = open_store_url(thread_store.url)
+        try:
+            memo = StatMemo(memo_path(thread_repo.cache_path), str(root))
+            changes = detect_changes(
+                root,
+                store.file_states(thread_repo.repo_name),
+                memo=memo,
+                include=thread_repo.include,
+                exclude=thread_repo.exclude,
+            )
+            memo.save()
+            plan, request = prepare_update(
+                instance,
+                store,
+                thread_repo.repo_name,
+                changes,
+                origin="sensor",
+                graphs_needed=not graphs_materialized(instance),
+            )
+        finally:
+            store.close()
     ms = (time.perf_counter() - started) * 1000
     if request is None:
         return SkipReason(f"no change: {changes.scanned} files checked ({changes.hashed} hashed) in {ms:.0f} ms")

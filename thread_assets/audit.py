@@ -9,8 +9,8 @@ from pathlib import Path
 
 from resources.store.base import Store
 
-from .assets.repo import indexable_files
 from .changes import StatMemo, current_digest
+from .indexable import indexable_files
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ cursor (cursors have size limits).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -30,10 +32,10 @@ import xxhash
 
 from resources.store.base import FileState
 
-from .assets.repo import indexable_files, stat_paths
 from .discover import FoundFile
 from .engine import EXTRACTOR_VERSION
 from .engine.batch import read_for_analysis
+from .indexable import indexable_files, stat_paths
 from .partition_keys import encode_key, path_of
 
 RACY_NS = 2_000_000_000
@@ -110,6 +112,22 @@ class StatMemo:
             Path(tmp).unlink(missing_ok=True)
             raise
         self.dirty = False
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic-GC pass while a change detection runs. It allocates ~5 objects per file, none
+    in cycles (refcounting frees them), but in a process holding Dagster's definitions each
+    allocation burst can trigger a full collection over millions of objects: measured on a
+    10,000-file tick, 150 ms typical with 250-400 ms outliers; with collections paused the
+    outliers go. Collection resumes (and catches up) afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def memo_path(cache_dir: str | Path | None) -> Path | None:
@@ -265,6 +283,14 @@ def plan_partitions(
     wanted = {encode_key(p) for p in order}
     plan = PartitionPlan(delete=[k for k in existing if k in gone])
     kept = [k for k in existing if k not in gone]
+    if wanted and wanted <= present:
+        # every file to analyse has a partition: if they already sit side by side (always so
+        # for one file) the run covers them where they are; moving a partition costs a delete
+        # and an add on the instance (~40-150 ms on SQLite), the bulk of a one-file update
+        at = [i for i, k in enumerate(kept) if k in wanted]
+        if len(at) == len(wanted) and at[-1] - at[0] + 1 == len(at):
+            plan.run_keys = kept[at[0] : at[-1] + 1]
+            return plan
     tail = len(kept)
     while tail > 0 and kept[tail - 1] in wanted:
         tail -= 1

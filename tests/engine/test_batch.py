@@ -168,3 +168,38 @@ def test_a_slow_consumer_does_not_cause_false_timeouts() -> None:
     rest = list(results)
     assert [r.status for r in [first, *rest]] == ["ok"] * 8
     assert len(first.symbols) == 400
+
+
+def test_kept_workers_serve_the_next_call_and_a_dead_one_is_replaced(
+    tree: list[tuple[str, str, str | None]],
+) -> None:
+    from thread_assets.engine.batch import _IDLE, stop_idle_workers
+
+    stop_idle_workers()
+    before = {p.pid for p in multiprocessing.active_children()}
+    try:
+        first = list(analyze_files(tree, workers=2, keep_workers=True))
+        kept = {p.pid for p in multiprocessing.active_children()} - before
+        assert len(kept) == 2, "both healthy workers parked"
+        second = list(analyze_files(tree, workers=2, keep_workers=True))
+        assert {p.pid for p in multiprocessing.active_children()} - before == kept, "the same workers answered"
+        assert [_stable(r) for r in first] == [_stable(r) for r in second]
+
+        # a parked worker that dies is not handed out again; the call still answers every file
+        victim = next(iter(kept))
+        os.kill(victim, 9)
+        deadline = time.monotonic() + 5
+        while any(p.pid == victim and p.is_alive() for p in multiprocessing.active_children()):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        third = list(analyze_files(tree, workers=2, keep_workers=True))
+        assert [_stable(r) for r in third] == [_stable(r) for r in first]
+
+        # a crash during a kept call: the crashed worker is replaced, nothing dead is parked
+        crashed = list(analyze_files([*tree, ("boom.x", b"x", TEST_CRASH_LANGUAGE)], workers=2, keep_workers=True))
+        assert crashed[-1].status == "error"
+        assert all(w.proc.is_alive() for ws in _IDLE.values() for w in ws)
+    finally:
+        stop_idle_workers()
+    assert {p.pid for p in multiprocessing.active_children()} - before == set()
+    assert not any(_IDLE.values())

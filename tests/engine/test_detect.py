@@ -163,3 +163,20 @@ def test_vim_modeline_at_the_end_of_a_long_head() -> None:
     body = b"x = 1\n" * 5000
     assert detect_language("noext", body + b"# vim: set ft=python:\n") == "python"
     assert detect_language("noext", body + b"# vim: set ft=python:\n" + b"x\n" * 10) is None
+
+
+def test_language_by_name_agrees_with_detect_language_on_a_real_tree() -> None:
+    """The cached name-only path (the sensor's indexability test) answers as detect_language
+    does without content, on every base name of this repository and its environment, plus edge
+    cases of extension splitting."""
+    from pathlib import Path
+
+    from thread_assets.engine.detect import language_by_name
+
+    here = Path(__file__).resolve().parents[2]
+    names = {p.name for p in here.rglob("*") if p.is_file()}
+    names |= {".bashrc", "..x", "a.", ".hidden.py", "x.R", "x.r", "X.PY", "Makefile.in", "requirements-dev.txt"}
+    names |= {"Kconfig.debug", "foo.h", "foo.m", "foo.pl", "foo.v", "foo.ts", "noext", "a.b.c.rs"}
+    assert len(names) > 500
+    differ = {n: (language_by_name(n), detect_language(n)) for n in names if language_by_name(n) != detect_language(n)}
+    assert differ == {}

@@ -145,7 +145,9 @@ def analyse_with_cache(
         items[path] = (path, read, language)
     cached = cache.get_analyses(keys)
     todo = [items[p] for p in paths if p not in cached]
-    fresh = {a.path: a for a in analyze_files(todo, workers=workers, timeout_s=timeout_s, progress=progress)}
+    # workers stay warm between runs of this process (thread watch, a code server's in-process runs)
+    analysed = analyze_files(todo, workers=workers, timeout_s=timeout_s, progress=progress, keep_workers=True)
+    fresh = {a.path: a for a in analysed}
     if progress is not None:
         for analysis in cached.values():
             progress(analysis)

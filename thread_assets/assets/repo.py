@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
@@ -12,12 +11,11 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from thread_assets.discover import FoundFile, discover
-from thread_assets.discover import stat_paths as discover_paths
-from thread_assets.engine import EXTRACTOR_VERSION, detect_language
+from thread_assets.engine import EXTRACTOR_VERSION
 from thread_assets.engine.content_cache import CACHE_FILE
+from thread_assets.indexable import indexable_files, is_indexable, stat_paths
 
-HEAD_BYTES = 1024
+__all__ = ["ThreadRepo", "indexable_files", "is_indexable", "stat_paths"]
 
 
 class ThreadRepo(ConfigurableResource):
@@ -85,30 +83,3 @@ def patterns_code_version() -> str:
         if entry.name.endswith((".yaml", ".yml")):
             digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
     return f"{extraction_code_version()}+ast-grep-{version('ast-grep-py')}+rules-{digest.hexdigest()[:12]}"
-
-
-def indexable_files(root: str | Path, *, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[FoundFile]:
-    """The files an index holds: every discovered file whose language is recognised (by name,
-    extension or, for extension-less files, the first bytes), in discovery order."""
-    return [f for f in discover(root, include=include, exclude=exclude) if is_indexable(f)]
-
-
-def stat_paths(
-    root: str | Path, paths: Sequence[str], *, include: Sequence[str] = (), exclude: Sequence[str] = ()
-) -> list[FoundFile]:
-    """:func:`indexable_files` restricted to ``paths``, without a walk (see ``discover.stat_paths``)."""
-    return [f for f in discover_paths(root, paths, include=include, exclude=exclude) if is_indexable(f)]
-
-
-def is_indexable(found: FoundFile) -> bool:
-    """A recognised language by name or extension or, for extension-less files, the first bytes."""
-    return detect_language(found.path) is not None or ("." not in found.path.rsplit("/", 1)[-1] and _sniff(found))
-
-
-def _sniff(found: FoundFile) -> bool:
-    try:
-        with open(found.abs_path, "rb") as fh:
-            head = fh.read(HEAD_BYTES)
-    except OSError:
-        return False
-    return detect_language(found.path, head) is not None

@@ -35,11 +35,13 @@ Design:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing
 import multiprocessing.connection as mpc
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -126,8 +128,13 @@ def analyze_files(
     level: Level = "full",
     ordered: bool = True,
     progress: Callable[[FileAnalysis], None] | None = None,
+    keep_workers: bool = False,
 ) -> Iterator[FileAnalysis]:
     """One FileAnalysis per item, whatever happens to the parser.
+
+    ``keep_workers``: leave the healthy workers running, idle, for the next call in this process
+    (a long-lived watcher or code server analyses a few files per update; a fresh worker must
+    load grammars and compile queries first, ~50-300 ms before its first answer).
 
     ``workers=None`` uses every CPU this process may run on (never more processes than items);
     ``workers=0`` runs in this process with no time limit (debugging, tests, tiny batches), so
@@ -143,11 +150,69 @@ def analyze_files(
                 progress(result)
             yield result
         return
-    yield from _Pool(todo, min(workers, len(todo)), timeout_s, max_bytes, level).run(ordered, progress)
+    pool = _Pool(todo, min(workers, len(todo)), timeout_s, max_bytes, level, keep=keep_workers)
+    yield from pool.run(ordered, progress)
+
+
+_IDLE: dict[tuple[int, str], list[_Worker]] = {}
+"""Workers parked by ``keep_workers`` calls, by (max_bytes, level): what a worker is started with."""
+_IDLE_LOCK = threading.Lock()
+
+
+def _take_idle(key: tuple[int, str], n: int) -> list[_Worker]:
+    taken: list[_Worker] = []
+    with _IDLE_LOCK:
+        idle = _IDLE.get(key, [])
+        while idle and len(taken) < n:
+            w = idle.pop()
+            if w.proc.is_alive():
+                taken.append(w)
+            else:
+                _close_quietly(w)
+    return taken
+
+
+def _park(key: tuple[int, str], workers: list[_Worker]) -> list[_Worker]:
+    """Keep ``workers`` for later (up to one per CPU); return the ones not kept."""
+    with _IDLE_LOCK:
+        if not _IDLE:
+            atexit.register(stop_idle_workers)
+        idle = _IDLE.setdefault(key, [])
+        room = max(0, default_workers() - len(idle))
+        idle.extend(workers[:room])
+        return workers[room:]
+
+
+def _close_quietly(w: _Worker) -> None:
+    with contextlib.suppress(Exception):
+        w.proc.join(0)
+        w.conn.close()
+        w.proc.close()
+
+
+def stop_idle_workers() -> None:
+    """Stop the workers parked by ``keep_workers`` calls (also run at interpreter exit)."""
+    with _IDLE_LOCK:
+        workers = [w for ws in _IDLE.values() for w in ws]
+        _IDLE.clear()
+    for w in workers:
+        with contextlib.suppress(OSError):
+            w.conn.send(None)
+    deadline = time.monotonic() + KILL_GRACE_S
+    for w in workers:
+        with contextlib.suppress(Exception):
+            w.proc.join(max(0.0, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join()
+        _close_quietly(w)
 
 
 class _Pool:
-    def __init__(self, todo: Sequence[BatchItem], size: int, timeout_s: float, max_bytes: int, level: Level):
+    def __init__(
+        self, todo: Sequence[BatchItem], size: int, timeout_s: float, max_bytes: int, level: Level, keep: bool = False
+    ):
+        self.keep = keep
         self.todo = todo
         self.size = size
         self.timeout_s = timeout_s
@@ -282,8 +347,10 @@ class _Pool:
         done: dict[int, FileAnalysis] = {}
         next_out = 0
         emitted = 0
+        key = (self.max_bytes, self.level)
         try:
-            self.workers = [self._start_worker() for _ in range(self.size)]
+            self.workers = _take_idle(key, self.size) if self.keep else []
+            self.workers += [self._start_worker() for _ in range(self.size - len(self.workers))]
             while emitted < total:
                 for index, result in self._step():
                     if progress is not None:
@@ -298,6 +365,10 @@ class _Pool:
                     next_out += 1
                     emitted += 1
         finally:
+            if self.keep:
+                # a worker still busy (the consumer stopped early) or not yet ready is not kept
+                clean = [w for w in self.workers if w.ready and not w.assigned and w.proc.is_alive()]
+                self.workers = [w for w in self.workers if w not in clean] + _park(key, clean)
             self._shutdown()
 
 
