@@ -527,11 +527,8 @@ class D1Store(SqlStore):
         kinds = [types.get(c, "text") for c in columns]
         return [_convert(kinds, r) for r in self._select(sql, params)[1]]
 
-    def _table_rows(self, table: str, repo: str, path: str | None) -> list[tuple[Any, ...]]:
-        where = "repo = :repo" if path is None else f"repo = :repo AND {R.PATH_COLUMN[table]} = :path"
-        return self._typed_select(
-            table, R.COLUMNS[table], where, ", ".join(R.PRIMARY_KEYS[table]), {"repo": repo, "path": path}
-        )
+    def _rows_where(self, table: str, where: str, params: Params) -> list[tuple[Any, ...]]:
+        return self._typed_select(table, R.COLUMNS[table], where, ", ".join(R.PRIMARY_KEYS[table]), params)
 
     def file_states(self, repo: str) -> dict[str, FileState]:
         columns = ("path", "content_hash", "size_bytes", "language", "extractor_version", "status")
