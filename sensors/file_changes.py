@@ -18,41 +18,61 @@ from __future__ import annotations
 
 import os
 import time
+from functools import cache
 from typing import Any
 
-from dagster import DagsterInstance, RunRequest, SensorEvaluationContext, SkipReason, build_sensor_context, sensor
+from dagster import (
+    DagsterInstance,
+    RunRequest,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SkipReason,
+    build_sensor_context,
+    sensor,
+)
 
 from resources.io_manager import StoreResource, open_store_url
 from thread_assets.assets.repo import ThreadRepo
+from thread_assets.assets.scope import SINGLE, Scope
 from thread_assets.changes import StatMemo, detect_changes, gc_paused, memo_path
-from thread_assets.update import (
-    GRAPHS_JOB_DEF,
-    UPDATE_JOB_DEF,
-    graphs_materialized,
-    in_flight_runs,
-    prepare_update,
-)
+from thread_assets.update import graphs_materialized, in_flight_runs, prepare_update, update_jobs
 
-SENSOR_NAME = "thread_file_changes"
+SENSOR_NAME = SINGLE.sensor_name
 
 
 def _interval() -> int:
     return max(1, int(float(os.environ.get("THREAD_SENSOR_INTERVAL_S", "5"))))
 
 
-@sensor(
-    name=SENSOR_NAME,
-    jobs=[UPDATE_JOB_DEF, GRAPHS_JOB_DEF],
-    minimum_interval_seconds=_interval(),
-    description="Finds added, changed and removed files (stat first, stored hashes are the truth) and "
-    "requests one run over exactly those partitions, then the graphs.",
-)
-def file_change_sensor(
-    context: SensorEvaluationContext, thread_repo: ThreadRepo, thread_store: StoreResource
+@cache
+def build_file_change_sensor(scope: Scope = SINGLE) -> SensorDefinition:
+    """The file-change sensor of one repository (see :mod:`thread_assets.assets.scope`)."""
+    update_job, graphs_job = update_jobs(scope)
+    where = "" if scope.repo is None else f" of {scope.repo}"
+
+    @sensor(
+        name=scope.sensor_name,
+        jobs=[update_job, graphs_job],
+        minimum_interval_seconds=_interval(),
+        required_resource_keys={scope.repo_key, scope.store_key},
+        description=f"Finds added, changed and removed files{where} (stat first, stored hashes are the truth) "
+        "and requests one run over exactly those partitions, then the graphs.",
+    )
+    def file_change_sensor(context: SensorEvaluationContext) -> RunRequest | SkipReason:
+        return evaluate(
+            context, getattr(context.resources, scope.repo_key), getattr(context.resources, scope.store_key), scope
+        )
+
+    return file_change_sensor
+
+
+def evaluate(
+    context: SensorEvaluationContext, thread_repo: ThreadRepo, thread_store: StoreResource, scope: Scope
 ) -> RunRequest | SkipReason:
+    """One tick for one repository."""
     started = time.perf_counter()
     instance = context.instance
-    running = in_flight_runs(instance)
+    running = in_flight_runs(instance, scope)
     if running:
         return SkipReason(f"Thread run(s) in flight ({', '.join(running)}): changes wait for the next tick")
     root = thread_repo.root_path
@@ -74,7 +94,8 @@ def file_change_sensor(
                 thread_repo.repo_name,
                 changes,
                 origin="sensor",
-                graphs_needed=not graphs_materialized(instance),
+                graphs_needed=not graphs_materialized(instance, scope),
+                scope=scope,
             )
         finally:
             store.close()
@@ -88,18 +109,23 @@ def file_change_sensor(
     return RunRequest(job_name=request.job_name, partition_key=request.partition_key, tags=request.tags)
 
 
-def tick_and_run(instance: DagsterInstance, resources: dict[str, object], updater: Any = None) -> Any:
+file_change_sensor = build_file_change_sensor()
+
+
+def tick_and_run(
+    instance: DagsterInstance, resources: dict[str, object], updater: Any = None, scope: Scope = SINGLE
+) -> Any:
     """One daemon cycle in this process: evaluate a tick, then execute the run it requested (the
     daemon would launch it). Returns the run's result, or None when the tick skipped. For tests,
     benchmarks and debugging the sensor without a daemon; pass an ``Updater`` to reuse its
     resolved jobs (as a code server keeps its definitions loaded)."""
     from thread_assets.update import QUIET_RUN_CONFIG, Updater
 
-    updater = updater or Updater(instance, resources)
+    updater = updater or Updater(instance, resources, scope)
     with build_sensor_context(
         instance=instance, instance_ref=instance.get_ref(), resources=resources, definitions=updater.defs
     ) as ctx:
-        tick = file_change_sensor.evaluate_tick(ctx)
+        tick = build_file_change_sensor(updater.scope).evaluate_tick(ctx)
     if not tick.run_requests:
         return None
     if len(tick.run_requests) != 1:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from dagster import (
-    AssetKey,
+    AssetCheckKey,
     AssetSelection,
     DagsterInstance,
     DagsterRunStatus,
@@ -33,14 +34,17 @@ from dagster import (
     define_asset_job,
     in_process_executor,
 )
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from resources.io_manager import GRAPH_ASSETS, PER_FILE_ASSETS
 from resources.store.base import Store
 
-from .assets import ALL_ASSETS, ALL_CHECKS, FILES_PARTITIONS_NAME
+from .assets import build_assets
+from .assets.scope import SINGLE, Scope
 from .changes import ChangeSet, PartitionPlan, apply_plan, plan_partitions
 
 UPDATE_TAG = "thread/update"
+REPO_TAG = "thread/repo"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -55,33 +59,46 @@ IN_FLIGHT = [
     DagsterRunStatus.CANCELING,
 ]
 
-PER_FILE_SELECTION = AssetSelection.assets(*(AssetKey(a) for a in PER_FILE_ASSETS)).without_checks()
-GRAPH_SELECTION = AssetSelection.assets(*(AssetKey(a) for a in (*GRAPH_ASSETS, "symbol_index")))
-CHECKS_SELECTION = AssetSelection.checks(*ALL_CHECKS)
-UPDATE_SELECTION = PER_FILE_SELECTION | GRAPH_SELECTION | CHECKS_SELECTION
-GRAPHS_ONLY_SELECTION = GRAPH_SELECTION | CHECKS_SELECTION
+CHECK_NAMES = ("parse_quality", "index_matches_disk")
 
 
-UPDATE_JOB_DEF = define_asset_job(
-    UPDATE_JOB,
-    selection=UPDATE_SELECTION,
-    description="Analyse the changed files (one contiguous partition range), then bring the graphs up to date.",
-    executor_def=in_process_executor,
-)
+@cache
+def _jobs(scope: Scope) -> tuple[UnresolvedAssetJobDefinition, UnresolvedAssetJobDefinition]:
+    key = scope.key
+    per_file = AssetSelection.assets(*(key(a) for a in PER_FILE_ASSETS)).without_checks()
+    graphs = AssetSelection.assets(*(key(a) for a in (*GRAPH_ASSETS, "symbol_index")))
+    checks = AssetSelection.checks(*(AssetCheckKey(key("parse"), name) for name in CHECK_NAMES))
+    where = "" if scope.repo is None else f" of {scope.repo}"
+    update = define_asset_job(
+        scope.update_job,
+        selection=per_file | graphs | checks,
+        description=f"Analyse the changed files{where} (one contiguous partition range), "
+        "then bring the graphs up to date.",
+        executor_def=in_process_executor,
+    )
+    graphs_only = define_asset_job(
+        scope.graphs_job,
+        selection=graphs | checks,
+        description=f"Bring the graphs{where} up to date (after removals).",
+        executor_def=in_process_executor,
+    )
+    return update, graphs_only
+
+
+UPDATE_JOB_DEF, GRAPHS_JOB_DEF = _jobs(SINGLE)
 """In-process executor: under the daemon the run worker executes every step itself (the default
 multiprocess executor starts a subprocess per step, ~2 s each, FACTS); the per-file step has its
 own process pool for the parsing."""
-GRAPHS_JOB_DEF = define_asset_job(
-    GRAPHS_JOB,
-    selection=GRAPHS_ONLY_SELECTION,
-    description="Bring the graphs up to date (after removals).",
-    executor_def=in_process_executor,
-)
 
 
-def update_jobs() -> list[Any]:
+def update_jobs(scope: Scope = SINGLE) -> list[UnresolvedAssetJobDefinition]:
     """The two jobs an update runs: per-file range + graphs + checks, and graphs + checks alone."""
-    return [UPDATE_JOB_DEF, GRAPHS_JOB_DEF]
+    return list(_jobs(scope))
+
+
+def scope_tags(scope: Scope) -> dict[str, str]:
+    """Tags that tell one repository's runs from another's on a shared instance."""
+    return {} if scope.repo is None else {REPO_TAG: scope.repo}
 
 
 @dataclass
@@ -108,23 +125,22 @@ class UpdateOutcome:
     """The in-process run's ``ExecuteInProcessResult`` (None when nothing ran)."""
 
 
-def in_flight_runs(instance: DagsterInstance) -> list[str]:
-    """Ids of Thread runs queued or executing on this instance."""
-    records = instance.get_run_records(
-        filters=RunsFilter(statuses=IN_FLIGHT, tags={UPDATE_TAG: ["index", "sensor", "watch"]}), limit=5
-    )
+def in_flight_runs(instance: DagsterInstance, scope: Scope = SINGLE) -> list[str]:
+    """Ids of Thread runs (of ``scope``'s repository) queued or executing on this instance."""
+    tags: dict[str, str | list[str]] = {UPDATE_TAG: ["index", "sensor", "watch"], **scope_tags(scope)}
+    records = instance.get_run_records(filters=RunsFilter(statuses=IN_FLIGHT, tags=tags), limit=5)
     return [r.dagster_run.run_id for r in records]
 
 
-def graphs_materialized(instance: DagsterInstance) -> bool:
-    return all(instance.get_latest_materialization_event(AssetKey(a)) is not None for a in GRAPH_ASSETS)
+def graphs_materialized(instance: DagsterInstance, scope: Scope = SINGLE) -> bool:
+    return all(instance.get_latest_materialization_event(scope.key(a)) is not None for a in GRAPH_ASSETS)
 
 
-def wait_for_runs(instance: DagsterInstance, timeout_s: float, poll_s: float = 0.5) -> None:
+def wait_for_runs(instance: DagsterInstance, timeout_s: float, poll_s: float = 0.5, scope: Scope = SINGLE) -> None:
     """Block until no Thread run is in flight; RuntimeError naming them after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while True:
-        running = in_flight_runs(instance)
+        running = in_flight_runs(instance, scope)
         if not running:
             return
         if time.monotonic() >= deadline:
@@ -143,22 +159,23 @@ def prepare_update(
     *,
     origin: str,
     graphs_needed: bool = False,
+    scope: Scope = SINGLE,
 ) -> tuple[PartitionPlan, UpdateRequest | None]:
     """Steps 2-3: delete removed files' rows and partitions, line the changed ones up; return the
     run to start (None when nothing needs one)."""
     if changes.removed:
         store.delete_files(repo, changes.removed)
-    existing = list(instance.get_dynamic_partitions(FILES_PARTITIONS_NAME))
+    existing = list(instance.get_dynamic_partitions(scope.partitions_name))
     plan = plan_partitions(existing, changes.to_analyse, changes.removed, None if changes.partial else changes.on_disk)
-    apply_plan(instance, FILES_PARTITIONS_NAME, plan)
-    tags = {UPDATE_TAG: origin}
+    apply_plan(instance, scope.partitions_name, plan)
+    tags = {UPDATE_TAG: origin, **scope_tags(scope)}
     if plan.run_keys:
         keys = plan.run_keys
         if len(keys) > 1:
             tags |= {RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]}
-        return plan, UpdateRequest(UPDATE_JOB, keys, tags)
+        return plan, UpdateRequest(scope.update_job, keys, tags)
     if changes.removed or plan.delete or graphs_needed:
-        return plan, UpdateRequest(GRAPHS_JOB, [], tags)
+        return plan, UpdateRequest(scope.graphs_job, [], tags)
     return plan, None
 
 
@@ -166,15 +183,17 @@ class Updater:
     """Runs updates in this process against one instance; jobs are resolved once (building the
     asset graph costs ~100 ms, which a long-lived watcher should not pay per save)."""
 
-    def __init__(self, instance: DagsterInstance, resources: dict[str, object]) -> None:
+    def __init__(self, instance: DagsterInstance, resources: dict[str, object], scope: Scope = SINGLE) -> None:
         self.instance = instance
-        from sensors.file_changes import file_change_sensor
+        self.scope = scope
+        from sensors.file_changes import build_file_change_sensor
 
+        assets, checks = build_assets(scope)
         self.defs = Definitions(
-            assets=ALL_ASSETS,
-            asset_checks=ALL_CHECKS,
-            jobs=update_jobs(),
-            sensors=[file_change_sensor],
+            assets=assets,
+            asset_checks=checks,
+            jobs=update_jobs(scope),
+            sensors=[build_file_change_sensor(scope)],
             resources=resources,  # type: ignore[arg-type]
         )
         self._jobs: dict[str, JobDefinition] = {}
@@ -182,7 +201,7 @@ class Updater:
         """Once the graph assets have materializations they keep them (~4 ms of queries saved per update)."""
 
     def graphs_materialized(self) -> bool:
-        self._graphs_seen = self._graphs_seen or graphs_materialized(self.instance)
+        self._graphs_seen = self._graphs_seen or graphs_materialized(self.instance, self.scope)
         return self._graphs_seen
 
     def job(self, name: str) -> JobDefinition:
@@ -201,7 +220,7 @@ class Updater:
         wait_s: float = 600.0,
     ) -> UpdateOutcome:
         started = time.perf_counter()
-        wait_for_runs(self.instance, wait_s)
+        wait_for_runs(self.instance, wait_s, scope=self.scope)
         plan, request = prepare_update(
             self.instance,
             store,
@@ -209,6 +228,7 @@ class Updater:
             changes,
             origin=origin,
             graphs_needed=graphs_needed or not self.graphs_materialized(),
+            scope=self.scope,
         )
         outcome = UpdateOutcome(changes, plan, request)
         if request is not None:

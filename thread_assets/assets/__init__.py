@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from .checks import index_matches_disk, parse_quality
-from .graphs import graph_assets, symbol_index
+from dagster import AssetChecksDefinition, AssetsDefinition
+
+from .checks import build_checks, index_matches_disk, parse_quality
+from .graphs import build_graph_assets, build_symbol_index, graph_assets, symbol_index
 from .partitions import FILES_PARTITIONS_NAME, files_partitions
-from .per_file import per_file_assets
+from .per_file import build_per_file_assets, per_file_assets
 from .repo import ThreadRepo, indexable_files
+from .scope import SINGLE, Scope
 
 PER_FILE_ASSETS = [per_file_assets]
 GRAPH_ASSETS = [graph_assets, symbol_index]
 ALL_ASSETS = [*PER_FILE_ASSETS, *GRAPH_ASSETS]
 ALL_CHECKS = [parse_quality, index_matches_disk]
+
+
+def build_assets(scope: Scope = SINGLE) -> tuple[list[AssetsDefinition], list[AssetChecksDefinition]]:
+    """(assets, checks) of one repository; the single-repository layout's are built once."""
+    if scope == SINGLE:
+        return list(ALL_ASSETS), list(ALL_CHECKS)
+    return [build_per_file_assets(scope), build_graph_assets(scope), build_symbol_index(scope)], build_checks(scope)
+
 
 __all__ = [
     "ALL_ASSETS",
@@ -19,7 +30,10 @@ __all__ = [
     "FILES_PARTITIONS_NAME",
     "GRAPH_ASSETS",
     "PER_FILE_ASSETS",
+    "SINGLE",
+    "Scope",
     "ThreadRepo",
+    "build_assets",
     "files_partitions",
     "graph_assets",
     "index_matches_disk",

@@ -7,19 +7,54 @@
   names stale, missing (indexed, gone from disk) and unindexed (on disk, not in the store) files.
 """
 
-from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    MetadataValue,
+    asset_check,
+)
 
 from resources.io_manager import StoreResource
 
 from ..audit import audit
 from ..changes import StatMemo, memo_path
 from .repo import ThreadRepo
+from .scope import SINGLE, Scope
 
 EXAMPLES = 20
 
 
-@asset_check(asset=AssetKey("parse"), description="Syntax-error ratio of every indexed file under the threshold.")
-def parse_quality(thread_repo: ThreadRepo, thread_store: StoreResource) -> AssetCheckResult:
+def build_checks(scope: Scope = SINGLE) -> list[AssetChecksDefinition]:
+    """The per-file checks of one repository (see :mod:`thread_assets.assets.scope`)."""
+    resources = {scope.repo_key, scope.store_key}
+
+    @asset_check(
+        asset=scope.key("parse"),
+        name="parse_quality",
+        description="Syntax-error ratio of every indexed file under the threshold.",
+        required_resource_keys=resources,
+    )
+    def parse_quality(context: AssetCheckExecutionContext) -> AssetCheckResult:
+        return parse_quality_result(
+            getattr(context.resources, scope.repo_key), getattr(context.resources, scope.store_key)
+        )
+
+    @asset_check(
+        asset=scope.key("parse"),
+        name="index_matches_disk",
+        description="Stored content hashes equal the files on disk.",
+        required_resource_keys=resources,
+    )
+    def index_matches_disk(context: AssetCheckExecutionContext) -> AssetCheckResult:
+        resources = context.resources
+        return index_matches_disk_result(getattr(resources, scope.repo_key), getattr(resources, scope.store_key))
+
+    return [parse_quality, index_matches_disk]
+
+
+def parse_quality_result(thread_repo: ThreadRepo, thread_store: StoreResource) -> AssetCheckResult:
     threshold = thread_repo.error_ratio_threshold
     rows = list(thread_store.get().export("files", repo=thread_repo.repo_name))
     noisy = sorted(
@@ -47,8 +82,7 @@ def parse_quality(thread_repo: ThreadRepo, thread_store: StoreResource) -> Asset
     )
 
 
-@asset_check(asset=AssetKey("parse"), description="Stored content hashes equal the files on disk.")
-def index_matches_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> AssetCheckResult:
+def index_matches_disk_result(thread_repo: ThreadRepo, thread_store: StoreResource) -> AssetCheckResult:
     stale, missing, unindexed = compare_with_disk(thread_repo, thread_store)
     problems = len(stale) + len(missing) + len(unindexed)
     parts = [
@@ -67,6 +101,9 @@ def index_matches_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> 
             "problems": MetadataValue.int(problems),
         },
     )
+
+
+parse_quality, index_matches_disk = build_checks()
 
 
 def compare_with_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> tuple[list[str], list[str], list[str]]:

@@ -25,6 +25,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetOut,
+    AssetsDefinition,
     DataVersion,
     FreshnessPolicy,
     MaterializeResult,
@@ -35,10 +36,12 @@ from dagster import (
 )
 
 from resources.io_manager import GraphBatch, GraphTable, StoreResource
+from resources.store.base import Store
 from thread_assets.engine.graph.incremental import GraphUpdate, update_graph
 
-from .per_file import IO_MANAGER_KEY, versioned_output
+from .per_file import versioned_output
 from .repo import ThreadRepo, extraction_code_version
+from .scope import SINGLE, Scope
 
 GROUP = "graphs"
 INTEGRITY = "graph_integrity"
@@ -50,9 +53,10 @@ def freshness_policy() -> FreshnessPolicy:
     return FreshnessPolicy.time_window(fail_window=timedelta(hours=fail), warn_window=timedelta(hours=warn))
 
 
-def _graph_out(description: str) -> AssetOut:
+def _graph_out(description: str, scope: Scope) -> AssetOut:
     return AssetOut(
-        io_manager_key=IO_MANAGER_KEY,
+        key_prefix=scope.prefix or None,
+        io_manager_key=scope.io_manager_key,
         code_version=extraction_code_version(),
         description=description,
         group_name=GROUP,
@@ -60,49 +64,71 @@ def _graph_out(description: str) -> AssetOut:
     )
 
 
-@multi_asset(
-    outs={
-        "dependency_graph": _graph_out("Imports resolved to files or packages, file dependency edges, every cycle."),
-        "call_graph": _graph_out("Calls resolved to symbols (how each was resolved); unresolved calls stay."),
-    },
-    deps=[AssetKey("parse"), AssetKey("imports"), AssetKey("symbols"), AssetKey("calls")],
-    internal_asset_deps={
-        "dependency_graph": {AssetKey("parse"), AssetKey("imports")},
-        "call_graph": {AssetKey("parse"), AssetKey("imports"), AssetKey("symbols"), AssetKey("calls")},
-    },
-    check_specs=[
-        AssetCheckSpec(INTEGRITY, asset="dependency_graph", description="Every dependency edge joins indexed files."),
-        AssetCheckSpec(INTEGRITY, asset="call_graph", description="Every resolved call targets an indexed symbol."),
-    ],
-    can_subset=False,
-)
-def graph_assets(
-    context: AssetExecutionContext, thread_repo: ThreadRepo, thread_store: StoreResource
-) -> Iterator[Output[GraphTable] | AssetCheckResult]:
-    """Bring the graph tables up to date with the per-file rows: the step works out what changed
-    since the last graph build from the store (``engine/graph/incremental.py``) and rewrites only
-    the rows that change, in one transaction; the first build (or one after an engine change) is
-    a full one. Metadata and checks come from SQL over the store, not from every analysis."""
-    store = thread_store.get()
-    repo = thread_repo.repo_name
-    update = update_graph(store, repo, config_reader(thread_repo.root_path), run_id=context.run.run_id)
-    counts = store.graph_counts(repo)
-    dangling = store.graph_dangling(repo)
-    # the rows are committed: the IO manager only reports (see GraphBatch); the cycles ride along
-    batch = GraphBatch(repo, (), (), update.cycles, (), context.run.run_id, rows_written=update.rows_written)
-    yield versioned_output(
-        GraphTable("dependency_graph", batch),
-        "dependency_graph",
-        DataVersion(update.dep_version),
-        dependency_metadata(update, counts),
+def build_graph_assets(scope: Scope = SINGLE) -> AssetsDefinition:
+    """The graph multi-asset of one repository (see :mod:`thread_assets.assets.scope`)."""
+    key = scope.key
+
+    @multi_asset(
+        name=scope.op("graph_assets"),
+        outs={
+            "dependency_graph": _graph_out(
+                "Imports resolved to files or packages, file dependency edges, every cycle.", scope
+            ),
+            "call_graph": _graph_out(
+                "Calls resolved to symbols (how each was resolved); unresolved calls stay.", scope
+            ),
+        },
+        deps=[key("parse"), key("imports"), key("symbols"), key("calls")],
+        internal_asset_deps={
+            "dependency_graph": {key("parse"), key("imports")},
+            "call_graph": {key("parse"), key("imports"), key("symbols"), key("calls")},
+        },
+        check_specs=[
+            AssetCheckSpec(
+                INTEGRITY, asset=key("dependency_graph"), description="Every dependency edge joins indexed files."
+            ),
+            AssetCheckSpec(
+                INTEGRITY, asset=key("call_graph"), description="Every resolved call targets an indexed symbol."
+            ),
+        ],
+        can_subset=False,
+        required_resource_keys={scope.repo_key, scope.store_key},
     )
-    yield versioned_output(
-        GraphTable("call_graph", batch), "call_graph", DataVersion(update.call_version), call_metadata(update, counts)
-    )
-    files = set(store.file_states(repo)) if update.cycles else set()
-    stray = sorted({f"cycle member {m}" for c in update.cycles for m in c.members if m not in files})
-    yield _integrity("dependency_graph", dangling["deps"] + stray, "edge(s) to files that are not indexed")
-    yield _integrity("call_graph", dangling["calls"], "call(s) to symbols that are not indexed")
+    def graph_assets(context: AssetExecutionContext) -> Iterator[Output[GraphTable] | AssetCheckResult]:
+        """Bring the graph tables up to date with the per-file rows: the step works out what changed
+        since the last graph build from the store (``engine/graph/incremental.py``) and rewrites only
+        the rows that change, in one transaction; the first build (or one after an engine change) is
+        a full one. Metadata and checks come from SQL over the store, not from every analysis."""
+        thread_repo: ThreadRepo = getattr(context.resources, scope.repo_key)
+        thread_store: StoreResource = getattr(context.resources, scope.store_key)
+        store = thread_store.get()
+        repo = thread_repo.repo_name
+        update = update_graph(store, repo, config_reader(thread_repo.root_path), run_id=context.run.run_id)
+        counts = store.graph_counts(repo)
+        dangling = store.graph_dangling(repo)
+        # the rows are committed: the IO manager only reports (see GraphBatch); the cycles ride along
+        batch = GraphBatch(repo, (), (), update.cycles, (), context.run.run_id, rows_written=update.rows_written)
+        yield versioned_output(
+            GraphTable("dependency_graph", batch),
+            "dependency_graph",
+            DataVersion(update.dep_version),
+            dependency_metadata(update, counts),
+        )
+        yield versioned_output(
+            GraphTable("call_graph", batch),
+            "call_graph",
+            DataVersion(update.call_version),
+            call_metadata(update, counts),
+        )
+        files = set(store.file_states(repo)) if update.cycles else set()
+        stray = sorted({f"cycle member {m}" for c in update.cycles for m in c.members if m not in files})
+        yield _integrity(key("dependency_graph"), dangling["deps"] + stray, "edge(s) to files that are not indexed")
+        yield _integrity(key("call_graph"), dangling["calls"], "call(s) to symbols that are not indexed")
+
+    return graph_assets
+
+
+graph_assets = build_graph_assets()
 
 
 def config_reader(root: Path) -> Callable[[str], bytes | None]:
@@ -173,10 +199,10 @@ def call_metadata(update: GraphUpdate, counts: dict[str, Any]) -> dict[str, Meta
     }
 
 
-def _integrity(asset: str, bad: list[str], what: str) -> AssetCheckResult:
+def _integrity(asset: AssetKey, bad: list[str], what: str) -> AssetCheckResult:
     return AssetCheckResult(
         check_name=INTEGRITY,
-        asset_key=AssetKey(asset),
+        asset_key=asset,
         passed=not bad,
         metadata={"dangling": MetadataValue.int(len(bad)), "examples": MetadataValue.json(bad[:20])},
         description=None if not bad else f"{len(bad)} {what}: {', '.join(bad[:5])}",
@@ -187,20 +213,31 @@ SEARCH_PROBES = 10
 PROBE_FILES = 5
 
 
-@asset(
-    deps=[AssetKey("symbols")],
-    group_name=GROUP,
-    code_version=extraction_code_version(),
-    freshness_policy=freshness_policy(),
-    description="The store's symbol search structure (FTS5 trigram on SQLite, pg_trgm on Postgres), kept in "
-    "step with the symbols rows; materializing probes that it answers for names of the latest indexed files.",
-)
-def symbol_index(thread_repo: ThreadRepo, thread_store: StoreResource) -> MaterializeResult:
-    """Probes the search index with a bounded sample (names of the most recently indexed files:
-    the ones the last update wrote), so the cost does not grow with the repository. The data
-    version is a digest of the files' content hashes: the index is a function of the symbols rows."""
-    store = thread_store.get()
-    repo = thread_repo.repo_name
+def build_symbol_index(scope: Scope = SINGLE) -> AssetsDefinition:
+    """The symbol-index asset of one repository (see :mod:`thread_assets.assets.scope`)."""
+
+    @asset(
+        key=scope.key("symbol_index"),
+        deps=[scope.key("symbols")],
+        group_name=GROUP,
+        code_version=extraction_code_version(),
+        freshness_policy=freshness_policy(),
+        required_resource_keys={scope.repo_key, scope.store_key},
+        description="The store's symbol search structure (FTS5 trigram on SQLite, pg_trgm on Postgres), kept in "
+        "step with the symbols rows; materializing probes that it answers for names of the latest indexed files.",
+    )
+    def symbol_index(context: AssetExecutionContext) -> MaterializeResult:
+        """Probes the search index with a bounded sample (names of the most recently indexed files:
+        the ones the last update wrote), so the cost does not grow with the repository. The data
+        version is a digest of the files' content hashes: the index is a function of the symbols rows."""
+        thread_repo: ThreadRepo = getattr(context.resources, scope.repo_key)
+        thread_store: StoreResource = getattr(context.resources, scope.store_key)
+        return probe_symbol_index(thread_store.get(), thread_repo.repo_name)
+
+    return symbol_index
+
+
+def probe_symbol_index(store: Store, repo: str) -> MaterializeResult:
     probes = store.symbol_probe_names(repo, files=PROBE_FILES, limit=SEARCH_PROBES)
     missing = [n for n in probes if not any(r.get("name") == n for r in store.search_symbols(n, repo=repo, limit=200))]
     if missing:
@@ -219,3 +256,6 @@ def symbol_index(thread_repo: ThreadRepo, thread_store: StoreResource) -> Materi
             _digest(f"{p}:{s.content_hash}:{s.extractor_version}" for p, s in sorted(states.items()))
         ),
     )
+
+
+symbol_index = build_symbol_index()

@@ -27,6 +27,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetOut,
+    AssetsDefinition,
     BackfillPolicy,
     BetaWarning,
     DataVersion,
@@ -42,15 +43,15 @@ from thread_assets.engine.content_cache import ContentCache, analysis_key, match
 from thread_assets.engine.patterns import default_rules, languages_with_rules, run_rules
 from thread_assets.partition_keys import path_of
 
-from .partitions import files_partitions
 from .repo import ThreadRepo, extraction_code_version, patterns_code_version
+from .scope import SINGLE, Scope
 
 GROUP = "per_file"
 ANALYSIS_PROGRESS: ContextVar[Callable[[FileAnalysis], None] | None] = ContextVar(
     "thread_analysis_progress", default=None
 )
 """Set by an in-process caller (the indexer) to see each file as it is analysed."""
-IO_MANAGER_KEY = "store_io_manager"
+IO_MANAGER_KEY = SINGLE.io_manager_key
 
 _DESCRIPTIONS = {
     "parse": "Parse summary of each file: language, content hash, size, lines, nodes, syntax errors, parse time.",
@@ -61,10 +62,11 @@ _DESCRIPTIONS = {
 }
 
 
-def _out(name: str) -> AssetOut:
+def _out(name: str, scope: Scope) -> AssetOut:
     code_version = patterns_code_version() if name == "pattern_matches" else extraction_code_version()
     return AssetOut(
-        io_manager_key=IO_MANAGER_KEY,
+        key_prefix=scope.prefix or None,
+        io_manager_key=scope.io_manager_key,
         code_version=code_version,
         description=_DESCRIPTIONS[name],
         group_name=GROUP,
@@ -72,46 +74,57 @@ def _out(name: str) -> AssetOut:
     )
 
 
-@multi_asset(
-    outs={name: _out(name) for name in _DESCRIPTIONS},
-    partitions_def=files_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    can_subset=False,
-)
-def per_file_assets(context: AssetExecutionContext, thread_repo: ThreadRepo) -> Iterator[Output[FileTable]]:
-    """Analyse every file of the run's partitions once and emit the five per-file assets."""
-    keys = list(context.partition_keys)
-    root = thread_repo.root_path
-    paths = [path_of(k) for k in keys]
-    with ContentCache(thread_repo.analysis_cache_path) as cache:
-        analyses, matches, reused = analyse_with_cache(
-            root,
-            paths,
-            cache,
-            workers=thread_repo.workers or None,
-            timeout_s=thread_repo.timeout_s,
-            progress=ANALYSIS_PROGRESS.get(),
+def build_per_file_assets(scope: Scope = SINGLE) -> AssetsDefinition:
+    """The per-file multi-asset of one repository (see :mod:`thread_assets.assets.scope`)."""
+
+    @multi_asset(
+        name=scope.op("per_file_assets"),
+        outs={name: _out(name, scope) for name in _DESCRIPTIONS},
+        partitions_def=scope.partitions,
+        backfill_policy=BackfillPolicy.single_run(),
+        can_subset=False,
+        required_resource_keys={scope.repo_key},
+    )
+    def per_file_assets(context: AssetExecutionContext) -> Iterator[Output[FileTable]]:
+        """Analyse every file of the run's partitions once and emit the five per-file assets."""
+        thread_repo: ThreadRepo = getattr(context.resources, scope.repo_key)
+        keys = list(context.partition_keys)
+        root = thread_repo.root_path
+        paths = [path_of(k) for k in keys]
+        with ContentCache(thread_repo.analysis_cache_path) as cache:
+            analyses, matches, reused = analyse_with_cache(
+                root,
+                paths,
+                cache,
+                workers=thread_repo.workers or None,
+                timeout_s=thread_repo.timeout_s,
+                progress=ANALYSIS_PROGRESS.get(),
+            )
+        batch = FileBatch(
+            repo=thread_repo.repo_name,
+            analyses=analyses,
+            matches=matches,
+            run_id=context.run.run_id,
+            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-    batch = FileBatch(
-        repo=thread_repo.repo_name,
-        analyses=analyses,
-        matches=matches,
-        run_id=context.run.run_id,
-        indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
-    version = DataVersion(batch_data_version(analyses))
-    add_partition_metadata(
-        context,
-        [
-            (name, key, metadata)
-            for key, analysis in zip(keys, analyses, strict=True)
-            for name, metadata in file_metadata(analysis, matches.get(analysis.path, ())).items()
-        ],
-    )
-    totals = run_totals(analyses, matches)
-    totals["parse"]["run_reused_from_cache"] = MetadataValue.int(reused)
-    for name in _DESCRIPTIONS:
-        yield versioned_output(FileTable(name, batch), name, version, totals[name])
+        version = DataVersion(batch_data_version(analyses))
+        add_partition_metadata(
+            context,
+            [
+                (scope.key(name), key, metadata)
+                for key, analysis in zip(keys, analyses, strict=True)
+                for name, metadata in file_metadata(analysis, matches.get(analysis.path, ())).items()
+            ],
+        )
+        totals = run_totals(analyses, matches)
+        totals["parse"]["run_reused_from_cache"] = MetadataValue.int(reused)
+        for name in _DESCRIPTIONS:
+            yield versioned_output(FileTable(name, batch), name, version, totals[name])
+
+    return per_file_assets
+
+
+per_file_assets = build_per_file_assets()
 
 
 def analyse_with_cache(
@@ -180,7 +193,7 @@ def versioned_output(value: object, name: str, version: DataVersion, metadata: M
 
 
 def add_partition_metadata(
-    context: AssetExecutionContext, entries: Sequence[tuple[str, str, Mapping[str, object]]]
+    context: AssetExecutionContext, entries: Sequence[tuple[AssetKey, str, Mapping[str, object]]]
 ) -> None:
     """Per-partition metadata for ``(asset, partition key, metadata)`` entries.
 
@@ -198,11 +211,11 @@ def add_partition_metadata(
         accumulator = None
     if not isinstance(accumulator, OutputMetadataAccumulator):  # pragma: no cover - depends on the Dagster version
         for asset, key, metadata in entries:
-            context.add_asset_metadata(metadata, asset_key=AssetKey(asset), partition_key=key)
+            context.add_asset_metadata(metadata, asset_key=asset, partition_key=key)
         return
     merged = dict(accumulator.per_output_metadata)
     for asset, key, metadata in entries:
-        handle = AssetMetadataHandle(asset_key=AssetKey(asset), partition_key=key)
+        handle = AssetMetadataHandle(asset_key=asset, partition_key=key)
         merged[handle] = {**merged.get(handle, {}), **metadata}
     step._metadata_accumulator = OutputMetadataAccumulator(per_output_metadata=merged)
 
