@@ -90,6 +90,11 @@ def add_watch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     w.add_argument("--include", action="append", help="only paths matching this glob (repeatable)")
     w.add_argument("--exclude", action="append", help="skip paths matching this glob (repeatable)")
     w.add_argument("--workers", type=int, default=None, help="analysis processes (default: every CPU)")
-    w.add_argument("--debounce-ms", type=int, default=30, help="quiet time that ends a burst of saves (default 30 ms)")
+    w.add_argument(
+        "--debounce-ms",
+        type=int,
+        default=15,
+        help="quiet time that ends a burst of saves (default 15 ms: a burst ends 15-30 ms after its last event)",
+    )
     w.add_argument("--json", action="store_true", help="one JSON line per update")
     return {"watch": cmd_watch}

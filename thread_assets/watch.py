@@ -2,9 +2,11 @@
 
 - Start-up catches up with a full detection (what changed while nobody watched), then the loop
   waits on file-system events (watchfiles, Rust ``notify``): a burst of saves is collected until
-  ``debounce_ms`` pass without a new event (at most ``max_batch_ms``), and the batch's paths are
-  checked alone (no walk: ``detect_changes(scope=...)``), analysed and written in ONE in-process
-  Dagster run against the repository's instance, so the UI shows every materialization.
+  ``debounce_ms`` pass without a new event (at most ``max_batch_ms``; watchfiles looks every
+  ``debounce_ms``, so the quiet time is 1-2x that: measured median 22 ms at 15, 38 ms at 30),
+  and the batch's paths are checked alone (no walk: ``detect_changes(scope=...)``), analysed and
+  written in ONE in-process Dagster run against the repository's instance, so the UI shows every
+  materialization.
 - A change of an ignore file (``.gitignore``, ``.threadignore``) makes the batch a full detection.
 - Failure: if the store or Dagster's storage is unreachable (or the run fails), the batch's paths
   stay pending and the update is retried with exponential backoff and jitter (0.5 s doubling to
@@ -85,7 +87,7 @@ class Watcher:
         exclude: list[str] | None = None,
         workers: int = 0,
         cache_dir: str = "",
-        debounce_ms: int = 30,
+        debounce_ms: int = 15,
         max_batch_ms: int = 1000,
         on_batch: Callable[[BatchReport], None] | None = None,
         open_store: Callable[[str], Store] = open_store_url,
