@@ -38,7 +38,7 @@ from typing import Any
 
 INCLUDE = ["/django/**"]
 EXCLUDE = ["*.po", "*.mo", "*.xml", "*.md", "*.svg", "*.kml", "*.txt", "*.json"]
-REPEATS = 3
+REPEATS = 5
 
 
 def _env() -> None:

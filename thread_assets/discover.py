@@ -74,16 +74,16 @@ class IgnoreRules:
         probe = rel_path + "/" if is_dir else rel_path
         if self._exclude is not None and self._exclude.match_file(probe):
             return True
-        parts = rel_path.split("/")
-        for depth in range(len(parts) - 1, -1, -1):
-            base = "/".join(parts[:depth])
-            spec = self._specs.get(base)
-            if spec is None:
-                continue
-            sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
-            verdict = spec.check_file(sub).include
-            if verdict is not None:
-                return verdict
+        if self._specs:  # no ignore file in the tree: no per-level lookups (a third of a walk's time)
+            parts = rel_path.split("/")
+            for depth in range(len(parts) - 1, -1, -1):
+                spec = self._specs.get("/".join(parts[:depth]))
+                if spec is None:
+                    continue
+                sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
+                verdict = spec.check_file(sub).include
+                if verdict is not None:
+                    return verdict
         if not is_dir and self._include is not None:
             return not self._include.match_file(rel_path)
         return False
