@@ -165,27 +165,28 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         if types not in _BATCHABLE or len(runs) != 1 or len(keys) != 1:
             super().store_event_batch(events)
             return
-        statement = self.prepare_insert_event_batch(kept)
-        with self.run_connection(kept[0].run_id) as conn:
-            conn.execute(statement)
-        with self.index_transaction() as conn:
-            ids = [row[0] for row in conn.execute(statement.returning(SqlEventLogStorageTable.c.id))]
-            if len(ids) != len(kept) or any(i is None for i in ids):
-                raise DagsterInvariantViolationError("Cannot store asset event tags for null event ids.")
+        with self._insert_mirrored(kept) as (conn, ids):
             self._store_asset_event_tags(conn, kept, ids)
             self._store_asset_event(conn, kept[-1], ids[-1])
 
-    def _store_planned_batch(self, events: Sequence[EventLogEntry]) -> None:
-        """What ``store_event`` does for each planned event, in three transactions: the rows into
-        the run's shard, their mirrors into the index shard (and, per asset, the asset's latest
-        run), then each check's planned execution."""
+    @contextlib.contextmanager
+    def _insert_mirrored(self, events: Sequence[EventLogEntry]) -> Iterator[tuple[Connection, list[int]]]:
+        """One multi-row INSERT into the run's shard, the same into the index shard; yields the
+        index shard's transaction and the mirrored rows' ids for the rest of the bookkeeping."""
         statement = self.prepare_insert_event_batch(events)
         with self.run_connection(events[0].run_id) as conn:
             conn.execute(statement)
         with self.index_transaction() as conn:
             ids = [row[0] for row in conn.execute(statement.returning(SqlEventLogStorageTable.c.id))]
             if len(ids) != len(events) or any(i is None for i in ids):
-                raise DagsterInvariantViolationError("Cannot store planned events with null event ids.")
+                raise DagsterInvariantViolationError("Cannot store asset events with null event ids.")
+            yield conn, ids
+
+    def _store_planned_batch(self, events: Sequence[EventLogEntry]) -> None:
+        """What ``store_event`` does for each planned event, in three transactions: the rows into
+        the run's shard, their mirrors into the index shard (and, per asset, the asset's latest
+        run), then each check's planned execution."""
+        with self._insert_mirrored(events) as (conn, ids):
             latest: dict[str, tuple[EventLogEntry, int]] = {}
             for event, event_id in zip(events, ids, strict=True):
                 if event.get_dagster_event().event_type == DagsterEventType.ASSET_MATERIALIZATION_PLANNED:

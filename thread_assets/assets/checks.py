@@ -7,6 +7,8 @@
   names stale, missing (indexed, gone from disk) and unindexed (on disk, not in the store) files.
 """
 
+from collections.abc import Callable
+
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -28,30 +30,32 @@ EXAMPLES = 20
 
 def build_checks(scope: Scope = SINGLE) -> list[AssetChecksDefinition]:
     """The per-file checks of one repository (see :mod:`thread_assets.assets.scope`)."""
-    resources = {scope.repo_key, scope.store_key}
+    return [
+        _check(
+            scope,
+            "parse_quality",
+            "Syntax-error ratio of every indexed file under the threshold.",
+            parse_quality_result,
+        ),
+        _check(
+            scope, "index_matches_disk", "Stored content hashes equal the files on disk.", index_matches_disk_result
+        ),
+    ]
 
+
+def _check(
+    scope: Scope, name: str, description: str, result: Callable[[ThreadRepo, StoreResource], AssetCheckResult]
+) -> AssetChecksDefinition:
     @asset_check(
         asset=scope.key("parse"),
-        name="parse_quality",
-        description="Syntax-error ratio of every indexed file under the threshold.",
-        required_resource_keys=resources,
+        name=name,
+        description=description,
+        required_resource_keys={scope.repo_key, scope.store_key},
     )
-    def parse_quality(context: AssetCheckExecutionContext) -> AssetCheckResult:
-        return parse_quality_result(
-            getattr(context.resources, scope.repo_key), getattr(context.resources, scope.store_key)
-        )
+    def check(context: AssetCheckExecutionContext) -> AssetCheckResult:
+        return result(getattr(context.resources, scope.repo_key), getattr(context.resources, scope.store_key))
 
-    @asset_check(
-        asset=scope.key("parse"),
-        name="index_matches_disk",
-        description="Stored content hashes equal the files on disk.",
-        required_resource_keys=resources,
-    )
-    def index_matches_disk(context: AssetCheckExecutionContext) -> AssetCheckResult:
-        resources = context.resources
-        return index_matches_disk_result(getattr(resources, scope.repo_key), getattr(resources, scope.store_key))
-
-    return [parse_quality, index_matches_disk]
+    return check
 
 
 def parse_quality_result(thread_repo: ThreadRepo, thread_store: StoreResource) -> AssetCheckResult:
