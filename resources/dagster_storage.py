@@ -25,10 +25,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as db
-from dagster import DagsterEventType
+from dagster import DagsterEventType, DagsterInstance
 from dagster._core.errors import DagsterInvariantViolationError
 from dagster._core.event_api import EventLogEntry
-from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
+from dagster._core.storage.event_log.schema import AssetKeyTable, DynamicPartitionsTable, SqlEventLogStorageTable
+from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
 from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
 from dagster._core.storage.sqlite import create_db_conn_string
@@ -191,11 +192,37 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
             for event, event_id in zip(events, ids, strict=True):
                 if event.get_dagster_event().event_type == DagsterEventType.ASSET_MATERIALIZATION_PLANNED:
                     latest[event.get_dagster_event().asset_key.to_string()] = (event, event_id)  # type: ignore[union-attr]
-            for event, event_id in latest.values():
-                self._store_asset_event(conn, event, event_id)
+            self._store_latest_runs(conn, list(latest.items()))
         for event, event_id in zip(events, ids, strict=True):
             if event.get_dagster_event().event_type == DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED:
                 self.store_asset_check_event(event, event_id)
+
+    def _store_latest_runs(self, conn: Connection, entries: Sequence[tuple[str, tuple[EventLogEntry, int]]]) -> None:
+        """The asset rows' latest run, as ``_store_asset_event`` sets it for each planned event:
+        one UPDATE for the assets the instance knows (Dagster tries an INSERT and falls back to an
+        UPDATE, per asset), Dagster's own path for the new ones."""
+        known = {
+            row[0]
+            for row in conn.execute(
+                db.select(AssetKeyTable.c.asset_key).where(AssetKeyTable.c.asset_key.in_([k for k, _ in entries]))
+            )
+        }
+        with_index_cols = self._has_asset_key_index_cols_on_connection(conn)
+        rows: list[dict[str, Any]] = []
+        for key, (event, event_id) in entries:
+            if key not in known:
+                self._store_asset_event(conn, event, event_id)
+                continue
+            values = self._get_asset_entry_values(event, event_id, with_index_cols)
+            rows.append({"b_asset_key": key, **{f"b_{column}": value for column, value in values.items()}})
+        if rows:
+            columns = [name[2:] for name in rows[0] if name != "b_asset_key"]
+            update = (
+                AssetKeyTable.update()
+                .where(AssetKeyTable.c.asset_key == db.bindparam("b_asset_key"))
+                .values({column: db.bindparam(f"b_{column}") for column in columns})
+            )
+            conn.execute(update, rows)
 
 
 class PooledSqliteRunStorage(SqliteRunStorage):
@@ -232,3 +259,28 @@ class PooledSqliteRunStorage(SqliteRunStorage):
                 self._pooled.dispose()
                 self._pooled = None
         super().dispose()
+
+
+DELETE_CHUNK = 500
+
+
+def delete_dynamic_partitions(instance: DagsterInstance, name: str, keys: Sequence[str]) -> None:
+    """Delete many partitions of a dynamic partitions definition: one statement per 500 keys in one
+    transaction where the event log is Dagster's SQL storage (SQLite, Postgres), where Dagster's
+    API takes a transaction per key (a scattered change of 500 files moves 500 partitions)."""
+    storage = instance.event_log_storage
+    if not keys:
+        return
+    if not isinstance(storage, SqlEventLogStorage):
+        for key in keys:
+            instance.delete_dynamic_partition(name, key)
+        return
+    table = DynamicPartitionsTable.c
+    with storage.index_connection() as conn:
+        for i in range(0, len(keys), DELETE_CHUNK):
+            chunk = list(keys[i : i + DELETE_CHUNK])
+            conn.execute(
+                DynamicPartitionsTable.delete().where(
+                    db.and_(table.partitions_def_name == name, table.partition.in_(chunk))
+                )
+            )

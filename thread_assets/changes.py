@@ -299,11 +299,3 @@ def plan_partitions(
     plan.add = new + plan.move
     plan.run_keys = kept[tail:] + plan.add
     return plan
-
-
-def apply_plan(instance: object, partitions_name: str, plan: PartitionPlan) -> None:
-    """Carry out ``plan`` on a Dagster instance (typed loosely: this module imports no Dagster)."""
-    for key in [*plan.delete, *plan.move]:
-        instance.delete_dynamic_partition(partitions_name, key)  # type: ignore[attr-defined]
-    if plan.add:
-        instance.add_dynamic_partitions(partitions_name, plan.add)  # type: ignore[attr-defined]

@@ -36,12 +36,13 @@ from dagster import (
 )
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
+from resources.dagster_storage import delete_dynamic_partitions
 from resources.io_manager import GRAPH_ASSETS, PER_FILE_ASSETS
 from resources.store.base import Store
 
 from .assets import build_assets
 from .assets.scope import SINGLE, Scope
-from .changes import ChangeSet, PartitionPlan, apply_plan, plan_partitions
+from .changes import ChangeSet, PartitionPlan, plan_partitions
 
 UPDATE_TAG = "thread/update"
 REPO_TAG = "thread/repo"
@@ -167,7 +168,9 @@ def prepare_update(
         store.delete_files(repo, changes.removed)
     existing = list(instance.get_dynamic_partitions(scope.partitions_name))
     plan = plan_partitions(existing, changes.to_analyse, changes.removed, None if changes.partial else changes.on_disk)
-    apply_plan(instance, scope.partitions_name, plan)
+    delete_dynamic_partitions(instance, scope.partitions_name, [*plan.delete, *plan.move])
+    if plan.add:
+        instance.add_dynamic_partitions(scope.partitions_name, plan.add)
     tags = {UPDATE_TAG: origin, **scope_tags(scope)}
     if plan.run_keys:
         keys = plan.run_keys

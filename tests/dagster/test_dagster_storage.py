@@ -71,6 +71,9 @@ def _run(instance: DagsterInstance) -> str:
 
 
 def _run_and_records(instance: DagsterInstance) -> dict[str, Any]:
+    """Two runs (the first makes the assets known, so the second takes the storage's update
+    path); the records of the second, mid-run included."""
+    _run(instance)
     MID_RUN.clear()
     run_id = _run(instance)
     return {**_records(instance, run_id), "mid_run": dict(MID_RUN), "run_id": run_id}
@@ -130,13 +133,13 @@ def test_same_records_as_dagsters_storage(tmp_path: Path, monkeypatch: pytest.Mo
         got = _run_and_records(ours)
         run_id = got.pop("run_id")
     expected.pop("run_id")
-    # one batch of planned events: per asset (x partition unless subset events) plus the check
-    assert batched == [len(expected["planned"])]
+    # one batch of planned events per run: per asset (x partition unless subset events) plus the check
+    assert batched == [len(expected["planned"])] * 2
     assert len(expected["planned"]) == (3 if subset_events else 2 * len(KEYS) + 1)
     assert got == expected
     assert expected["run"] == DagsterRunStatus.SUCCESS
-    assert all(expected["last_run_ids"]) and expected["checks"] == [(True, "SUCCEEDED")]
-    assert expected["mid_run"] == {"downstream_last_run": True, "checks": [(True, "PLANNED")]}
+    assert all(expected["last_run_ids"]) and expected["checks"] == [(True, "SUCCEEDED"), (False, "SUCCEEDED")]
+    assert expected["mid_run"] == {"downstream_last_run": True, "checks": [(True, "PLANNED"), (False, "SUCCEEDED")]}
     # what the pooled run storage committed is there for another process's instance
     with DagsterInstance.from_config(str(tmp_path / "thread")) as reopened:
         run = reopened.get_run_by_id(run_id)
@@ -159,3 +162,17 @@ def test_has_table_is_remembered_once_true(tmp_path: Path, monkeypatch: pytest.M
         assert storage.has_table("asset_event_tags") and storage.has_table("asset_event_tags")
         assert not storage.has_table("no_such_table") and not storage.has_table("no_such_table")
         assert asked == ["asset_event_tags", "no_such_table", "no_such_table"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "in-memory"])
+def test_bulk_partition_delete_keeps_the_rest_in_order(tmp_path: Path, kind: str) -> None:
+    keys = [f"f{i:04d}.py" for i in range(1203)]  # more than two chunks
+    doomed = set(keys[1::3]) | {"f0000.py", "f1202.py", "not-there.py"}
+    with open_instance(tmp_path / "i") if kind == "sqlite" else DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("files", keys)
+        instance.add_dynamic_partitions("other", ["f0000.py"])
+        dagster_storage.delete_dynamic_partitions(instance, "files", sorted(doomed))
+        assert list(instance.get_dynamic_partitions("files")) == [k for k in keys if k not in doomed]
+        assert list(instance.get_dynamic_partitions("other")) == ["f0000.py"]
+        dagster_storage.delete_dynamic_partitions(instance, "files", [])
+        assert len(instance.get_dynamic_partitions("files")) == len(keys) - len(doomed) + 1
