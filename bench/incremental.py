@@ -12,8 +12,10 @@ the embedded default (SQLite store, SQLite Dagster instance), all in one run:
 4. watch latency: 50 single-file saves, each timed from the write to the moment a new symbol the
    edit adds is returned by ``find_symbols`` on a separate store connection: p50 / p95.
 
-Each edited file gets a new function with a unique name; "queryable" means ``find_symbols``
-returns every new name (polled every 2 ms from another thread).
+Each edited file gets a new function with a unique name; the N files of a repetition are a
+seeded random sample of the package's .py files, the same samples for the sensor and the watch
+path (their median size is printed). "Queryable" means ``find_symbols`` returns every new name
+(polled every 2 ms from another thread).
 
 Then the no-change sensor tick on synthetic repositories of 2,500 / 5,000 / 10,000 small Python
 files (indexed first by the engine directly into the store, partitions added, graphs built once):
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import statistics
 import tempfile
@@ -61,13 +64,18 @@ class Edits:
         self.files = files
         self.store = open_store(store_url, apply_schema=False)
         self.counter = 0
+        self.kib: list[float] = []
+        """Size of each edited set before the edit (the files' sizes drive analysis and write time)."""
 
-    def edit(self, n: int, offset: int = 0) -> list[str]:
+    def edit(self, n: int, sample: int) -> list[str]:
+        """Append a new function to ``n`` files drawn at random (seeded by ``sample``, so the
+        sensor and the watch path edit the same sets) and return the new names."""
         names = []
-        for i in range(n):
+        picked = random.Random(f"thread-bench-{n}-{sample}").sample(self.files, n)
+        self.kib.append(sum(p.stat().st_size for p in picked) / 1024)
+        for path in picked:
             self.counter += 1
             name = f"thread_bench_marker_{self.counter}"
-            path = self.files[(offset + i * 37) % len(self.files)]
             with open(path, "a", encoding="utf-8") as fh:
                 fh.write(f"\n\ndef {name}():\n    return {self.counter}\n")
             names.append(name)
@@ -132,17 +140,18 @@ def django(results: dict[str, Any]) -> None:
             for n in (1, 10):
                 runs = []
                 for rep in range(REPEATS):
-                    names = edits.edit(n, offset=rep * 11)
+                    names = edits.edit(n, sample=rep)
                     t0 = time.perf_counter()
                     runs.append(
                         _timed_in_background(lambda: tick_and_run(instance, resources, updater), edits, names, t0)
                     )
                 q = statistics.median(r["queryable_s"] for r in runs)
                 d = statistics.median(r["update_returned_s"] for r in runs)
-                results[f"sensor_{n}"] = {"queryable_s": round(q, 3), "run_done_s": round(d, 3)}
+                kib = statistics.median(edits.kib[-REPEATS:])
+                results[f"sensor_{n}"] = {"queryable_s": round(q, 3), "run_done_s": round(d, 3), "median_kib": kib}
                 print(
-                    f"sensor path, {n:2d} file(s): queryable after {q * 1000:.0f} ms, run done {d * 1000:.0f} ms "
-                    f"(median of {REPEATS}); full/incremental = {full / q:.1f}x"
+                    f"sensor path, {n:2d} file(s) ({kib:.0f} KiB median): queryable after {q * 1000:.0f} ms, "
+                    f"run done {d * 1000:.0f} ms (median of {REPEATS}); full/incremental = {full / q:.1f}x"
                 )
             reports: list[Any] = []
             watcher = Watcher(
@@ -171,20 +180,21 @@ def django(results: dict[str, Any]) -> None:
                 for rep in range(REPEATS):
                     before = len(reports)
                     t0 = time.perf_counter()
-                    names = edits.edit(n, offset=500 + rep * 13)
+                    names = edits.edit(n, sample=rep)
                     times.append(edits.wait(names, t0))
                     settle(before)
                 q = statistics.median(times)
-                results[f"watch_{n}"] = {"queryable_s": round(q, 3)}
+                kib = statistics.median(edits.kib[-REPEATS:])
+                results[f"watch_{n}"] = {"queryable_s": round(q, 3), "median_kib": kib}
                 print(
-                    f"watch path,  {n:2d} file(s): queryable after {q * 1000:.0f} ms (median of {REPEATS}); "
-                    f"full/incremental = {full / q:.1f}x"
+                    f"watch path,  {n:2d} file(s) ({kib:.0f} KiB median): queryable after {q * 1000:.0f} ms "
+                    f"(median of {REPEATS}); full/incremental = {full / q:.1f}x"
                 )
             latencies = []
             for i in range(50):
                 before = len(reports)
                 t0 = time.perf_counter()
-                names = edits.edit(1, offset=1000 + i * 7)
+                names = edits.edit(1, sample=1000 + i)
                 latencies.append(edits.wait(names, t0))
                 settle(before)
             watcher.stop()
