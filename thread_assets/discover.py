@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,43 +93,163 @@ class IgnoreRules:
 
 def discover(root: str | Path, *, include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Iterator[FoundFile]:
     """Yield every indexable regular file under ``root``, in a deterministic order: a directory's
-    files by name, then its subdirectories."""
+    files by name, then its subdirectories.
+
+    Directory listings are remembered between walks of this process (:class:`_ListingMemo`): a
+    directory whose mtime and ctime are those of the remembered listing, both older than
+    ``RACY_S`` before the listing was made, has the same entries and the same ignore verdicts, so
+    only its files are stat'ed again (a sensor tick stats every file anyway, the listing and the
+    rules are the rest of the walk). Any change to an ignore file starts over with no memo."""
     root_path = Path(root).resolve()
     if not root_path.is_dir():
         raise NotADirectoryError(f"not a directory: {root}")
-    rules = IgnoreRules(include, exclude)
-    base = str(root_path)
-    stack: list[str] = [""]
-    while stack:
-        rel_dir = stack.pop()
+    key = (str(root_path), tuple(include), tuple(exclude))
+    with _MEMO_LOCK:
+        memo = _MEMOS.pop(key, None)
+        if memo is None or not memo.ignore_files_unchanged(root_path):
+            memo = _ListingMemo(IgnoreRules(include, exclude))
         try:
-            entries = sorted(os.scandir(f"{base}/{rel_dir}" if rel_dir else base), key=lambda e: e.name)
+            found = memo.walk(root_path)
+        except _IgnoreFileAppeared:
+            memo = _ListingMemo(IgnoreRules(include, exclude))
+            found = memo.walk(root_path)
+        _MEMOS[key] = memo
+        while len(_MEMOS) > MEMO_ROOTS:
+            _MEMOS.pop(next(iter(_MEMOS)))
+    yield from found
+
+
+RACY_S = 2.0
+"""A directory changed this recently may change again within the same timestamp tick (Linux
+keeps coarse timestamps): its listing is not remembered (git's "racy" rule)."""
+MEMO_ROOTS = 8
+_MEMO_LOCK = threading.Lock()
+_FILE, _LINK, _DIR = 0, 1, 2
+
+
+class _IgnoreFileAppeared(Exception):
+    """A directory listed again holds an ignore file the memo did not know: its subtree's
+    remembered verdicts may be wrong, so the walk starts over."""
+
+
+@dataclass(slots=True)
+class _Listing:
+    stamp: tuple[int, int]
+    """The directory's (mtime_ns, ctime_ns) when listed."""
+    entries: list[tuple[str, int]]
+    """(name, kind) of the entries that pass the ignore rules, by name."""
+
+
+class _ListingMemo:
+    """The listings and ignore rules of one root (with its include/exclude globs)."""
+
+    def __init__(self, rules: IgnoreRules) -> None:
+        self.rules = rules
+        self.listings: dict[str, _Listing] = {}
+        self.ignore_stamps: dict[str, tuple[tuple[int, int, int] | None, ...]] = {}
+        self.walked = False
+        """Set after the first walk: from then on remembered listings may hold verdicts made
+        without an ignore file that appears now."""
+
+    def ignore_files_unchanged(self, root: Path) -> bool:
+        racy = time.time_ns() - int(RACY_S * 1e9)
+        for rel_dir, stamps in self.ignore_stamps.items():
+            now = _ignore_stamps(root, rel_dir)
+            if now != stamps or any(s is not None and s[0] >= racy for s in now):
+                return False
+        return True
+
+    def walk(self, root: Path) -> list[FoundFile]:
+        base = str(root)
+        racy = time.time_ns() - int(RACY_S * 1e9)
+        out: list[FoundFile] = []
+        stack: list[str] = [""]
+        while stack:
+            rel_dir = stack.pop()
+            path = f"{base}/{rel_dir}" if rel_dir else base
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            stamp = (st.st_mtime_ns, st.st_ctime_ns)
+            listing = self.listings.get(rel_dir)
+            if listing is None or listing.stamp != stamp:
+                entries = self._list(root, path, rel_dir)
+                if entries is None:
+                    self.listings.pop(rel_dir, None)
+                    continue
+                listing = _Listing(stamp, entries)
+                if max(stamp) < racy:
+                    self.listings[rel_dir] = listing
+                else:
+                    self.listings.pop(rel_dir, None)
+            subdirs: list[str] = []
+            for name, kind in listing.entries:
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                if kind == _DIR:
+                    subdirs.append(rel)
+                    continue
+                full = f"{path}/{name}"
+                if kind == _LINK:
+                    found = _inside_link(root, rel, full)
+                    if found is not None:
+                        out.append(found)
+                    continue
+                try:
+                    fst = os.stat(full, follow_symlinks=False)
+                except OSError:
+                    continue
+                if stat.S_ISREG(fst.st_mode):
+                    out.append(FoundFile(rel, full, fst.st_size, fst.st_mtime_ns, fst.st_ino))
+            stack.extend(reversed(subdirs))
+        self.walked = True
+        return out
+
+    def _list(self, root: Path, path: str, rel_dir: str) -> list[tuple[str, int]] | None:
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
         except (PermissionError, FileNotFoundError, NotADirectoryError):
-            continue
+            return None
         # open ignore files only where the listing has one: on Django's 2,455 directories the
         # failed opens were over half of the walk (3,660 files: 130 -> 57 ms)
         if any(e.name in IGNORE_FILES for e in entries):
-            rules.load_dir(root_path, rel_dir)
-        subdirs: list[str] = []
+            if rel_dir not in self.ignore_stamps and self.walked:
+                raise _IgnoreFileAppeared(rel_dir)
+            self.rules.load_dir(root, rel_dir)
+            self.ignore_stamps[rel_dir] = _ignore_stamps(root, rel_dir)
+        elif rel_dir in self.ignore_stamps and self.walked:  # an ignore file went: its rules are still loaded
+            raise _IgnoreFileAppeared(rel_dir)
+        kept: list[tuple[str, int]] = []
+        rules = self.rules
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             try:
                 if entry.is_symlink():
-                    found = _inside_link(root_path, rel, entry.path)
-                    if found is not None and not rules.ignored(rel, False):
-                        yield found
-                    continue
-                if entry.is_dir(follow_symlinks=False):
+                    if not rules.ignored(rel, False):
+                        kept.append((entry.name, _LINK))
+                elif entry.is_dir(follow_symlinks=False):
                     if entry.name not in ALWAYS_SKIPPED_DIRS and not rules.ignored(rel, True):
-                        subdirs.append(rel)
-                    continue
-                if not entry.is_file(follow_symlinks=False) or rules.ignored(rel, False):
-                    continue
-                st = entry.stat(follow_symlinks=False)
+                        kept.append((entry.name, _DIR))
+                elif entry.is_file(follow_symlinks=False) and not rules.ignored(rel, False):
+                    kept.append((entry.name, _FILE))
             except OSError:
                 continue
-            yield FoundFile(rel, entry.path, st.st_size, st.st_mtime_ns, st.st_ino)
-        stack.extend(reversed(subdirs))
+        return kept
+
+
+def _ignore_stamps(root: Path, rel_dir: str) -> tuple[tuple[int, int, int] | None, ...]:
+    out: list[tuple[int, int, int] | None] = []
+    for name in IGNORE_FILES:
+        try:
+            st = os.stat(root / rel_dir / name)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((max(st.st_mtime_ns, st.st_ctime_ns), st.st_size, st.st_ino))
+    return tuple(out)
+
+
+_MEMOS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], _ListingMemo] = {}
 
 
 def _inside_link(root: Path, rel: str, link: str) -> FoundFile | None:
