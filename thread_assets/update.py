@@ -24,7 +24,6 @@ from functools import cache
 from typing import Any
 
 from dagster import (
-    AssetCheckKey,
     AssetSelection,
     DagsterInstance,
     DagsterRunStatus,
@@ -60,15 +59,13 @@ IN_FLIGHT = [
     DagsterRunStatus.CANCELING,
 ]
 
-CHECK_NAMES = ("parse_quality", "index_matches_disk")
-
 
 @cache
 def _jobs(scope: Scope) -> tuple[UnresolvedAssetJobDefinition, UnresolvedAssetJobDefinition]:
     key = scope.key
     per_file = AssetSelection.assets(*(key(a) for a in PER_FILE_ASSETS)).without_checks()
     graphs = AssetSelection.assets(*(key(a) for a in (*GRAPH_ASSETS, "symbol_index")))
-    checks = AssetSelection.checks(*(AssetCheckKey(key("parse"), name) for name in CHECK_NAMES))
+    checks = AssetSelection.checks(*build_assets(scope)[1])
     where = "" if scope.repo is None else f" of {scope.repo}"
     update = define_asset_job(
         scope.update_job,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from dagster import AssetChecksDefinition, AssetsDefinition
 
 from .checks import build_checks, index_matches_disk, parse_quality
@@ -18,10 +20,17 @@ ALL_CHECKS = [parse_quality, index_matches_disk]
 
 
 def build_assets(scope: Scope = SINGLE) -> tuple[list[AssetsDefinition], list[AssetChecksDefinition]]:
-    """(assets, checks) of one repository; the single-repository layout's are built once."""
+    """(assets, checks) of one repository, built once per scope (the same definitions for the
+    code location, its jobs' selections and an in-process updater)."""
+    return list(_built(scope)[0]), list(_built(scope)[1])
+
+
+@cache
+def _built(scope: Scope) -> tuple[tuple[AssetsDefinition, ...], tuple[AssetChecksDefinition, ...]]:
     if scope == SINGLE:
-        return list(ALL_ASSETS), list(ALL_CHECKS)
-    return [build_per_file_assets(scope), build_graph_assets(scope), build_symbol_index(scope)], build_checks(scope)
+        return tuple(ALL_ASSETS), tuple(ALL_CHECKS)
+    assets = (build_per_file_assets(scope), build_graph_assets(scope), build_symbol_index(scope))
+    return assets, tuple(build_checks(scope))
 
 
 __all__ = [
