@@ -51,7 +51,6 @@ ANALYSIS_PROGRESS: ContextVar[Callable[[FileAnalysis], None] | None] = ContextVa
     "thread_analysis_progress", default=None
 )
 """Set by an in-process caller (the indexer) to see each file as it is analysed."""
-IO_MANAGER_KEY = SINGLE.io_manager_key
 
 _DESCRIPTIONS = {
     "parse": "Parse summary of each file: language, content hash, size, lines, nodes, syntax errors, parse time.",
