@@ -46,7 +46,7 @@ def _index_sqlite(url: str) -> tuple[list[Any], dict[str, Any], tuple[Any, ...]]
     from bench.full_index import EXCLUDE, INCLUDE
     from resources.store.sqlbase import SqlStore
     from resources.store.url import open_store
-    from thread_assets.indexer import index_repository
+    from thread_assets.drivers.index import index_repository
 
     root = fetch("django").parent
     with DagsterInstance.ephemeral() as instance:

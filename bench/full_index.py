@@ -34,9 +34,6 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 def _engine_only(root: Path, store_url: str) -> dict[str, float]:
     from resources.store.url import open_store
-    from thread_assets.assets.graphs import config_reader
-    from thread_assets.assets.per_file import analyse_with_cache
-    from thread_assets.assets.repo import indexable_files
     from thread_assets.engine import (
         RepoContext,
         dependency_edges,
@@ -44,6 +41,9 @@ def _engine_only(root: Path, store_url: str) -> dict[str, float]:
         resolve_calls,
         resolve_imports,
     )
+    from thread_assets.orchestration.graphs import config_reader
+    from thread_assets.orchestration.per_file import analyse_with_cache
+    from thread_assets.repo.indexable import indexable_files
 
     found = indexable_files(root, include=INCLUDE, exclude=EXCLUDE)
     t0 = time.perf_counter()
@@ -82,7 +82,8 @@ def _rows(store_url: str, repo: str) -> int:
 def run_one(config: str) -> dict[str, Any]:
     """Runs in its own process (see main), so the RSS numbers are this configuration's alone."""
     from bench.corpora import fetch
-    from thread_assets.indexer import index_repository, open_instance
+    from thread_assets.drivers.index import index_repository
+    from thread_assets.orchestration.instance import open_instance
 
     root = fetch("django").parent
     work = Path(tempfile.mkdtemp(prefix="thread_full_index_"))

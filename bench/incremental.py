@@ -113,11 +113,13 @@ def _timed_in_background(action: Callable[[], Any], edits: Edits, names: list[st
 
 def django(results: dict[str, Any]) -> None:
     from bench.corpora import fetch
-    from sensors.file_changes import tick_and_run
-    from thread_assets.definitions import build_resources
-    from thread_assets.indexer import index_repository, open_instance
-    from thread_assets.update import Updater
-    from thread_assets.watch import Watcher
+    from tests.support.daemon import tick_and_run
+    from thread_assets.drivers.index import index_repository
+    from thread_assets.drivers.watch import Watcher
+    from thread_assets.orchestration.instance import open_instance
+    from thread_assets.orchestration.resources import build_resources
+    from thread_assets.orchestration.updater import Updater
+    from thread_assets.repo.settings import RepoSettings
 
     src = Path(fetch("django"))
     work = Path(tempfile.mkdtemp(prefix="thread-bench-incr-"))
@@ -134,7 +136,9 @@ def django(results: dict[str, Any]) -> None:
             print(f"full index: {summary.files} files in {full:.2f} s")
             files = sorted((root / "django").rglob("*.py"))
             edits = Edits(root, files, store_url)
-            resources = build_resources(root, store_url=store_url, include=INCLUDE, exclude=EXCLUDE)
+            resources = build_resources(
+                RepoSettings.resolve(root, store_url=store_url, include=INCLUDE, exclude=EXCLUDE)
+            )
             updater = Updater(instance, resources)  # the code server's loaded definitions
             tick_and_run(instance, resources, updater)  # warm: imports, job resolution
             for n in (1, 10):
@@ -225,8 +229,11 @@ def _ticks(instance: Any, resources: dict[str, object], updater: Any, count: int
     """Seconds of ``count`` sensor ticks that must find nothing to do."""
     from dagster import build_sensor_context
 
-    from sensors.file_changes import file_change_sensor
+    from sensors.file_changes import build_file_change_sensor
+    from thread_assets.orchestration.jobs import update_jobs
+    from thread_assets.orchestration.scope import SINGLE
 
+    file_change_sensor = build_file_change_sensor(SINGLE, update_jobs(SINGLE))
     times = []
     for _ in range(count):
         with build_sensor_context(
@@ -241,13 +248,15 @@ def _ticks(instance: Any, resources: dict[str, object], updater: Any, count: int
 
 def synthetic(results: dict[str, Any], sizes: Sequence[int]) -> None:
     from resources.store.url import open_store
-    from thread_assets.assets import FILES_PARTITIONS_NAME, indexable_files
-    from thread_assets.definitions import build_resources
-    from thread_assets.discover import RACY_S
     from thread_assets.engine import analyze_files
-    from thread_assets.indexer import open_instance
-    from thread_assets.partition_keys import encode_key
-    from thread_assets.update import QUIET_RUN_CONFIG, Updater
+    from thread_assets.names import GRAPHS_JOB, PARTITIONS
+    from thread_assets.orchestration.instance import open_instance
+    from thread_assets.orchestration.resources import build_resources
+    from thread_assets.orchestration.updater import QUIET_RUN_CONFIG, Updater
+    from thread_assets.repo.discover import RACY_S
+    from thread_assets.repo.indexable import indexable_files
+    from thread_assets.repo.partition_keys import encode_key
+    from thread_assets.repo.settings import RepoSettings
 
     for n in sizes:
         work = Path(tempfile.mkdtemp(prefix="thread-bench-tick-"))
@@ -259,11 +268,11 @@ def synthetic(results: dict[str, Any], sizes: Sequence[int]) -> None:
             store = open_store(store_url)
             analyses = list(analyze_files([(f.path, f.abs_path, "python") for f in found]))
             store.write_files(root.name, analyses, {}, run_id="bench", indexed_at="bench")
-            resources = build_resources(root, store_url=store_url)
+            resources = build_resources(RepoSettings.resolve(root, store_url=store_url))
             with open_instance(work / "dagster") as instance:
-                instance.add_dynamic_partitions(FILES_PARTITIONS_NAME, [encode_key(f.path) for f in found])
+                instance.add_dynamic_partitions(PARTITIONS, [encode_key(f.path) for f in found])
                 updater = Updater(instance, resources)
-                updater.job("thread_graphs").execute_in_process(instance=instance, run_config=QUIET_RUN_CONFIG)
+                updater.job(GRAPHS_JOB).execute_in_process(instance=instance, run_config=QUIET_RUN_CONFIG)
 
                 # the tree was written just now: no directory listing is remembered (discover's racy rule)
                 fresh = _ticks(instance, resources, updater)

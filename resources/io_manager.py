@@ -7,8 +7,8 @@ Atomicity: the per-file multi-asset yields five outputs (``parse``, ``symbols``,
 for every per-file table of every file of the run); the other views find the batch already
 committed and only report. So a range run over 1,000 files is one transaction, a reader never
 sees a file's symbols without its calls, and a failed write fails the step before any of its
-assets is recorded as materialized. The graph multi-asset does the same with :class:`GraphBatch`
-and ``Store.write_graph``.
+assets is recorded as materialized. The graph multi-asset commits its own rows (an incremental
+graph update) and hands the IO manager :class:`GraphOutput` views to report.
 
 Staging in the IO manager instead (collect five DataFrames, commit on the last) was rejected:
 the IO manager cannot know reliably which output is the last of a step, and a step that fails
@@ -28,11 +28,9 @@ from dagster import ConfigurableIOManager, ConfigurableResource, InitResourceCon
 from pydantic import PrivateAttr
 
 from resources.store.base import Store
-from thread_assets.engine import CallEdge, Cycle, DepEdge, FileAnalysis, PatternMatch, Resolution
-from thread_assets.partition_keys import path_of
-
-PER_FILE_ASSETS = ("parse", "symbols", "imports", "calls", "pattern_matches")
-GRAPH_ASSETS = ("dependency_graph", "call_graph")
+from thread_assets.engine import Cycle, FileAnalysis, PatternMatch
+from thread_assets.names import PATTERN_MATCHES, PER_FILE_ASSETS
+from thread_assets.repo.partition_keys import path_of
 
 
 def open_store_url(url: str) -> Store:
@@ -74,30 +72,15 @@ class FileTable:
     batch: FileBatch
 
 
-@dataclass(eq=False)
-class GraphBatch:
-    repo: str
-    resolutions: Sequence[Resolution]
-    dep_edges: Sequence[DepEdge]
-    cycles: Sequence[Cycle]
-    call_edges: Sequence[CallEdge]
-    run_id: str
-    rows_written: int | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def commit(self, store: Store) -> int:
-        with self._lock:
-            if self.rows_written is None:
-                self.rows_written = store.write_graph(
-                    self.repo, self.resolutions, self.dep_edges, self.cycles, self.call_edges, run_id=self.run_id
-                )
-            return self.rows_written
-
-
 @dataclass(frozen=True, eq=False)
-class GraphTable:
+class GraphOutput:
+    """One graph asset's output. The graph step commits its rows itself (one incremental
+    ``Store.write_graph_delta`` transaction for both graph assets) before it yields, so the IO
+    manager only reports; the cycles ride along for in-process callers."""
+
     table: str
-    batch: GraphBatch
+    cycles: Sequence[Cycle]
+    rows_written: int
 
 
 class _OpensStore:
@@ -141,11 +124,13 @@ class StoreIOManager(_OpensStore, ConfigurableIOManager):
     _store: Store | None = PrivateAttr(default=None)
 
     def handle_output(self, context: OutputContext, obj: Any) -> None:
-        if isinstance(obj, FileTable | GraphTable):
+        if isinstance(obj, FileTable):
             already = obj.batch.rows_written is not None
             rows = obj.batch.commit(self.get())
             if not already:
                 context.log.info(f"{obj.table}: committed {rows} rows for the whole step in one transaction")
+            return
+        if isinstance(obj, GraphOutput):
             return
         if obj is None:
             return
@@ -157,7 +142,7 @@ class StoreIOManager(_OpensStore, ConfigurableIOManager):
         if context.has_asset_partitions:
             paths = sorted(path_of(k) for k in context.asset_partition_keys)
         store = self.get()
-        if asset == "pattern_matches":
+        if asset == PATTERN_MATCHES:
             return store.load_matches(self.repo, paths)
         if asset in PER_FILE_ASSETS:
             return store.load_analyses(self.repo, paths)

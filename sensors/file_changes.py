@@ -1,7 +1,7 @@
 """The file-change sensor: the daemon's way of keeping the index fresh.
 
 Each tick (every ``THREAD_SENSOR_INTERVAL_S`` seconds, default 5) does the same detection as
-``thread index`` (``thread_assets/update.py``): a stat walk, a hash of what the stat memo cannot
+``thread index`` (:mod:`thread_assets.orchestration.updater`): a stat walk, a hash of what the stat memo cannot
 vouch for, a comparison with the store's content hashes. Then, when something changed, it
 deletes the removed files' rows and partitions, lines the changed files' partitions up as one
 contiguous range and requests ONE run of ``thread_update`` (per-file range + graphs + checks),
@@ -16,44 +16,38 @@ it has no size to outgrow.
 
 from __future__ import annotations
 
-import os
 import time
-from functools import cache
-from typing import Any
+from collections.abc import Sequence
 
-from dagster import (
-    DagsterInstance,
-    RunRequest,
-    SensorDefinition,
-    SensorEvaluationContext,
-    SkipReason,
-    build_sensor_context,
-    sensor,
-)
+from dagster import JobDefinition, RunRequest, SensorDefinition, SensorEvaluationContext, SkipReason, sensor
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from resources.io_manager import StoreResource, open_store_url
-from thread_assets.assets.repo import ThreadRepo
-from thread_assets.assets.scope import SINGLE, Scope
-from thread_assets.changes import StatMemo, detect_changes, gc_paused, memo_path
-from thread_assets.update import graphs_materialized, in_flight_runs, prepare_update, update_jobs
-
-SENSOR_NAME = SINGLE.sensor_name
-
-
-def _interval() -> int:
-    return max(1, int(float(os.environ.get("THREAD_SENSOR_INTERVAL_S", "5"))))
+from thread_assets.orchestration.resources import ThreadRepo
+from thread_assets.orchestration.scope import Scope
+from thread_assets.orchestration.updater import graphs_materialized, in_flight_runs, prepare_update
+from thread_assets.repo.changes import detect_changes, gc_paused
+from thread_assets.repo.settings import sensor_interval_s
 
 
-@cache
-def build_file_change_sensor(scope: Scope = SINGLE) -> SensorDefinition:
-    """The file-change sensor of one repository (see :mod:`thread_assets.assets.scope`)."""
-    update_job, graphs_job = update_jobs(scope)
+def build_file_change_sensor(
+    scope: Scope, jobs: Sequence[JobDefinition | UnresolvedAssetJobDefinition]
+) -> SensorDefinition:
+    """The file-change sensor of one repository, targeting ``jobs``: the scope's update and
+    graphs jobs (see :mod:`thread_assets.orchestration.jobs`), whose names its run requests use."""
+    wanted = {scope.update_job, scope.graphs_job}
+    given = {job.name for job in jobs}
+    if given != wanted:
+        raise ValueError(
+            f"the file-change sensor of {scope.repo or 'the repository'} needs the jobs {sorted(wanted)}, "
+            f"was given {sorted(given)}"
+        )
     where = "" if scope.repo is None else f" of {scope.repo}"
 
     @sensor(
         name=scope.sensor_name,
-        jobs=[update_job, graphs_job],
-        minimum_interval_seconds=_interval(),
+        jobs=list(jobs),
+        minimum_interval_seconds=sensor_interval_s(),
         required_resource_keys={scope.repo_key, scope.store_key},
         description=f"Finds added, changed and removed files{where} (stat first, stored hashes are the truth) "
         "and requests one run over exactly those partitions, then the graphs.",
@@ -79,7 +73,7 @@ def evaluate(
     with gc_paused():
         store = open_store_url(thread_store.url)
         try:
-            memo = StatMemo(memo_path(thread_repo.cache_path), str(root))
+            memo = thread_repo.stat_memo()
             changes = detect_changes(
                 root,
                 store.file_states(thread_repo.repo_name),
@@ -107,31 +101,3 @@ def evaluate(
         f"{len(plan.delete)} deleted, {len(plan.move)} moved; detected in {ms:.0f} ms"
     )
     return RunRequest(job_name=request.job_name, partition_key=request.partition_key, tags=request.tags)
-
-
-file_change_sensor = build_file_change_sensor()
-
-
-def tick_and_run(
-    instance: DagsterInstance, resources: dict[str, object], updater: Any = None, scope: Scope = SINGLE
-) -> Any:
-    """One daemon cycle in this process: evaluate a tick, then execute the run it requested (the
-    daemon would launch it). Returns the run's result, or None when the tick skipped. For tests,
-    benchmarks and debugging the sensor without a daemon; pass an ``Updater`` to reuse its
-    resolved jobs (as a code server keeps its definitions loaded)."""
-    from thread_assets.update import QUIET_RUN_CONFIG, Updater
-
-    updater = updater or Updater(instance, resources, scope)
-    with build_sensor_context(
-        instance=instance, instance_ref=instance.get_ref(), resources=resources, definitions=updater.defs
-    ) as ctx:
-        tick = build_file_change_sensor(updater.scope).evaluate_tick(ctx)
-    if not tick.run_requests:
-        return None
-    if len(tick.run_requests) != 1:
-        raise AssertionError(f"one run per update, got {len(tick.run_requests)}")
-    request = tick.run_requests[0]
-    assert request.job_name is not None
-    return updater.job(request.job_name).execute_in_process(
-        instance=instance, partition_key=request.partition_key, tags=request.tags, run_config=QUIET_RUN_CONFIG
-    )

@@ -23,9 +23,10 @@ import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from resources.store.url import open_store
-from thread_assets.indexer import open_instance
-from thread_assets.update import UPDATE_TAG, in_flight_runs
-from thread_assets.watch import Watcher
+from thread_assets.drivers.watch import Watcher
+from thread_assets.names import UPDATE_TAG
+from thread_assets.orchestration.instance import open_instance
+from thread_assets.orchestration.updater import in_flight_runs
 
 DAGSTER_TESTS = Path(__file__).resolve().parent / "dagster"
 sys.path.insert(0, str(DAGSTER_TESTS))
@@ -51,15 +52,19 @@ EXIT_S = 10.0
 
 
 class WatchProcess:
-    def __init__(self, root: Path, tmp: Path) -> None:
+    def __init__(self, root: Path, tmp: Path, *, store_from_env: bool = False) -> None:
+        """``store_from_env``: the store is named by ``THREAD_STORE_URL`` instead of ``--store``."""
         self.root = root
         self.home = tmp / "dagster-home"
         self.url = f"sqlite:///{tmp / 'index.db'}"
         env = {k: v for k, v in os.environ.items() if k != "THREAD_STORE_URL"}
         env |= {"DAGSTER_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
+        store = ["--store", self.url]
+        if store_from_env:
+            env["THREAD_STORE_URL"], store = self.url, []
         self.proc = subprocess.Popen(
             [
-                *(sys.executable, "-m", "thread_assets.cli", "watch", str(root), "--json", "--store", self.url),
+                *(sys.executable, "-m", "thread_assets.cli", "watch", str(root), "--json", *store),
                 *("--debounce-ms", "30", "--workers", "1"),
             ],
             cwd=ROOT,
@@ -177,6 +182,20 @@ def wait_for_run_in_flight(home: Path, proc: WatchProcess, timeout_s: float = 30
             assert proc.proc.poll() is None, proc.stderr
             assert time.monotonic() < deadline, "no run started for the batch"
             time.sleep(0.02)
+
+
+def test_the_store_can_come_from_thread_store_url(tmp_path: Path) -> None:
+    root = write(tmp_path / "shop", SHOP)
+    w = WatchProcess(root, tmp_path, store_from_env=True)
+    try:
+        assert w.next_line(lambda line: "added" in line)["added"] == SOURCES
+        w.next_line(lambda line: "ready" in line)
+        assert not (root / ".thread" / "index.db").exists(), "the default store was used although the env names one"
+        assert_equals_scratch(tmp_path, root, w.url)
+        w.proc.send_signal(signal.SIGTERM)
+        assert w.wait_exit() == 0, w.stderr
+    finally:
+        w.kill()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from thread_assets.discover import IgnoreRules, discover
+from thread_assets.repo.discover import IgnoreRules, discover
 
 
 def tree(root: Path, files: dict[str, str]) -> None:
@@ -90,7 +90,7 @@ SETTLE_S = 0.06
 def remembered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Listings are remembered once SETTLE_S old (instead of 2 s); returns the directories listed
     from disk, walk after walk (the others came from the memo)."""
-    from thread_assets import discover as module
+    from thread_assets.repo import discover as module
 
     monkeypatch.setattr(module, "RACY_S", SETTLE_S / 2)
     listed: list[str] = []
@@ -177,7 +177,7 @@ def test_a_restored_directory_mtime_does_not_hide_a_new_file(tmp_path: Path, rem
 def test_recent_directories_are_always_listed_again(tmp_path: Path) -> None:
     """With the default racy window a tree made just now is never remembered: a change within the
     same timestamp tick as the listing cannot be missed."""
-    from thread_assets import discover as module
+    from thread_assets.repo import discover as module
 
     tree(tmp_path, {"a.py": ""})
     assert paths(tmp_path) == ["a.py"]
@@ -188,7 +188,7 @@ def test_recent_directories_are_always_listed_again(tmp_path: Path) -> None:
 
 
 def _fresh_walk(root: Path) -> list[object]:
-    from thread_assets import discover as module
+    from thread_assets.repo import discover as module
 
     module._MEMOS.clear()
     return list(discover(root))

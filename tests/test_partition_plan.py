@@ -3,7 +3,7 @@ writes as possible (a moved partition is a delete and an add on the instance).""
 
 from __future__ import annotations
 
-from thread_assets.changes import plan_partitions
+from thread_assets.repo.partition_plan import plan_partitions
 
 KEYS = ["a.py", "b.py", "c.py", "d.py", "e.py"]
 

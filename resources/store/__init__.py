@@ -7,7 +7,7 @@ CLI, the query API) talks to the returned ``Store`` only.
 from __future__ import annotations
 
 from .base import GRAPH_TABLES, PER_FILE_TABLES, TABLES, FileState, Store, StoreError
-from .url import default_url, mask_password, open_store
+from .url import mask_password, open_store
 
 __all__ = [
     "GRAPH_TABLES",
@@ -16,7 +16,6 @@ __all__ = [
     "FileState",
     "Store",
     "StoreError",
-    "default_url",
     "mask_password",
     "open_store",
 ]

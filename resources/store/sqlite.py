@@ -87,7 +87,12 @@ class SqliteStore(SqlStore):
 
     def _select(self, sql: str, params: Params) -> tuple[list[str], list[tuple[Any, ...]]]:
         with self._lock:
-            cur = self._conn.execute(sql, params)
+            try:
+                cur = self._conn.execute(sql, params)
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    raise StoreError(f"{self.url} holds no Thread index ({exc}): run `thread index` first") from None
+                raise
             return [d[0] for d in cur.description], cur.fetchall()
 
     def _stream(self, sql: str, params: Params) -> Iterator[tuple[Any, ...]]:

@@ -4,8 +4,8 @@
 what follows ``sqlite:///``), ``sqlite:///:memory:``; ``postgresql://user[:password]@host:port/db``
 (also ``postgres://``, any libpq URI); ``d1://ACCOUNT_ID/DATABASE_ID`` (Cloudflare D1 over its REST
 API: the token from ``$THREAD_D1_TOKEN`` or ``$CLOUDFLARE_API_TOKEN``, the API base from
-``$THREAD_D1_API_BASE``, default ``https://api.cloudflare.com/client/v4``). Without a URL: ``$THREAD_STORE_URL``, else
-``sqlite:///<data dir>/index.db`` with the data dir ``$THREAD_DATA_DIR`` or ``./.thread``.
+``$THREAD_D1_API_BASE``, default ``https://api.cloudflare.com/client/v4``). Which URL a command
+uses (flag, ``$THREAD_STORE_URL``, default) is decided once, in ``thread_assets.repo.settings``.
 """
 
 from __future__ import annotations
@@ -29,17 +29,8 @@ def mask_password(url: str) -> str:
     return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", url)
 
 
-def default_url() -> str:
-    url = os.environ.get("THREAD_STORE_URL")
-    if url:
-        return url
-    data_dir = os.environ.get("THREAD_DATA_DIR") or "./.thread"
-    return f"sqlite:///{data_dir.rstrip('/')}/index.db"
-
-
-def open_store(url: str | None = None, *, apply_schema: bool = True) -> Store:
+def open_store(url: str, *, apply_schema: bool = True) -> Store:
     """Open (and by default create the tables of) the store a URL names; StoreError otherwise."""
-    url = url or default_url()
     scheme = url.split(":", 1)[0].lower() if "://" in url else ""
     masked = mask_password(url)
     store: Store
@@ -47,6 +38,9 @@ def open_store(url: str | None = None, *, apply_schema: bool = True) -> Store:
         path = url.split("://", 1)[1]
         if not path.startswith("/") or len(path) < 2:
             raise StoreError(f"a SQLite URL needs a path, e.g. sqlite:///index.db, not {masked!r}")
+        if not apply_schema and path[1:] != ":memory:" and not os.path.exists(path[1:]):
+            # a reader (query commands, thread serve) never creates an empty database by mistake
+            raise StoreError(f"no index at {masked}: run `thread index` first, or pass --store / set THREAD_STORE_URL")
         from .sqlite import SqliteStore
 
         store = SqliteStore(path[1:], masked)

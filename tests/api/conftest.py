@@ -78,7 +78,7 @@ def index(root: Path, store_url: str) -> None:
     """Through Dagster, as ``thread index`` does (ephemeral instance)."""
     from dagster import DagsterInstance
 
-    from thread_assets.indexer import index_repository
+    from thread_assets.drivers.index import index_repository
 
     with DagsterInstance.ephemeral() as instance:
         summary = index_repository(root, store_url=store_url, instance=instance, repo_name=REPO, workers=1)

@@ -219,7 +219,7 @@ def test_end_to_end_django_slice_into_d1_through_dagster(tmp_path: Path) -> None
     from dagster import DagsterInstance
 
     from bench.corpora import fetch
-    from thread_assets.indexer import index_repository
+    from thread_assets.drivers.index import index_repository
 
     root = fetch("django").parent
     sqlite_url = f"sqlite:///{tmp_path / 'index.db'}"

@@ -9,10 +9,7 @@ from typing import Any
 from dagster import DagsterInstance
 
 from resources.store.base import Store
-from sensors.file_changes import tick_and_run
-from thread_assets.assets import indexable_files
-from thread_assets.assets.graphs import config_reader
-from thread_assets.definitions import build_resources
+from tests.support.daemon import tick_and_run
 from thread_assets.engine import (
     RepoContext,
     analyze_files,
@@ -22,6 +19,10 @@ from thread_assets.engine import (
     resolve_imports,
 )
 from thread_assets.engine.patterns import default_rules, languages_with_rules, run_rules
+from thread_assets.orchestration.graphs import config_reader
+from thread_assets.orchestration.resources import build_resources
+from thread_assets.repo.indexable import indexable_files
+from thread_assets.repo.settings import RepoSettings
 
 TABLES = (
     "files",
@@ -67,7 +68,7 @@ def dump(store: Store, repo: str) -> dict[str, list[dict[str, Any]]]:
 
 def sensor_update(instance: DagsterInstance, root: Path, store_url: str, repo: str) -> Any:
     """One daemon cycle, in this process (see ``tick_and_run``); the run must succeed."""
-    result = tick_and_run(instance, build_resources(root, store_url=store_url, repo_name=repo))
+    result = tick_and_run(instance, build_resources(RepoSettings.resolve(root, store_url=store_url, repo_name=repo)))
     assert result is None or result.success
     return result
 

@@ -25,8 +25,8 @@ from dagster import (
 )
 
 from resources import dagster_storage
-from thread_assets.indexer import open_instance
-from thread_assets.update import RANGE_END_TAG, RANGE_START_TAG
+from thread_assets.names import RANGE_END_TAG, RANGE_START_TAG
+from thread_assets.orchestration.instance import open_instance
 
 PARTS = DynamicPartitionsDefinition(name="items")
 KEYS = ["a.py", "b.py", "c.py"]

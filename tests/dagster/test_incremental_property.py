@@ -26,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from incremental_support import dump, reused_from_cache, scratch_index, sensor_update
 
 from resources.store.url import open_store
-from thread_assets.watch import Watcher
+from thread_assets.drivers.watch import Watcher
 
 PG_SERVER = os.environ.get("THREAD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

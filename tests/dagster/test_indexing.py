@@ -21,12 +21,17 @@ from dagster._utils.test.data_versions import get_stale_status_resolver
 
 from resources.store.base import TABLES
 from resources.store.url import open_store
-from thread_assets.assets import ALL_ASSETS, ALL_CHECKS, index_matches_disk, parse_quality
-from thread_assets.assets.repo import extraction_code_version
-from thread_assets.definitions import build_resources
-from thread_assets.indexer import RANGE_END_TAG, RANGE_START_TAG, index_repository, instance_yaml
-from thread_assets.partition_keys import encode_key
+from thread_assets.drivers.index import index_repository
+from thread_assets.names import RANGE_END_TAG, RANGE_START_TAG
+from thread_assets.orchestration.assets import build_assets
+from thread_assets.orchestration.instance import instance_yaml
+from thread_assets.orchestration.resources import build_resources
+from thread_assets.repo.partition_keys import encode_key
+from thread_assets.repo.settings import RepoSettings
+from thread_assets.repo.versions import extraction_code_version
 
+ALL_ASSETS, ALL_CHECKS = build_assets()
+parse_quality, index_matches_disk = ALL_CHECKS
 VOLATILE = {"run_id", "indexed_at", "parse_time_ms"}
 
 
@@ -150,7 +155,7 @@ def test_index_matches_disk_names_stale_missing_and_unindexed(
     result = materialize(
         [*ALL_ASSETS, *ALL_CHECKS],
         instance=instance,
-        resources=build_resources(repo, store_url=store_url),
+        resources=build_resources(RepoSettings.resolve(repo, store_url=store_url)),
         selection=AssetSelection.checks(index_matches_disk),
     )
     [evaluation] = result.get_asset_check_evaluations()

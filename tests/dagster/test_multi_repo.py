@@ -14,12 +14,17 @@ from dagster import AssetKey, DagsterInstance, DagsterRunStatus, build_sensor_co
 from incremental_support import dump, scratch_index
 
 from resources.store.url import open_store
-from sensors.file_changes import build_file_change_sensor, tick_and_run
-from thread_assets.assets.scope import Scope
-from thread_assets.definitions import build_multi_definitions, build_resources, definitions_from_env
-from thread_assets.indexer import open_instance
-from thread_assets.partition_keys import encode_key
-from thread_assets.update import REPO_TAG, UPDATE_TAG, Updater
+from sensors.file_changes import build_file_change_sensor
+from tests.support.daemon import tick_and_run
+from thread_assets.code_location import build_definitions, definitions_from_env
+from thread_assets.names import REPO_TAG, UPDATE_TAG
+from thread_assets.orchestration.instance import open_instance
+from thread_assets.orchestration.jobs import update_jobs
+from thread_assets.orchestration.resources import build_resources
+from thread_assets.orchestration.scope import Scope
+from thread_assets.orchestration.updater import Updater
+from thread_assets.repo.partition_keys import encode_key
+from thread_assets.repo.settings import RepoSettings, SettingsError
 
 SHOP_B = {
     "billing/__init__.py": "",
@@ -43,8 +48,12 @@ def roots(tmp_path: Path) -> tuple[Path, Path]:
 
 def _update(instance: DagsterInstance, root: Path, store_url: str) -> Any:
     scope = Scope(root.name)
-    resources = build_resources(root, store_url=store_url, scope=scope)
+    resources = build_resources(RepoSettings.resolve(root, store_url=store_url), scope)
     return tick_and_run(instance, resources, Updater(instance, resources, scope))
+
+
+def _definitions(roots: list[Path], **options: Any) -> Any:
+    return build_definitions([RepoSettings.resolve(root, **options) for root in roots])
 
 
 def _assert_equals_scratch(tmp_path: Path, root: Path, store_url: str) -> None:
@@ -59,7 +68,7 @@ def _assert_equals_scratch(tmp_path: Path, root: Path, store_url: str) -> None:
 
 
 def test_each_root_gets_its_own_assets_partitions_jobs_and_sensor(roots: tuple[Path, Path], store_url: str) -> None:
-    defs = build_multi_definitions(list(roots), store_url=store_url)
+    defs = _definitions(list(roots), store_url=store_url)
     repo = defs.get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
     for prefix in ("shop", "ledger_2"):
@@ -108,14 +117,14 @@ def test_a_run_in_flight_holds_back_its_own_repository_only(
 ) -> None:
     shop, ledger = roots
     shop_scope = Scope("shop")
-    resources = build_resources(shop, store_url=store_url, scope=shop_scope)
+    resources = build_resources(RepoSettings.resolve(shop, store_url=store_url), shop_scope)
     updater = Updater(instance, resources, shop_scope)
     job = updater.job("thread_graphs_shop")
     instance.create_run_for_job(job, tags={UPDATE_TAG: "sensor", REPO_TAG: "shop"}, status=DagsterRunStatus.STARTED)
     with build_sensor_context(
         instance=instance, instance_ref=instance.get_ref(), resources=resources, definitions=updater.defs
     ) as ctx:
-        skipped = build_file_change_sensor(shop_scope).evaluate_tick(ctx)
+        skipped = build_file_change_sensor(shop_scope, update_jobs(shop_scope)).evaluate_tick(ctx)
     assert not skipped.run_requests and "in flight" in (skipped.skip_message or "")
     result = _update(instance, ledger, store_url)
     assert result is not None and result.success
@@ -129,12 +138,12 @@ def test_roots_from_the_environment(roots: tuple[Path, Path], monkeypatch: pytes
     repo = definitions_from_env().get_repository_def()
     assert {s.name for s in repo.sensor_defs} == {"thread_file_changes_shop", "thread_file_changes_ledger_2"}
     monkeypatch.setenv("THREAD_REPO_ROOT", str(roots[0]))
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(SettingsError, match="not both"):
         definitions_from_env()
 
 
 def test_a_shared_cache_directory_gets_one_subdirectory_per_root(roots: tuple[Path, Path], tmp_path: Path) -> None:
-    defs = build_multi_definitions(list(roots), cache_dir=str(tmp_path / "cache"))
+    defs = _definitions(list(roots), cache_dir=str(tmp_path / "cache"))
     resources = dict(defs.resources or {})
     assert resources["thread_repo_shop"].cache_path == tmp_path / "cache" / "shop"  # type: ignore[attr-defined]
     assert resources["thread_repo_ledger_2"].cache_path == tmp_path / "cache" / "ledger_2"  # type: ignore[attr-defined]
@@ -143,8 +152,8 @@ def test_a_shared_cache_directory_gets_one_subdirectory_per_root(roots: tuple[Pa
 def test_clear_errors_for_bad_roots(tmp_path: Path, roots: tuple[Path, Path]) -> None:
     twin = write_repo(tmp_path / "other" / "shop", SHOP_B)
     with pytest.raises(ValueError, match="share the name 'shop'"):
-        build_multi_definitions([roots[0], twin])
+        _definitions([roots[0], twin])
     with pytest.raises(ValueError, match="is not a directory"):
-        build_multi_definitions([roots[0], tmp_path / "missing"])
+        _definitions([roots[0], tmp_path / "missing"])
     with pytest.raises(ValueError, match="no repository root"):
-        build_multi_definitions([])
+        _definitions([])

@@ -8,7 +8,7 @@ from dagster._core.definitions.partitions.utils.base import INVALID_PARTITION_SU
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thread_assets.partition_keys import decode_key, encode_key, path_of
+from thread_assets.repo.partition_keys import encode_key, path_of
 
 WEIRD = ["a...b.py", "tab\tname.py", "new\nline.py", "100%.txt", "%2E.py", "....", "bell\a.c", "bad\udcff.py", "é/ü.rs"]
 
@@ -27,13 +27,6 @@ def test_round_trip_and_valid(path: str) -> None:
     assert path_of(key) == path
     assert not any(bad in key for bad in INVALID_PARTITION_SUBSTRINGS)
     key.encode("utf-8")  # storable: no lone surrogates
-
-
-@given(st.text(min_size=1, max_size=8), nested)
-def test_repo_prefix_round_trip(repo: str, path: str) -> None:
-    key = encode_key(path, repo)
-    assert decode_key(key, with_repo=True) == (repo, path)
-    assert not any(bad in key for bad in INVALID_PARTITION_SUBSTRINGS)
 
 
 def test_plain_paths_are_their_own_keys() -> None:
@@ -55,8 +48,6 @@ def test_percent_is_escaped_so_decoding_is_unambiguous() -> None:
     assert path_of(encode_key("%2E")) == "%2E"
 
 
-def test_key_without_repo_prefix_is_rejected_when_one_is_expected() -> None:
-    with pytest.raises(ValueError):
-        decode_key("main.py", with_repo=True)
+def test_an_empty_path_has_no_key() -> None:
     with pytest.raises(ValueError):
         encode_key("")

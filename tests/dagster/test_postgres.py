@@ -11,7 +11,8 @@ import pytest
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 
 from resources.store.url import open_store
-from thread_assets.indexer import SQLITE_INSTANCE_YAML, index_repository
+from thread_assets.drivers.index import index_repository
+from thread_assets.orchestration.instance import SQLITE_INSTANCE_YAML
 
 SERVER = "postgres@127.0.0.1:5432"
 

@@ -19,14 +19,16 @@ import xxhash
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance, DagsterRunStatus, RunsFilter
 from incremental_support import dump, scratch_index
 
-import thread_assets.watch as watch_mod
+import thread_assets.drivers.watch as watch_mod
 from resources.store.base import Store, StoreError
 from resources.store.url import open_store
-from thread_assets.assets import FILES_PARTITIONS_NAME, indexable_files
+from thread_assets.drivers.watch import BatchReport, Watcher
 from thread_assets.engine.batch import read_for_analysis
-from thread_assets.partition_keys import encode_key
-from thread_assets.update import UPDATE_TAG, in_flight_runs
-from thread_assets.watch import BatchReport, Watcher
+from thread_assets.names import UPDATE_TAG
+from thread_assets.orchestration.scope import SINGLE
+from thread_assets.orchestration.updater import in_flight_runs
+from thread_assets.repo.indexable import indexable_files
+from thread_assets.repo.partition_keys import encode_key
 
 PG_SERVER = os.environ.get("THREAD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 POLL_S = 0.02
@@ -195,12 +197,12 @@ def test_loop_follows_edits_adds_deletes_renames_and_debounces_bursts(
         # delete: a graphs-only run, the partition goes
         reports = step(lambda: (shop / "lib/ring.c").unlink(), [])
         assert [p for r in reports for p in r.changes.removed] == ["lib/ring.c"]
-        assert encode_key("lib/ring.c") not in dagster_instance.get_dynamic_partitions(FILES_PARTITIONS_NAME)
+        assert encode_key("lib/ring.c") not in dagster_instance.get_dynamic_partitions(SINGLE.partitions_name)
 
         # rename
         reports = step(lambda: os.rename(shop / "web/util.js", shop / "web/helpers.js"), ["web/helpers.js"])
         assert [pair for r in reports for pair in r.changes.renamed] == [("web/util.js", "web/helpers.js")]
-        keys = dagster_instance.get_dynamic_partitions(FILES_PARTITIONS_NAME)
+        keys = dagster_instance.get_dynamic_partitions(SINGLE.partitions_name)
         assert encode_key("web/helpers.js") in keys and encode_key("web/util.js") not in keys
 
         # a burst of saves: debounced into one batch (two at worst, if a save straddles the quiet time)

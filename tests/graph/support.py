@@ -9,7 +9,6 @@ from typing import Any
 from resources.store.base import GRAPH_TABLES
 from resources.store.sqlbase import SqlStore
 from resources.store.url import open_store
-from thread_assets.assets.graphs import config_reader
 from thread_assets.engine import (
     FileAnalysis,
     RepoContext,
@@ -20,6 +19,7 @@ from thread_assets.engine import (
     resolve_imports,
 )
 from thread_assets.engine.graph.incremental import GraphUpdate, update_graph
+from thread_assets.orchestration.graphs import config_reader
 
 REPO = "demo"
 PROVENANCE = {"run_id"}

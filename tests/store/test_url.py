@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from miniflare import LocalD1
 
-from resources.store import StoreError, default_url, mask_password, open_store
+from resources.store import StoreError, mask_password, open_store
 from resources.store.d1 import D1Store
 from resources.store.postgres import PostgresStore
 from resources.store.sqlite import SqliteStore
@@ -24,19 +24,11 @@ def test_sqlite_absolute_and_relative_paths(tmp_path: Path, monkeypatch: pytest.
     store.close()
 
 
-def test_default_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("THREAD_STORE_URL", raising=False)
-    monkeypatch.delenv("THREAD_DATA_DIR", raising=False)
-    assert default_url() == "sqlite:///./.thread/index.db"
-    monkeypatch.setenv("THREAD_DATA_DIR", str(tmp_path / "data"))
-    assert default_url() == f"sqlite:///{tmp_path}/data/index.db"
-    open_store().close()
-    assert (tmp_path / "data" / "index.db").is_file()
-    monkeypatch.setenv("THREAD_STORE_URL", "d1://account/db")
+def test_a_d1_url_without_a_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("THREAD_D1_TOKEN", raising=False)
     monkeypatch.delenv("CLOUDFLARE_API_TOKEN", raising=False)
     with pytest.raises(StoreError, match=r"^the D1 store d1://account/db needs an API token: set THREAD_D1_TOKEN"):
-        open_store()
+        open_store("d1://account/db")
 
 
 @pytest.mark.parametrize("url", ["mysql://u@h/db", "file.db", "sqlite://", "http://x"])
@@ -66,15 +58,14 @@ def test_d1_url_token_and_api_base_from_the_environment(
     monkeypatch.delenv("THREAD_D1_TOKEN", raising=False)
     monkeypatch.setenv("CLOUDFLARE_API_TOKEN", local_d1_server.token)  # the fallback name
     monkeypatch.setenv("THREAD_D1_API_BASE", local_d1_server.rest_base)
-    monkeypatch.setenv("THREAD_STORE_URL", local_d1_server.d1_url)
-    store = open_store()
+    store = open_store(local_d1_server.d1_url)
     assert isinstance(store, D1Store) and store.api_base == local_d1_server.rest_base
     assert store.url == local_d1_server.d1_url and local_d1_server.token not in repr(store)
     assert store.file_states("nobody") == {}  # apply_schema ran
     store.close()
     monkeypatch.setenv("THREAD_D1_TOKEN", "preferred-but-wrong")
     with pytest.raises(StoreError, match="rejected the token"):
-        open_store()
+        open_store(local_d1_server.d1_url)
     monkeypatch.delenv("THREAD_D1_API_BASE")
     from resources.store.d1 import API_BASE
 

@@ -1,4 +1,5 @@
-"""``thread watch PATH``: keep a repository's index fresh as files change (see ``watch.py``)."""
+"""``thread watch PATH``: keep a repository's index fresh as files change
+(:mod:`thread_assets.drivers.watch`)."""
 
 from __future__ import annotations
 
@@ -10,24 +11,20 @@ from typing import Any
 
 from rich.console import Console
 
-from .cli_queries import UserError
+from .errors import UserError
+from .index import STORE_HELP, settings_for
 
 
 def cmd_watch(args: argparse.Namespace, out: Console) -> int:
-    from .cli_index import _repo_root
-    from .definitions import STORE_DIR, default_store_url
-    from .indexer import BATCH_SIZE_ENV, PLANNED_SUBSET_ENV, claim_instance, dagster_home, open_instance
-    from .watch import BatchReport, Watcher, serve
+    from thread_assets.drivers.watch import BatchReport, Watcher, serve
+    from thread_assets.orchestration.instance import claim_instance, dagster_env_defaults, open_instance
 
-    root = _repo_root(args.path)
-    if args.debounce_ms < 0 or (args.workers is not None and args.workers < 0):
-        raise UserError("--debounce-ms and --workers must be 0 or more")
-    for name, value in ((PLANNED_SUBSET_ENV, "true"), (BATCH_SIZE_ENV, "1000")):
-        os.environ.setdefault(name, value)
-    url = args.store or os.environ.get("THREAD_STORE_URL") or default_store_url(root)
-    if not args.store and not os.environ.get("THREAD_STORE_URL"):
-        (root / STORE_DIR).mkdir(exist_ok=True)
-    home = dagster_home(root)
+    if args.debounce_ms < 0:
+        raise UserError("--debounce-ms must be 0 or more")
+    settings = settings_for(args)
+    root, url = settings.root, settings.store_url
+    settings.prepare()
+    home = settings.dagster_home
     try:
         claim_instance(home, root)
     except RuntimeError as exc:
@@ -53,17 +50,8 @@ def cmd_watch(args: argparse.Namespace, out: Console) -> int:
                 + (f" (run {report.outcome.run_ids[-1][:8]})" if report.outcome and report.outcome.run_ids else "")
             )
 
-    with open_instance(home) as instance:
-        watcher = Watcher(
-            root,
-            store_url=url,
-            instance=instance,
-            include=args.include or [],
-            exclude=args.exclude or [],
-            workers=args.workers or 0,
-            debounce_ms=args.debounce_ms,
-            on_batch=on_batch,
-        )
+    with dagster_env_defaults(), open_instance(home) as instance:
+        watcher = Watcher(settings, instance=instance, debounce_ms=args.debounce_ms, on_batch=on_batch)
         stats = serve(
             watcher,
             ready=lambda: (
@@ -86,7 +74,7 @@ def cmd_watch(args: argparse.Namespace, out: Console) -> int:
 def add_watch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> dict[str, Any]:
     w = sub.add_parser("watch", help="keep a repository's index fresh as files change (long-lived)")
     w.add_argument("path", nargs="?", default=".", help="the repository directory (default: .)")
-    w.add_argument("--store", help="store URL (default: sqlite:///PATH/.thread/index.db)")
+    w.add_argument("--store", help=STORE_HELP)
     w.add_argument("--include", action="append", help="only paths matching this glob (repeatable)")
     w.add_argument("--exclude", action="append", help="skip paths matching this glob (repeatable)")
     w.add_argument("--workers", type=int, default=None, help="analysis processes (default: every CPU)")

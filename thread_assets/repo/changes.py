@@ -31,12 +31,11 @@ import msgspec
 import xxhash
 
 from resources.store.base import FileState
+from thread_assets.engine import EXTRACTOR_VERSION
+from thread_assets.engine.batch import read_for_analysis
 
 from .discover import FoundFile
-from .engine import EXTRACTOR_VERSION
-from .engine.batch import read_for_analysis
 from .indexable import indexable_files, stat_paths
-from .partition_keys import encode_key, path_of
 
 RACY_NS = 2_000_000_000
 """Entries whose file was modified this close to the memo's writing are re-hashed next time."""
@@ -240,62 +239,3 @@ def detect_changes(
         ]
     changes.seconds = time.perf_counter() - started
     return changes
-
-
-@dataclass
-class PartitionPlan:
-    """Dynamic-partition operations that make one update a single contiguous range run.
-
-    A run covers one contiguous range of the insertion-ordered partitions (FACTS: Dagster
-    #32335). The files to analyse are brought together at the end: new files are appended, and
-    existing partitions of changed files that are not already in the tail are deleted and added
-    again (same key; a deleted partition keeps its materialization history, so the UI loses
-    nothing). Cost: O(changed) partition writes, one range run whatever the scatter; trade-off:
-    partition order drifts from discovery order over time, which nothing depends on."""
-
-    delete: list[str] = field(default_factory=list)
-    """Keys of removed files: deleted, never re-added."""
-    move: list[str] = field(default_factory=list)
-    """Keys deleted and then added again, to join the tail."""
-    add: list[str] = field(default_factory=list)
-    """Keys to add at the end, in this order (new files, then moved ones)."""
-    run_keys: list[str] = field(default_factory=list)
-    """The run's keys in partition order once the plan is applied: one contiguous range."""
-
-    @property
-    def empty(self) -> bool:
-        return not (self.delete or self.add or self.run_keys)
-
-
-def plan_partitions(
-    existing: Sequence[str], to_analyse: Sequence[str], removed: Iterable[str], on_disk: Iterable[str] | None = None
-) -> PartitionPlan:
-    """``existing``: the partition keys in order; ``to_analyse`` and ``removed``: paths. With
-    ``on_disk`` (every indexable path: a full scan), partitions whose file is not on disk are
-    deleted too and files without a partition are analysed, whatever the store says."""
-    gone = {encode_key(p) for p in removed}
-    present = set(existing)
-    order = list(to_analyse)
-    if on_disk is not None:
-        disk = set(on_disk)
-        gone |= {k for k in existing if path_of(k) not in disk}
-        order += sorted(p for p in disk - set(order) if encode_key(p) not in present)
-    wanted = {encode_key(p) for p in order}
-    plan = PartitionPlan(delete=[k for k in existing if k in gone])
-    kept = [k for k in existing if k not in gone]
-    if wanted and wanted <= present:
-        # every file to analyse has a partition: if they already sit side by side (always so
-        # for one file) the run covers them where they are; moving a partition costs a delete
-        # and an add on the instance (~40-150 ms on SQLite), the bulk of a one-file update
-        at = [i for i, k in enumerate(kept) if k in wanted]
-        if len(at) == len(wanted) and at[-1] - at[0] + 1 == len(at):
-            plan.run_keys = kept[at[0] : at[-1] + 1]
-            return plan
-    tail = len(kept)
-    while tail > 0 and kept[tail - 1] in wanted:
-        tail -= 1
-    plan.move = [k for k in kept[:tail] if k in wanted]
-    new = [k for k in (encode_key(p) for p in order) if k not in present]
-    plan.add = new + plan.move
-    plan.run_keys = kept[tail:] + plan.add
-    return plan

@@ -12,7 +12,6 @@ Freshness: each aggregate asset has a time-window freshness policy (``THREAD_FRE
 / ``THREAD_FRESHNESS_FAIL_HOURS``, default 24 h / 72 h).
 """
 
-import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -35,21 +34,32 @@ from dagster import (
     multi_asset,
 )
 
-from resources.io_manager import GraphBatch, GraphTable, StoreResource
+from resources.io_manager import GraphOutput, StoreResource
 from resources.store.base import Store
 from thread_assets.engine.graph.incremental import GraphUpdate, update_graph
+from thread_assets.names import (
+    CALL_GRAPH,
+    CALLS,
+    DEPENDENCY_GRAPH,
+    GRAPH_GROUP,
+    GRAPH_OP,
+    IMPORTS,
+    PARSE,
+    SYMBOL_INDEX,
+    SYMBOLS,
+)
+from thread_assets.repo.settings import freshness_hours
+from thread_assets.repo.versions import extraction_code_version
 
 from .per_file import versioned_output
-from .repo import ThreadRepo, extraction_code_version
+from .resources import ThreadRepo
 from .scope import SINGLE, Scope
 
-GROUP = "graphs"
 INTEGRITY = "graph_integrity"
 
 
 def freshness_policy() -> FreshnessPolicy:
-    warn = float(os.environ.get("THREAD_FRESHNESS_WARN_HOURS", "24"))
-    fail = float(os.environ.get("THREAD_FRESHNESS_FAIL_HOURS", "72"))
+    warn, fail = freshness_hours()
     return FreshnessPolicy.time_window(fail_window=timedelta(hours=fail), warn_window=timedelta(hours=warn))
 
 
@@ -59,42 +69,40 @@ def _graph_out(description: str, scope: Scope) -> AssetOut:
         io_manager_key=scope.io_manager_key,
         code_version=extraction_code_version(),
         description=description,
-        group_name=GROUP,
+        group_name=GRAPH_GROUP,
         freshness_policy=freshness_policy(),
     )
 
 
 def build_graph_assets(scope: Scope = SINGLE) -> AssetsDefinition:
-    """The graph multi-asset of one repository (see :mod:`thread_assets.assets.scope`)."""
+    """The graph multi-asset of one repository (see :mod:`thread_assets.orchestration.scope`)."""
     key = scope.key
 
     @multi_asset(
-        name=scope.op("graph_assets"),
+        name=scope.op(GRAPH_OP),
         outs={
-            "dependency_graph": _graph_out(
+            DEPENDENCY_GRAPH: _graph_out(
                 "Imports resolved to files or packages, file dependency edges, every cycle.", scope
             ),
-            "call_graph": _graph_out(
-                "Calls resolved to symbols (how each was resolved); unresolved calls stay.", scope
-            ),
+            CALL_GRAPH: _graph_out("Calls resolved to symbols (how each was resolved); unresolved calls stay.", scope),
         },
-        deps=[key("parse"), key("imports"), key("symbols"), key("calls")],
+        deps=[key(PARSE), key(IMPORTS), key(SYMBOLS), key(CALLS)],
         internal_asset_deps={
-            "dependency_graph": {key("parse"), key("imports")},
-            "call_graph": {key("parse"), key("imports"), key("symbols"), key("calls")},
+            DEPENDENCY_GRAPH: {key(PARSE), key(IMPORTS)},
+            CALL_GRAPH: {key(PARSE), key(IMPORTS), key(SYMBOLS), key(CALLS)},
         },
         check_specs=[
             AssetCheckSpec(
-                INTEGRITY, asset=key("dependency_graph"), description="Every dependency edge joins indexed files."
+                INTEGRITY, asset=key(DEPENDENCY_GRAPH), description="Every dependency edge joins indexed files."
             ),
             AssetCheckSpec(
-                INTEGRITY, asset=key("call_graph"), description="Every resolved call targets an indexed symbol."
+                INTEGRITY, asset=key(CALL_GRAPH), description="Every resolved call targets an indexed symbol."
             ),
         ],
         can_subset=False,
         required_resource_keys={scope.repo_key, scope.store_key},
     )
-    def graph_assets(context: AssetExecutionContext) -> Iterator[Output[GraphTable] | AssetCheckResult]:
+    def graph_assets(context: AssetExecutionContext) -> Iterator[Output[GraphOutput] | AssetCheckResult]:
         """Bring the graph tables up to date with the per-file rows: the step works out what changed
         since the last graph build from the store (``engine/graph/incremental.py``) and rewrites only
         the rows that change, in one transaction; the first build (or one after an engine change) is
@@ -106,29 +114,24 @@ def build_graph_assets(scope: Scope = SINGLE) -> AssetsDefinition:
         update = update_graph(store, repo, config_reader(thread_repo.root_path), run_id=context.run.run_id)
         counts = store.graph_counts(repo)
         dangling = store.graph_dangling(repo)
-        # the rows are committed: the IO manager only reports (see GraphBatch); the cycles ride along
-        batch = GraphBatch(repo, (), (), update.cycles, (), context.run.run_id, rows_written=update.rows_written)
         yield versioned_output(
-            GraphTable("dependency_graph", batch),
-            "dependency_graph",
+            GraphOutput(DEPENDENCY_GRAPH, update.cycles, update.rows_written),
+            DEPENDENCY_GRAPH,
             DataVersion(update.dep_version),
             dependency_metadata(update, counts),
         )
         yield versioned_output(
-            GraphTable("call_graph", batch),
-            "call_graph",
+            GraphOutput(CALL_GRAPH, update.cycles, update.rows_written),
+            CALL_GRAPH,
             DataVersion(update.call_version),
             call_metadata(update, counts),
         )
         files = set(store.file_states(repo)) if update.cycles else set()
         stray = sorted({f"cycle member {m}" for c in update.cycles for m in c.members if m not in files})
-        yield _integrity(key("dependency_graph"), dangling["deps"] + stray, "edge(s) to files that are not indexed")
-        yield _integrity(key("call_graph"), dangling["calls"], "call(s) to symbols that are not indexed")
+        yield _integrity(key(DEPENDENCY_GRAPH), dangling["deps"] + stray, "edge(s) to files that are not indexed")
+        yield _integrity(key(CALL_GRAPH), dangling["calls"], "call(s) to symbols that are not indexed")
 
     return graph_assets
-
-
-graph_assets = build_graph_assets()
 
 
 def config_reader(root: Path) -> Callable[[str], bytes | None]:
@@ -214,12 +217,12 @@ PROBE_FILES = 5
 
 
 def build_symbol_index(scope: Scope = SINGLE) -> AssetsDefinition:
-    """The symbol-index asset of one repository (see :mod:`thread_assets.assets.scope`)."""
+    """The symbol-index asset of one repository (see :mod:`thread_assets.orchestration.scope`)."""
 
     @asset(
-        key=scope.key("symbol_index"),
-        deps=[scope.key("symbols")],
-        group_name=GROUP,
+        key=scope.key(SYMBOL_INDEX),
+        deps=[scope.key(SYMBOLS)],
+        group_name=GRAPH_GROUP,
         code_version=extraction_code_version(),
         freshness_policy=freshness_policy(),
         required_resource_keys={scope.repo_key, scope.store_key},
@@ -256,6 +259,3 @@ def probe_symbol_index(store: Store, repo: str) -> MaterializeResult:
             _digest(f"{p}:{s.content_hash}:{s.extractor_version}" for p, s in sorted(states.items()))
         ),
     )
-
-
-symbol_index = build_symbol_index()

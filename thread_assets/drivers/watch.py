@@ -39,12 +39,12 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from resources.io_manager import open_store_url
 from resources.store.base import Store
-
-from .assets.repo import cache_dir_for, repo_name_for
-from .changes import ChangeSet, StatMemo, detect_changes, memo_path
-from .definitions import STORE_DIR, build_resources
-from .discover import ALWAYS_SKIPPED_DIRS, IGNORE_FILES
-from .update import UPDATE_TAG, UpdateOutcome, Updater, in_flight_runs
+from thread_assets.names import UPDATE_ORIGINS, UPDATE_TAG
+from thread_assets.orchestration.resources import build_resources
+from thread_assets.orchestration.updater import UpdateOutcome, Updater, in_flight_runs
+from thread_assets.repo.changes import ChangeSet, detect_changes
+from thread_assets.repo.discover import ALWAYS_SKIPPED_DIRS, IGNORE_FILES
+from thread_assets.repo.settings import STORE_DIR, RepoSettings
 
 log = logging.getLogger("thread.watch")
 
@@ -78,41 +78,31 @@ class Watcher:
 
     def __init__(
         self,
-        root: str | Path,
+        target: RepoSettings | str | Path,
         *,
-        store_url: str,
         instance: DagsterInstance,
-        repo_name: str | None = None,
-        include: list[str] | None = None,
-        exclude: list[str] | None = None,
-        workers: int = 0,
-        cache_dir: str = "",
         debounce_ms: int = 15,
         max_batch_ms: int = 1000,
         on_batch: Callable[[BatchReport], None] | None = None,
         open_store: Callable[[str], Store] = open_store_url,
+        **options: Any,
     ) -> None:
-        self.root = Path(root).expanduser().resolve()
-        self.store_url = store_url
+        """``target``: the repository's settings, or its root with ``options`` for
+        :meth:`RepoSettings.resolve` (``store_url``, ``workers``, ``include``, ...)."""
+        settings = target if isinstance(target, RepoSettings) else RepoSettings.resolve(target, **options)
+        self.settings = settings
+        self.root = settings.root
+        self.store_url = settings.store_url
         self.instance = instance
-        self.repo = repo_name or repo_name_for(self.root)
-        self.include = list(include or ())
-        self.exclude = list(exclude or ())
+        self.repo = settings.name
+        self.include = list(settings.include)
+        self.exclude = list(settings.exclude)
         self.debounce_ms = debounce_ms
         self.max_batch_ms = max_batch_ms
         self.on_batch = on_batch
         self._open_store = open_store
-        self.memo = StatMemo(memo_path(cache_dir_for(self.root, cache_dir)), str(self.root))
-        resources = build_resources(
-            self.root,
-            store_url=store_url,
-            repo_name=self.repo,
-            workers=workers,
-            include=self.include,
-            exclude=self.exclude,
-            cache_dir=cache_dir,
-        )
-        self.updater = Updater(instance, resources)
+        self.memo = settings.stat_memo()
+        self.updater = Updater(instance, build_resources(settings))
         self.stop_event = threading.Event()
         self.pending: set[str] = set()
         self.full_scan_pending = True
@@ -272,7 +262,7 @@ class Watcher:
 def _last_update_failed(instance: DagsterInstance) -> bool:
     """Did the instance's latest Thread run end other than in success (failed, canceled, or
     still marked in flight by a process that died)?"""
-    records = instance.get_run_records(filters=RunsFilter(tags={UPDATE_TAG: ["index", "sensor", "watch"]}), limit=1)
+    records = instance.get_run_records(filters=RunsFilter(tags={UPDATE_TAG: list(UPDATE_ORIGINS)}), limit=1)
     return bool(records) and records[0].dagster_run.status != DagsterRunStatus.SUCCESS
 
 

@@ -1,9 +1,9 @@
 """One incremental update, the same for ``thread index``, the file-change sensor and ``thread watch``.
 
-1. :func:`~thread_assets.changes.detect_changes`: stat walk, hash what the stat memo cannot vouch
+1. :func:`~thread_assets.repo.changes.detect_changes`: stat walk, hash what the stat memo cannot vouch
    for, compare with the store's content hashes (the truth);
 2. removed files: their rows leave every table (``Store.delete_files``) and their partitions go;
-3. :func:`~thread_assets.changes.plan_partitions`: new partitions appended, scattered changed ones
+3. :func:`~thread_assets.repo.partition_plan.plan_partitions`: new partitions appended, scattered changed ones
    moved to the tail, so the files to analyse are ONE contiguous range;
 4. ONE run: the per-file multi-asset over that range, then the graph assets (which bring
    themselves up to date from what changed) and the asset checks; a removal-only update runs the
@@ -20,37 +20,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from dagster import (
-    AssetSelection,
-    DagsterInstance,
-    DagsterRunStatus,
-    Definitions,
-    JobDefinition,
-    RunsFilter,
-    define_asset_job,
-    in_process_executor,
-)
-from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+from dagster import DagsterInstance, DagsterRunStatus, Definitions, JobDefinition, RunsFilter
 
 from resources.dagster_storage import delete_dynamic_partitions
-from resources.io_manager import GRAPH_ASSETS, PER_FILE_ASSETS
 from resources.store.base import Store
+from thread_assets.names import GRAPH_ASSETS, RANGE_END_TAG, RANGE_START_TAG, REPO_TAG, UPDATE_ORIGINS, UPDATE_TAG
+from thread_assets.repo.changes import ChangeSet
+from thread_assets.repo.partition_plan import PartitionPlan, plan_partitions
 
 from .assets import build_assets
-from .assets.scope import SINGLE, Scope
-from .changes import ChangeSet, PartitionPlan, plan_partitions
+from .jobs import update_jobs
+from .scope import SINGLE, Scope
 
-UPDATE_TAG = "thread/update"
-REPO_TAG = "thread/repo"
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 """Runs started in-process log warnings and errors only (the UI keeps the full event log)."""
-UPDATE_JOB = "thread_update"
-GRAPHS_JOB = "thread_graphs"
 IN_FLIGHT = [
     DagsterRunStatus.QUEUED,
     DagsterRunStatus.NOT_STARTED,
@@ -58,40 +43,6 @@ IN_FLIGHT = [
     DagsterRunStatus.STARTED,
     DagsterRunStatus.CANCELING,
 ]
-
-
-@cache
-def _jobs(scope: Scope) -> tuple[UnresolvedAssetJobDefinition, UnresolvedAssetJobDefinition]:
-    key = scope.key
-    per_file = AssetSelection.assets(*(key(a) for a in PER_FILE_ASSETS)).without_checks()
-    graphs = AssetSelection.assets(*(key(a) for a in (*GRAPH_ASSETS, "symbol_index")))
-    checks = AssetSelection.checks(*build_assets(scope)[1])
-    where = "" if scope.repo is None else f" of {scope.repo}"
-    update = define_asset_job(
-        scope.update_job,
-        selection=per_file | graphs | checks,
-        description=f"Analyse the changed files{where} (one contiguous partition range), "
-        "then bring the graphs up to date.",
-        executor_def=in_process_executor,
-    )
-    graphs_only = define_asset_job(
-        scope.graphs_job,
-        selection=graphs | checks,
-        description=f"Bring the graphs{where} up to date (after removals).",
-        executor_def=in_process_executor,
-    )
-    return update, graphs_only
-
-
-UPDATE_JOB_DEF, GRAPHS_JOB_DEF = _jobs(SINGLE)
-"""In-process executor: under the daemon the run worker executes every step itself (the default
-multiprocess executor starts a subprocess per step, ~2 s each, FACTS); the per-file step has its
-own process pool for the parsing."""
-
-
-def update_jobs(scope: Scope = SINGLE) -> list[UnresolvedAssetJobDefinition]:
-    """The two jobs an update runs: per-file range + graphs + checks, and graphs + checks alone."""
-    return list(_jobs(scope))
 
 
 def scope_tags(scope: Scope) -> dict[str, str]:
@@ -125,7 +76,7 @@ class UpdateOutcome:
 
 def in_flight_runs(instance: DagsterInstance, scope: Scope = SINGLE) -> list[str]:
     """Ids of Thread runs (of ``scope``'s repository) queued or executing on this instance."""
-    tags: dict[str, str | list[str]] = {UPDATE_TAG: ["index", "sensor", "watch"], **scope_tags(scope)}
+    tags: dict[str, str | list[str]] = {UPDATE_TAG: list(UPDATE_ORIGINS), **scope_tags(scope)}
     records = instance.get_run_records(filters=RunsFilter(statuses=IN_FLIGHT, tags=tags), limit=5)
     return [r.dagster_run.run_id for r in records]
 
@@ -186,14 +137,11 @@ class Updater:
     def __init__(self, instance: DagsterInstance, resources: dict[str, object], scope: Scope = SINGLE) -> None:
         self.instance = instance
         self.scope = scope
-        from sensors.file_changes import build_file_change_sensor
-
         assets, checks = build_assets(scope)
         self.defs = Definitions(
             assets=assets,
             asset_checks=checks,
-            jobs=update_jobs(scope),
-            sensors=[build_file_change_sensor(scope)],
+            jobs=list(update_jobs(scope)),
             resources=resources,  # type: ignore[arg-type]
         )
         self._jobs: dict[str, JobDefinition] = {}

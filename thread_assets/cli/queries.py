@@ -1,7 +1,7 @@
 """Query commands of the ``thread`` CLI: thin wrappers over the Store, printing a table or JSON.
 
-Every command takes ``--store URL`` (default ``$THREAD_STORE_URL``, else the project's SQLite
-file) and ``--json``; they never write to the store.
+Every command takes ``--store URL`` (default ``$THREAD_STORE_URL``, else the SQLite index of the
+repository in the current directory) and ``--json``; they never write to the store.
 """
 
 from __future__ import annotations
@@ -15,19 +15,22 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from resources.store.base import TABLES, Store, StoreError
 from resources.store.url import open_store
+from thread_assets.repo.settings import query_store_url
 
+from .errors import UserError
+from .render import counts_table, table
 
-class UserError(Exception):
-    """A mistake in the command line or its inputs: reported as one line, exit status 2."""
+QUERY_STORE_HELP = "store URL (default: $THREAD_STORE_URL, else ./.thread/index.db)"
 
 
 def open_for_query(url: str | None) -> Store:
+    """The store a query command reads (``--store``, else the environment, else the current
+    directory's index), opened without touching its schema."""
     try:
-        return open_store(url, apply_schema=False)
+        return open_store(query_store_url(url), apply_schema=False)
     except StoreError as exc:
         raise UserError(str(exc)) from None
 
@@ -41,12 +44,7 @@ def _print_rows(
     if not rows:
         out.print(f"{title}: nothing found")
         return
-    table = Table(title=f"{title} ({len(rows)})")
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    out.print(table)
+    out.print(table(f"{title} ({len(rows)})", columns, ([row.get(c) for c in columns] for row in rows)))
 
 
 def cmd_find(args: argparse.Namespace, out: Console) -> int:
@@ -108,13 +106,11 @@ def cmd_stats(args: argparse.Namespace, out: Console) -> int:
     if args.json:
         print(json.dumps(stats, indent=1, default=str))
         return 0
-    table = Table(title=f"index statistics ({store.url})")
-    table.add_column("what")
-    table.add_column("value", justify="right")
-    for key, value in stats.items():
-        text = json.dumps(value, default=str) if isinstance(value, dict | list) else str(value)
-        table.add_row(key.replace("_", " "), text)
-    out.print(table)
+    rows = [
+        (key.replace("_", " "), json.dumps(value, default=str) if isinstance(value, dict | list) else value)
+        for key, value in stats.items()
+    ]
+    out.print(counts_table(f"index statistics ({store.url})", rows, value="value"))
     return 0
 
 
@@ -166,7 +162,7 @@ def add_query_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     """Register the query sub-commands; returns {command: handler}."""
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--store", help="store URL (default: $THREAD_STORE_URL, else ./.thread/index.db)")
+        p.add_argument("--store", help=QUERY_STORE_HELP)
         p.add_argument("--repo", help="only this repository (when several are indexed)")
         p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -195,7 +191,7 @@ def add_query_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     ex.add_argument("table", help=f"one of: {', '.join(TABLES)}")
     ex.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
     ex.add_argument("--output", "-o", help="file to write (default: stdout)")
-    ex.add_argument("--store", help="store URL")
+    ex.add_argument("--store", help=QUERY_STORE_HELP)
     ex.add_argument("--repo", help="only this repository")
     return {
         "find": cmd_find,

@@ -1,51 +1,37 @@
-"""The ``thread`` command line.
-
-Errors a user can cause (a missing path, a bad option value) print one line on stderr and exit
-with status 2; only bugs produce tracebacks.
-"""
+"""``thread languages`` and ``thread analyze``: the engine alone, no Dagster and no store."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import msgspec
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.progress import TextColumn
 
-from resources.store.base import StoreError
+from thread_assets.engine import FileAnalysis, analyze_files, detect_language
+from thread_assets.engine.graph import CallEdge, Cycle, dependency_edges, find_cycles, resolve_calls
+from thread_assets.engine.languages import language_rows
+from thread_assets.engine.resolve import RepoContext, Resolution, resolve_imports
+from thread_assets.repo.discover import discover
+from thread_assets.repo.indexable import indexable_files, is_indexable, stat_paths
 
-from .cli_index import add_index_commands
-from .cli_queries import UserError, add_query_commands
-from .cli_serve import add_serve_commands
-from .cli_watch import add_watch_command
-from .discover import discover
-from .engine import FileAnalysis, analyze_files, detect_language
-from .engine.graph import CallEdge, Cycle, dependency_edges, find_cycles, resolve_calls
-from .engine.languages import language_rows
-from .engine.resolve import RepoContext, Resolution, resolve_imports
+from .errors import UserError
+from .render import counts_table, progress_bar, table
 
 
-def _cmd_languages(args: argparse.Namespace, out: Console) -> int:
+def cmd_languages(args: argparse.Namespace, out: Console) -> int:
     rows = language_rows()
     columns = ("language", "name", "level", "recognised_by", "extracts")
     if args.json:
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=1))
         return 0
-    table = Table(title=f"{len(rows)} languages")
-    for col in columns:
-        table.add_column(col.replace("_", " "))
-    for r in rows:
-        table.add_row(*r)
-    out.print(table)
+    out.print(table(f"{len(rows)} languages", [c.replace("_", " ") for c in columns], rows))
     return 0
 
 
@@ -59,7 +45,7 @@ def _read_config(root: Path) -> Callable[[str], bytes | None]:
     return read
 
 
-def _cmd_analyze(args: argparse.Namespace, out: Console) -> int:
+def cmd_analyze(args: argparse.Namespace, out: Console) -> int:
     root = Path(args.path).expanduser()
     if not root.exists():
         raise UserError(f"no such file or directory: {args.path}")
@@ -68,23 +54,11 @@ def _cmd_analyze(args: argparse.Namespace, out: Console) -> int:
     if args.timeout <= 0:
         raise UserError("--timeout must be positive")
     base = root if root.is_dir() else root.parent
-    found = list(discover(base)) if root.is_dir() else [f for f in discover(base) if f.abs_path == str(root.resolve())]
-    items = [(f.path, f.abs_path, detect_language(f.path)) for f in found]
-    items = [it for it in items if it[2] is not None or args.all_files]
-    err = Console(stderr=True)
+    items = _files_to_analyse(root.resolve(), base, args.all_files)
     results: list[FileAnalysis] = []
     started = time.perf_counter()
-    with Progress(
-        TextColumn("[bold]analysing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[current]}"),
-        console=err,
-        transient=True,
-        disable=args.quiet or not err.is_terminal,
-    ) as progress:
-        task = progress.add_task("analyse", total=len(items), current="")
+    with progress_bar(args.quiet, TextColumn("{task.fields[current]}")) as progress:
+        task = progress.add_task("analysing", total=len(items), current="")
         for analysis in analyze_files(items, workers=args.workers, timeout_s=args.timeout, max_bytes=args.max_bytes):
             results.append(analysis)
             progress.update(task, advance=1, current=analysis.path[-60:])
@@ -103,6 +77,19 @@ def _cmd_analyze(args: argparse.Namespace, out: Console) -> int:
     else:
         _print_summary(out, summary)
     return 0
+
+
+def _files_to_analyse(root: Path, base: Path, all_files: bool) -> list[tuple[str, str, str | None]]:
+    """The files ``thread index`` would index (the same discovery and language rules, so an
+    extension-less script is in both or neither), or every discovered file with ``--all-files``;
+    a single file when ``root`` is one. A file its name does not place is placed by its bytes."""
+    if root.is_dir():
+        found = list(discover(base)) if all_files else indexable_files(base)
+    else:
+        found = [f for f in stat_paths(base, [root.name]) if all_files or is_indexable(f)]
+        if not found and all_files:
+            found = [f for f in discover(base) if f.abs_path == str(root)]
+    return [(f.path, f.abs_path, detect_language(f.path)) for f in found]
 
 
 def _summary(
@@ -137,10 +124,7 @@ def _summary(
 
 
 def _print_summary(out: Console, s: dict[str, Any]) -> None:
-    table = Table(title=f"{s['files']} files in {s['seconds']} s")
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    for key in (
+    keys = (
         "symbols",
         "imports",
         "unused_imports",
@@ -149,15 +133,9 @@ def _print_summary(out: Console, s: dict[str, Any]) -> None:
         "calls_resolved",
         "cycles",
         "files_with_parse_errors",
-    ):
-        table.add_row(key.replace("_", " "), str(s[key]))
-    out.print(table)
-    langs = Table(title="files by language")
-    langs.add_column("language")
-    langs.add_column("files", justify="right")
-    for lang, n in s["by_language"].items():
-        langs.add_row(lang, str(n))
-    out.print(langs)
+    )
+    out.print(counts_table(f"{s['files']} files in {s['seconds']} s", [(k.replace("_", " "), s[k]) for k in keys]))
+    out.print(counts_table("files by language", s["by_language"].items(), label="language", value="files"))
     problems = s["problems"]
     if problems:
         out.print(f"[yellow]{len(problems)} file(s) not fully analysed:[/yellow]")
@@ -165,9 +143,8 @@ def _print_summary(out: Console, s: dict[str, Any]) -> None:
             out.print(f"  {p['path']}: {p['status']}: {p['reason']}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="thread", description="Thread: a code-intelligence index of every file.")
-    sub = ap.add_subparsers(dest="command", required=True)
+def add_engine_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> dict[str, Any]:
+    """Register ``languages`` and ``analyze``; returns {command: handler}."""
     lang = sub.add_parser("languages", help="list every supported language and what is extracted for it")
     lang.add_argument("--json", action="store_true", help="print JSON instead of a table")
     an = sub.add_parser("analyze", help="analyse a file or repository with the engine (no store) and summarise")
@@ -179,33 +156,4 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--output", "-o", help="write every file's analysis as JSON lines to this file")
     an.add_argument("--json", action="store_true", help="print the summary as JSON")
     an.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    ap.set_defaults(
-        query_handlers={
-            **add_index_commands(sub),
-            **add_watch_command(sub),
-            **add_query_commands(sub),
-            **add_serve_commands(sub),
-        }
-    )
-    return ap
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    out = Console()
-    handlers = {"languages": _cmd_languages, "analyze": _cmd_analyze, **args.query_handlers}
-    try:
-        return handlers[args.command](args, out)
-    except (UserError, StoreError) as exc:
-        print(f"thread: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("thread: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return {"languages": cmd_languages, "analyze": cmd_analyze}

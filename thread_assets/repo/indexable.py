@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from thread_assets.engine import detect_language
+from thread_assets.engine.detect import language_by_name
+
 from .discover import FoundFile, discover
 from .discover import stat_paths as discover_paths
-from .engine import detect_language
-from .engine.detect import language_by_name
 
 HEAD_BYTES = 1024
 

@@ -19,17 +19,17 @@ from dagster import (
 )
 
 from resources.io_manager import StoreResource
+from thread_assets.names import PARSE
+from thread_assets.repo.audit import audit
 
-from ..audit import audit
-from ..changes import StatMemo, memo_path
-from .repo import ThreadRepo
+from .resources import ThreadRepo
 from .scope import SINGLE, Scope
 
 EXAMPLES = 20
 
 
 def build_checks(scope: Scope = SINGLE) -> list[AssetChecksDefinition]:
-    """The per-file checks of one repository (see :mod:`thread_assets.assets.scope`)."""
+    """The per-file checks of one repository (see :mod:`thread_assets.orchestration.scope`)."""
     return [
         _check(
             scope,
@@ -47,7 +47,7 @@ def _check(
     scope: Scope, name: str, description: str, result: Callable[[ThreadRepo, StoreResource], AssetCheckResult]
 ) -> AssetChecksDefinition:
     @asset_check(
-        asset=scope.key("parse"),
+        asset=scope.key(PARSE),
         name=name,
         description=description,
         required_resource_keys={scope.repo_key, scope.store_key},
@@ -107,9 +107,6 @@ def index_matches_disk_result(thread_repo: ThreadRepo, thread_store: StoreResour
     )
 
 
-parse_quality, index_matches_disk = build_checks()
-
-
 def compare_with_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> tuple[list[str], list[str], list[str]]:
     """(stale, missing, unindexed) paths, each sorted."""
     result = audit(
@@ -118,6 +115,6 @@ def compare_with_disk(thread_repo: ThreadRepo, thread_store: StoreResource) -> t
         thread_repo.repo_name,
         include=thread_repo.include,
         exclude=thread_repo.exclude,
-        memo=StatMemo(memo_path(thread_repo.cache_path), str(thread_repo.root_path)),
+        memo=thread_repo.stat_memo(),
     )
     return result.stale, result.missing, result.unindexed

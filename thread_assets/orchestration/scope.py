@@ -20,6 +20,8 @@ from functools import cached_property
 
 from dagster import AssetKey, DynamicPartitionsDefinition
 
+from thread_assets import names
+
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -50,7 +52,7 @@ class Scope:
 
     @property
     def partitions_name(self) -> str:
-        return self._suffix("files")
+        return self._suffix(names.PARTITIONS)
 
     @cached_property
     def partitions(self) -> DynamicPartitionsDefinition:
@@ -58,27 +60,27 @@ class Scope:
 
     @property
     def repo_key(self) -> str:
-        return self._suffix("thread_repo")
+        return self._suffix(names.REPO_RESOURCE)
 
     @property
     def store_key(self) -> str:
-        return self._suffix("thread_store")
+        return self._suffix(names.STORE_RESOURCE)
 
     @property
     def io_manager_key(self) -> str:
-        return self._suffix("store_io_manager")
+        return self._suffix(names.IO_MANAGER)
 
     @property
     def update_job(self) -> str:
-        return self._suffix("thread_update")
+        return self._suffix(names.UPDATE_JOB)
 
     @property
     def graphs_job(self) -> str:
-        return self._suffix("thread_graphs")
+        return self._suffix(names.GRAPHS_JOB)
 
     @property
     def sensor_name(self) -> str:
-        return self._suffix("thread_file_changes")
+        return self._suffix(names.SENSOR)
 
     def op(self, base: str) -> str:
         return self._suffix(base)

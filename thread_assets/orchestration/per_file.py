@@ -41,43 +41,44 @@ from thread_assets.engine import FileAnalysis, PatternMatch, analyze_files, dete
 from thread_assets.engine.batch import BatchItem, read_for_analysis
 from thread_assets.engine.content_cache import ContentCache, analysis_key, matches_key
 from thread_assets.engine.patterns import default_rules, languages_with_rules, run_rules
-from thread_assets.partition_keys import path_of
+from thread_assets.names import CALLS, IMPORTS, PARSE, PATTERN_MATCHES, PER_FILE_GROUP, PER_FILE_OP, SYMBOLS
+from thread_assets.repo.partition_keys import path_of
+from thread_assets.repo.versions import extraction_code_version, patterns_code_version
 
-from .repo import ThreadRepo, extraction_code_version, patterns_code_version
+from .resources import ThreadRepo
 from .scope import SINGLE, Scope
 
-GROUP = "per_file"
 ANALYSIS_PROGRESS: ContextVar[Callable[[FileAnalysis], None] | None] = ContextVar(
     "thread_analysis_progress", default=None
 )
 """Set by an in-process caller (the indexer) to see each file as it is analysed."""
 
 _DESCRIPTIONS = {
-    "parse": "Parse summary of each file: language, content hash, size, lines, nodes, syntax errors, parse time.",
-    "symbols": "Definitions of each file (functions, classes, methods, ...) with signatures and locations.",
-    "imports": "Imports of each file, one row per bound name, with whether the name is used.",
-    "calls": "Call sites of each file with the enclosing symbol, callee text and receiver.",
-    "pattern_matches": "Matches of the bundled ast-grep rules in each file.",
+    PARSE: "Parse summary of each file: language, content hash, size, lines, nodes, syntax errors, parse time.",
+    SYMBOLS: "Definitions of each file (functions, classes, methods, ...) with signatures and locations.",
+    IMPORTS: "Imports of each file, one row per bound name, with whether the name is used.",
+    CALLS: "Call sites of each file with the enclosing symbol, callee text and receiver.",
+    PATTERN_MATCHES: "Matches of the bundled ast-grep rules in each file.",
 }
 
 
 def _out(name: str, scope: Scope) -> AssetOut:
-    code_version = patterns_code_version() if name == "pattern_matches" else extraction_code_version()
+    code_version = patterns_code_version() if name == PATTERN_MATCHES else extraction_code_version()
     return AssetOut(
         key_prefix=scope.prefix or None,
         io_manager_key=scope.io_manager_key,
         code_version=code_version,
         description=_DESCRIPTIONS[name],
-        group_name=GROUP,
+        group_name=PER_FILE_GROUP,
         is_required=True,
     )
 
 
 def build_per_file_assets(scope: Scope = SINGLE) -> AssetsDefinition:
-    """The per-file multi-asset of one repository (see :mod:`thread_assets.assets.scope`)."""
+    """The per-file multi-asset of one repository (see :mod:`thread_assets.orchestration.scope`)."""
 
     @multi_asset(
-        name=scope.op("per_file_assets"),
+        name=scope.op(PER_FILE_OP),
         outs={name: _out(name, scope) for name in _DESCRIPTIONS},
         partitions_def=scope.partitions,
         backfill_policy=BackfillPolicy.single_run(),
@@ -116,14 +117,11 @@ def build_per_file_assets(scope: Scope = SINGLE) -> AssetsDefinition:
             ],
         )
         totals = run_totals(analyses, matches)
-        totals["parse"]["run_reused_from_cache"] = MetadataValue.int(reused)
+        totals[PARSE]["run_reused_from_cache"] = MetadataValue.int(reused)
         for name in _DESCRIPTIONS:
             yield versioned_output(FileTable(name, batch), name, version, totals[name])
 
     return per_file_assets
-
-
-per_file_assets = build_per_file_assets()
 
 
 def analyse_with_cache(
@@ -250,11 +248,11 @@ def file_metadata(analysis: FileAnalysis, matches: Sequence[PatternMatch]) -> di
             "grammar": s.grammar_version,
         }
     return {
-        "parse": parse,
-        "symbols": {"symbols": len(analysis.symbols)},
-        "imports": {"imports": len(analysis.imports), "unused": sum(1 for i in analysis.imports if not i.used)},
-        "calls": {"calls": len(analysis.calls)},
-        "pattern_matches": {"matches": len(matches)},
+        PARSE: parse,
+        SYMBOLS: {"symbols": len(analysis.symbols)},
+        IMPORTS: {"imports": len(analysis.imports), "unused": sum(1 for i in analysis.imports if not i.used)},
+        CALLS: {"calls": len(analysis.calls)},
+        PATTERN_MATCHES: {"matches": len(matches)},
     }
 
 
@@ -265,9 +263,9 @@ def run_totals(
     run: dict[str, MetadataValue] = {"run_files": MetadataValue.int(len(analyses))}
     problems = sum(1 for a in analyses if a.status != "ok")
     return {
-        "parse": run | {"run_not_ok": MetadataValue.int(problems)},
-        "symbols": run | {"run_symbols": MetadataValue.int(sum(len(a.symbols) for a in analyses))},
-        "imports": run | {"run_imports": MetadataValue.int(sum(len(a.imports) for a in analyses))},
-        "calls": run | {"run_calls": MetadataValue.int(sum(len(a.calls) for a in analyses))},
-        "pattern_matches": run | {"run_matches": MetadataValue.int(sum(len(m) for m in matches.values()))},
+        PARSE: run | {"run_not_ok": MetadataValue.int(problems)},
+        SYMBOLS: run | {"run_symbols": MetadataValue.int(sum(len(a.symbols) for a in analyses))},
+        IMPORTS: run | {"run_imports": MetadataValue.int(sum(len(a.imports) for a in analyses))},
+        CALLS: run | {"run_calls": MetadataValue.int(sum(len(a.calls) for a in analyses))},
+        PATTERN_MATCHES: run | {"run_matches": MetadataValue.int(sum(len(m) for m in matches.values()))},
     }

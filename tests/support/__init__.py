@@ -1,0 +1,1 @@
+"""What several test packages (and the benchmarks) share: fixtures' building blocks and helpers."""

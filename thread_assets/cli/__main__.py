@@ -1,0 +1,3 @@
+from thread_assets.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""How the CLI shows things: Rich tables on stdout, progress bars on stderr (only on a terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+
+def progress_bar(quiet: bool, *extra: ProgressColumn) -> Progress:
+    """A transient progress bar on stderr, off with ``--quiet`` or when stderr is not a terminal."""
+    err = Console(stderr=True)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        *extra,
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+
+
+def table(
+    title: str, columns: Sequence[str], rows: Iterable[Sequence[object]], *, numeric: Sequence[str] = ()
+) -> Table:
+    """A table of ``rows`` (None shows as blank); columns named in ``numeric`` are right-aligned."""
+    out = Table(title=title)
+    for col in columns:
+        out.add_column(col, justify="right" if col in numeric else "left")
+    for row in rows:
+        out.add_row(*("" if cell is None else str(cell) for cell in row))
+    return out
+
+
+def counts_table(
+    title: str, counts: Iterable[tuple[str, object]], *, label: str = "what", value: str = "count"
+) -> Table:
+    """A two-column table: a label and a right-aligned number (or value) per row."""
+    return table(title, (label, value), counts, numeric=(value,))

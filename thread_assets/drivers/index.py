@@ -1,0 +1,181 @@
+"""Index a repository through Dagster: the Python API behind ``thread index``.
+
+One call is one update (:mod:`thread_assets.orchestration.updater`, the same machinery as the
+file-change sensor and ``thread watch``): a stat walk; a hash of only the files the stat memo
+cannot vouch for; a comparison with the store's content hashes; removed files' rows and
+partitions deleted; then ONE Dagster run over the changed files' partitions (lined up as one
+contiguous range) that also brings the graph assets up to date and runs the asset checks.
+Nothing changed: no run at all. The run goes to the repository's persistent instance
+(:mod:`thread_assets.orchestration.instance`), so the UI shows every materialization.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dagster import DagsterInstance
+
+from resources.io_manager import FileTable, GraphOutput, open_store_url
+from resources.store.base import Store
+from thread_assets.engine import FileAnalysis
+from thread_assets.names import DEPENDENCY_GRAPH, GRAPH_OP, PARSE, PER_FILE_OP
+from thread_assets.orchestration.instance import claim_instance, dagster_env_defaults, open_instance
+from thread_assets.orchestration.per_file import ANALYSIS_PROGRESS
+from thread_assets.orchestration.resources import build_resources
+from thread_assets.orchestration.updater import Updater
+from thread_assets.repo.changes import detect_changes
+from thread_assets.repo.indexable import indexable_files
+from thread_assets.repo.settings import RepoSettings
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)`` with stage ``discover``, ``analyse``, ``graphs``."""
+
+
+@dataclass
+class IndexSummary:
+    repo: str
+    root: str
+    store_url: str
+    dagster_home: str | None
+    files: int
+    """Files in the index after this call."""
+    analysed: int
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    renamed: int = 0
+    """Of the added files, how many are a removed file's content under a new path (not re-parsed)."""
+    hashed: int = 0
+    """Files read and hashed to find what changed (the stat memo answered for the rest)."""
+    runs: list[str] = field(default_factory=list)
+    """Dagster run ids (one per update: per-file range, graphs and checks together)."""
+    seconds: float = 0.0
+    by_language: dict[str, int] = field(default_factory=dict)
+    symbols: int = 0
+    imports: int = 0
+    calls: int = 0
+    cycles: int = 0
+    files_with_parse_errors: int = 0
+    problems: list[dict[str, str | None]] = field(default_factory=list)
+    """Analysed files that are not ``ok`` in this call (path, status, reason)."""
+    checks: dict[str, bool] = field(default_factory=dict)
+    """Asset check name -> passed, from the graph run."""
+
+
+def index_repository(
+    target: RepoSettings | str | Path,
+    *,
+    instance: DagsterInstance | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+    **options: Any,
+) -> IndexSummary:
+    """Bring the index of a repository up to date through Dagster and summarise it.
+
+    ``target`` is the repository's settings, or its root with ``options`` for
+    :meth:`RepoSettings.resolve` (``store_url``, ``name``, ``workers``, ``include``, ...).
+    ``force`` re-analyses every file (the content cache still answers for unchanged bytes unless
+    the cache is off). ``instance``: run against this instance instead of the repository's own."""
+    started = time.perf_counter()
+    settings = target if isinstance(target, RepoSettings) else RepoSettings.resolve(target, **options)
+    root_path = settings.root
+    if not root_path.is_dir():
+        raise NotADirectoryError(f"not a directory: {root_path}")
+    settings.prepare()
+    name = settings.name
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(dagster_env_defaults())
+        home: Path | None = None
+        if instance is None:
+            home = settings.dagster_home
+            claim_instance(home, root_path)
+            instance = stack.enter_context(open_instance(home))
+        store = open_store_url(settings.store_url)
+        stack.callback(store.close)
+        memo = settings.stat_memo()
+        found = indexable_files(root_path, include=settings.include, exclude=settings.exclude)
+        _report(progress, "discover", len(found), len(found))
+        changes = detect_changes(root_path, store.file_states(name), memo=memo, found=found, force=force)
+        updater = Updater(instance, build_resources(settings))
+        analysing = len(changes.to_analyse)
+        with _analysis_progress(progress, analysing):
+            outcome = updater.run(store, name, changes, origin="index", graphs_needed=force)
+        memo.save()
+        summary = IndexSummary(
+            repo=name,
+            root=str(root_path),
+            store_url=store.url,
+            dagster_home=str(home) if home else None,
+            files=len(found),
+            analysed=len(outcome.plan.run_keys),
+            added=len(changes.added),
+            changed=len(changes.modified),
+            removed=len(changes.removed),
+            unchanged=len(found) - len(changes.to_analyse),
+            renamed=len(changes.renamed),
+            hashed=changes.hashed,
+            runs=outcome.run_ids,
+        )
+        analyses: list[FileAnalysis] = []
+        result = outcome.result
+        if result is not None:
+            _report(progress, "graphs", 1, 1)
+            if outcome.plan.run_keys:
+                table = result.output_for_node(PER_FILE_OP, PARSE)
+                assert isinstance(table, FileTable)
+                analyses = list(table.batch.analyses)
+            graph = result.output_for_node(GRAPH_OP, DEPENDENCY_GRAPH)
+            summary.cycles = len(graph.cycles) if isinstance(graph, GraphOutput) else 0
+            summary.checks = {
+                f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed for e in result.get_asset_check_evaluations()
+            }
+        else:
+            summary.cycles = len(store.cycles(repo=name))
+        _fill_totals(summary, store, name, analyses)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+@contextlib.contextmanager
+def _analysis_progress(progress: Progress | None, total: int) -> Iterator[None]:
+    if progress is None:
+        yield
+        return
+    done = 0
+
+    def on_file(_analysis: FileAnalysis) -> None:
+        nonlocal done
+        done += 1
+        progress("analyse", done, total)
+
+    token = ANALYSIS_PROGRESS.set(on_file)
+    try:
+        progress("analyse", 0, total)
+        yield
+    finally:
+        ANALYSIS_PROGRESS.reset(token)
+
+
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _fill_totals(summary: IndexSummary, store: Store, repo: str, analyses: list[FileAnalysis]) -> None:
+    rows = list(store.export("files", repo=repo))
+    summary.files = len(rows)
+    summary.by_language = dict(Counter(r["language"] or "(unknown)" for r in rows).most_common())
+    summary.files_with_parse_errors = sum(1 for r in rows if r.get("error_count"))
+    stats = store.stats(repo=repo)
+    for key in ("symbols", "imports", "calls"):
+        value = stats.get(key)
+        if isinstance(value, int):
+            setattr(summary, key, value)
+    summary.problems = [{"path": a.path, "status": a.status, "reason": a.reason} for a in analyses if a.status != "ok"]

@@ -1,0 +1,45 @@
+"""The names Thread gives things in Dagster: assets, groups, jobs, the sensor, run tags.
+
+One home for them, imported by every layer that refers to an asset by name (the IO manager
+dispatches on them, the jobs select them, the drivers read a run's outputs by them). A
+multi-repository code location suffixes or prefixes these per repository (see
+:mod:`thread_assets.orchestration.scope`); these are the bare names.
+"""
+
+from __future__ import annotations
+
+PARSE = "parse"
+SYMBOLS = "symbols"
+IMPORTS = "imports"
+CALLS = "calls"
+PATTERN_MATCHES = "pattern_matches"
+PER_FILE_ASSETS = (PARSE, SYMBOLS, IMPORTS, CALLS, PATTERN_MATCHES)
+"""The per-file multi-asset's outputs, one per file partition."""
+
+DEPENDENCY_GRAPH = "dependency_graph"
+CALL_GRAPH = "call_graph"
+GRAPH_ASSETS = (DEPENDENCY_GRAPH, CALL_GRAPH)
+"""The graph multi-asset's outputs (unpartitioned)."""
+SYMBOL_INDEX = "symbol_index"
+
+PER_FILE_OP = "per_file_assets"
+GRAPH_OP = "graph_assets"
+PER_FILE_GROUP = "per_file"
+GRAPH_GROUP = "graphs"
+
+PARTITIONS = "files"
+UPDATE_JOB = "thread_update"
+GRAPHS_JOB = "thread_graphs"
+SENSOR = "thread_file_changes"
+
+REPO_RESOURCE = "thread_repo"
+STORE_RESOURCE = "thread_store"
+IO_MANAGER = "store_io_manager"
+
+UPDATE_TAG = "thread/update"
+"""On every run Thread starts: ``index``, ``sensor`` or ``watch``."""
+UPDATE_ORIGINS = ("index", "sensor", "watch")
+REPO_TAG = "thread/repo"
+"""On the runs of a multi-repository code location: the repository's name."""
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
