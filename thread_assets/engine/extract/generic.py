@@ -18,11 +18,11 @@ from functools import cache
 
 from tree_sitter import Language, Node, Query, QueryCursor
 
-from .generic_rules import DROP_TYPES, EXTRA_TYPES, MAX_START_DEPTH, MERGE_CLAUSES, NAMERS, Namer
 from ..model import SymbolKind
 from ..parse import language_object
 from . import Extraction
 from .common import Builder, Source, squash
+from .generic_rules import DROP_TYPES, EXTRA_TYPES, MAX_START_DEPTH, MERGE_CLAUSES, NAMERS, Namer
 
 
 def _words(text: str) -> frozenset[str]:

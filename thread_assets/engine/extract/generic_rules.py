@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from tree_sitter import Node
 
-from .common import Source
 from ..model import SymbolKind
+from .common import Source
 
 Named = tuple[str, SymbolKind | None] | None
 """(name, kind); a None kind keeps the kind the node type was classified as."""
