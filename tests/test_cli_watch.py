@@ -4,7 +4,6 @@ and a persistent Dagster instance in ``$DAGSTER_HOME``."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import queue
@@ -23,26 +22,14 @@ import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from resources.store.url import open_store
+from tests.support.incremental import dump, scratch_index
+from tests.support.shop import FILES
 from thread_assets.drivers.watch import Watcher
 from thread_assets.names import UPDATE_TAG
 from thread_assets.orchestration.instance import open_instance
 from thread_assets.orchestration.updater import in_flight_runs
 
-DAGSTER_TESTS = Path(__file__).resolve().parent / "dagster"
-sys.path.insert(0, str(DAGSTER_TESTS))
-from incremental_support import dump, scratch_index  # noqa: E402
-
-
-def _shop_files() -> dict[str, str]:
-    """tests/dagster/conftest.py's small multi-language repository (its module name is taken)."""
-    spec = importlib.util.spec_from_file_location("dagster_tests_conftest", DAGSTER_TESTS / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return dict(module.FILES)
-
-
-SHOP = _shop_files()
+SHOP = dict(FILES)
 SOURCES = sum(1 for p in SHOP if not p.endswith(".txt"))
 """The files Thread indexes (README.txt is not source)."""
 

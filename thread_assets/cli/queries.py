@@ -12,6 +12,7 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from typing import Any
 
 from rich.console import Console
@@ -48,61 +49,46 @@ def _print_rows(
 
 
 def cmd_find(args: argparse.Namespace, out: Console) -> int:
-    store = open_for_query(args.store)
-    try:
+    with closing(open_for_query(args.store)) as store:
         if args.search:
             rows = store.search_symbols(args.name, repo=args.repo, limit=args.limit)
         else:
             rows = store.find_symbols(
                 args.name, repo=args.repo, kind=args.kind, language=args.lang, prefix=args.prefix, limit=args.limit
             )
-    finally:
-        store.close()
     cols = ("path", "start_line", "kind", "qualified_name", "signature")
     _print_rows(out, rows, cols, f"symbols matching {args.name!r}", args.json)
     return 0
 
 
 def cmd_calls(args: argparse.Namespace, out: Console) -> int:
-    store = open_for_query(args.store)
-    try:
+    with closing(open_for_query(args.store)) as store:
         fn = store.callers if args.command == "callers" else store.callees
         rows = fn(args.symbol, repo=args.repo, limit=args.limit)
-    finally:
-        store.close()
     cols = ("caller", "path", "start_line", "callee", "target", "how")
     _print_rows(out, rows, cols, f"{args.command} of {args.symbol}", args.json)
     return 0
 
 
 def cmd_deps(args: argparse.Namespace, out: Console) -> int:
-    store = open_for_query(args.store)
-    try:
+    with closing(open_for_query(args.store)) as store:
         rows = store.deps(args.path, repo=args.repo, direction=args.direction)
-    finally:
-        store.close()
     cols = ("direction", "source", "target", "external", "import_count")
     _print_rows(out, rows, cols, f"dependencies of {args.path}", args.json)
     return 0
 
 
 def cmd_cycles(args: argparse.Namespace, out: Console) -> int:
-    store = open_for_query(args.store)
-    try:
+    with closing(open_for_query(args.store)) as store:
         rows = store.cycles(repo=args.repo)
-    finally:
-        store.close()
     cols = ("kind", "member_count", "members", "cycle_path")
     _print_rows(out, rows, cols, "import cycles", args.json)
     return 0
 
 
 def cmd_stats(args: argparse.Namespace, out: Console) -> int:
-    store = open_for_query(args.store)
-    try:
+    with closing(open_for_query(args.store)) as store:
         stats = store.stats(repo=args.repo)
-    finally:
-        store.close()
     if args.json:
         print(json.dumps(stats, indent=1, default=str))
         return 0
@@ -119,12 +105,9 @@ def cmd_export(args: argparse.Namespace, out: Console) -> int:
         raise UserError(f"unknown table {args.table!r}; tables: {', '.join(TABLES)}")
     if args.format == "parquet" and not args.output:
         raise UserError("--format parquet needs --output FILE (it is a binary format)")
-    store = open_for_query(args.store)
-    try:
+    with closing(open_for_query(args.store)) as store:
         rows = store.export(args.table, repo=args.repo)
         count = _write_export(rows, args.format, args.output)
-    finally:
-        store.close()
     if args.output:
         Console(stderr=True).print(f"wrote {count} rows of {args.table} to {args.output}")
     return 0
