@@ -3,15 +3,14 @@
 Dagster buffers the materialization events of a multi-partition output when
 ``DAGSTER_EVENT_BATCH_SIZE`` is set, then calls ``store_event_batch``; the SQLite storage that
 ships with Dagster 1.13 stores them one by one (a new connection and a compiled INSERT per event
-and per shard), which measured ~9 ms per asset partition: 50 of the 60 s of a first index of
-Django. This subclass does what dagster-postgres does for the same call: one multi-row INSERT
-into the run's shard, and one transaction on the cross-run index shard for the mirrored rows,
-their tags and the asset's latest event. The "planned" events a new run logs (one per asset and
-one per asset check, ~8 for a one-file update, ~57 when every partition gets its own) go the
-same way. Anything else falls back to Dagster's own code path.
+and per shard), which made event writes most of a first index. This subclass does what
+dagster-postgres does for the same call: one multi-row INSERT into the run's shard, and one
+transaction on the cross-run index shard for the mirrored rows, their tags and the asset's latest
+event. The "planned" events a new run logs (one per asset and one per asset check) go the same
+way. Anything else falls back to Dagster's own code path. Timings: docs/benchmarks.md.
 
 :class:`PooledSqliteRunStorage` does the same for the run storage: Dagster's creates an engine
-per statement (~24 times in a one-file update run) and commits with a full fsync.
+per statement (many times in every run) and commits with a full fsync.
 """
 
 from __future__ import annotations
@@ -59,10 +58,9 @@ def _relaxed_sync(dbapi_connection: Any, _record: Any) -> None:
 
 class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
     """Also: connections are pooled per shard (Dagster's storage creates and disposes an engine for
-    every single read or write: ~2 ms each, ~110 times in a one-file update run) and a new run's
-    shard is a copy of a migrated template instead of an alembic check and ``create_all`` per run
-    (~100 ms). Measured on a one-file update of Django: the run's event-log time fell from
-    ~0.36 s to a few tens of ms (docs/benchmarks.md)."""
+    every single read or write, over a hundred times in a one-file update run) and a new run's
+    shard is a copy of a migrated template instead of an alembic check and ``create_all`` per run.
+    Together they take most of the event-log time out of a small update (docs/benchmarks.md)."""
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines: OrderedDict[str, Engine] = OrderedDict()
@@ -71,7 +69,7 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
 
     def has_table(self, table_name: str) -> bool:
         """Remembered once true (Dagster asks before every asset event: a new engine and a schema
-        reflection each time, ~1 ms); tables are only ever added, by migrations."""
+        reflection each time); tables are only ever added, by migrations."""
         if table_name in self._tables:
             return True
         found = super().has_table(table_name)

@@ -19,7 +19,6 @@ cost time: ``write_files`` takes the engine's records directly.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,17 +49,14 @@ class FileBatch:
     run_id: str
     indexed_at: str
     rows_written: int | None = None
-    write_seconds: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def commit(self, store: Store) -> int:
         with self._lock:
             if self.rows_written is None:
-                started = time.perf_counter()
                 self.rows_written = store.write_files(
                     self.repo, self.analyses, self.matches, run_id=self.run_id, indexed_at=self.indexed_at
                 )
-                self.write_seconds = time.perf_counter() - started
             return self.rows_written
 
 

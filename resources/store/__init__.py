@@ -6,14 +6,11 @@ CLI, the query API) talks to the returned ``Store`` only.
 
 from __future__ import annotations
 
-from .base import GRAPH_TABLES, PER_FILE_TABLES, TABLES, FileState, Store, StoreError
+from .base import TABLES, Store, StoreError
 from .url import mask_password, open_store
 
 __all__ = [
-    "GRAPH_TABLES",
-    "PER_FILE_TABLES",
     "TABLES",
-    "FileState",
     "Store",
     "StoreError",
     "mask_password",

@@ -38,7 +38,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -306,7 +306,6 @@ class BatchReport:
     staged: bool = False
     bytes: int = 0
     changes: int = 0
-    sizes: list[int] = field(default_factory=list)
 
 
 class D1Store(SqlStore):
@@ -451,8 +450,7 @@ class D1Store(SqlStore):
         return self._post("query", {"batch": [s.body() for s in statements]})
 
     def _commit(self, statements: list[_Stmt]) -> BatchReport:
-        sizes = [s.size() for s in statements]
-        report = BatchReport(statements=len(statements), bytes=sum(sizes), sizes=sizes)
+        report = BatchReport(statements=len(statements), bytes=sum(s.size() for s in statements))
         if not statements:
             return report
         if report.bytes <= self.batch_bytes and len(statements) <= self.batch_statements:
@@ -578,13 +576,6 @@ class D1Store(SqlStore):
 
     def close(self) -> None:
         self._client.close()
-
-
-def _check_migrations() -> bool:
-    return all(
-        (MIGRATIONS_DIR / n).is_file() and (MIGRATIONS_DIR / n).read_text(encoding="utf-8") == t
-        for n, t in migrations().items()
-    )
 
 
 if __name__ == "__main__":  # regenerate edge/migrations/ from sql/

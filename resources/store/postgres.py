@@ -59,8 +59,9 @@ class _PgTx:
 def _custom_plans(conn: psycopg.Connection[Any]) -> None:
     """psycopg prepares a statement on its 5th use; a few executions later Postgres may switch it to
     a generic plan, which for the optional-filter queries (``CAST(:repo AS TEXT) IS NULL OR repo =
-    :repo``) is a scan: a symbol lookup on Django went from ~1 ms to 11-17 ms after ~20 calls.
-    Planning for the actual parameters every time keeps it at ~1 ms (prepared parsing stays)."""
+    :repo``) is a scan, so a lookup that uses an index becomes an order of magnitude slower after
+    a few calls. Planning for the actual parameters every time keeps the index lookups (prepared
+    parsing stays)."""
     conn.execute("SET plan_cache_mode = force_custom_plan")
 
 

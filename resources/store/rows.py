@@ -400,11 +400,6 @@ def call_edge_from_row(r: Sequence[Any]) -> CallEdge:
     )
 
 
-def import_from_row(r: Sequence[Any]) -> Import:
-    """One ``imports`` row (all columns, schema order) back to its Import record."""
-    return _import(r)
-
-
 def imports_analysis(file: Sequence[Any], imports: Iterable[Sequence[Any]]) -> FileAnalysis:
     """A FileAnalysis carrying only what import resolution reads: path, language, status and the
     imports (``file`` is ``(repo, path, language, status)``)."""

@@ -3,7 +3,7 @@
 - Start-up catches up with a full detection (what changed while nobody watched), then the loop
   waits on file-system events (watchfiles, Rust ``notify``): a burst of saves is collected until
   ``debounce_ms`` pass without a new event (at most ``max_batch_ms``; watchfiles looks every
-  ``debounce_ms``, so the quiet time is 1-2x that: measured median 22 ms at 15, 38 ms at 30),
+  ``debounce_ms``, so the quiet time is between one and two times that),
   and the batch's paths are checked alone (no walk: ``detect_changes(scope=...)``), analysed and
   written in ONE in-process Dagster run against the repository's instance, so the UI shows every
   materialization.
@@ -30,7 +30,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -67,10 +67,7 @@ class BatchReport:
 class WatchStats:
     batches: int = 0
     failures: int = 0
-    files_analysed: int = 0
-    files_removed: int = 0
     last_error: str | None = None
-    reports: list[BatchReport] = field(default_factory=list)
 
 
 class Watcher:
@@ -90,7 +87,6 @@ class Watcher:
         """``target``: the repository's settings, or its root with ``options`` for
         :meth:`RepoSettings.resolve` (``store_url``, ``workers``, ``include``, ...)."""
         settings = target if isinstance(target, RepoSettings) else RepoSettings.resolve(target, **options)
-        self.settings = settings
         self.root = settings.root
         self.store_url = settings.store_url
         self.instance = instance
@@ -170,8 +166,6 @@ class Watcher:
         self._graphs_stale = False
         self._backoff = 0.0
         self.stats.batches += 1
-        self.stats.files_analysed += len(outcome.plan.run_keys) if outcome else 0
-        self.stats.files_removed += len(changes.removed)
         report = BatchReport(changes, outcome, time.perf_counter() - started, None, self._attempt)
         self._attempt = 0
         self._report(report)
@@ -191,8 +185,6 @@ class Watcher:
         return scope | extra
 
     def _report(self, report: BatchReport) -> None:
-        self.stats.reports.append(report)
-        del self.stats.reports[:-100]
         if self.on_batch is not None:
             self.on_batch(report)
 
@@ -297,7 +289,7 @@ def serve(watcher: Watcher, *, ready: Callable[[], None] | None = None) -> Watch
     with a traceback. Off the main thread Dagster leaves signals alone."""
     seen = 0
 
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
         nonlocal seen
         seen += 1
         watcher.stop()

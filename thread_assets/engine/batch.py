@@ -8,9 +8,9 @@ the run, so parsing happens in worker processes that the parent can kill and rep
 Design:
 
 - Workers come from the ``forkserver`` context with the engine and its extractors preloaded in
-  the server. Measured on the 2-core machine (idle): a worker process starts in ~5 ms after one
-  ~90 ms server start per parent process; ``spawn`` costs ~47 ms per worker plus ~40 ms to import
-  the engine, paid again for every replacement of a killed worker. ``fork`` is not used: the
+  the server: after one server start per parent process, a worker starts much faster than with
+  ``spawn``, which starts an interpreter and imports the engine for every worker, again for
+  every replacement of a killed worker (docs/benchmarks.md). ``fork`` is not used: the
   parent may run threads (Dagster, sensors) and forking a threaded process can deadlock the
   child. As with any spawn/forkserver pool, a script that calls this needs the
   ``if __name__ == "__main__":`` guard. Each worker keeps parsers and compiled queries warm.
@@ -19,8 +19,8 @@ Design:
 - Work goes out in chunks (fewer, larger messages) that shrink as the queue drains, so workers
   finish together. A chunk is only sent to an idle worker, so neither side can block writing to
   a full pipe while the other is also writing.
-- Results come back one message per file as msgspec msgpack (a FileAnalysis of django's
-  ``query.py``, 220 symbols and 685 calls: 3.3 ms encode+decode against 24 ms with pickle).
+- Results come back one message per file as msgspec msgpack, several times cheaper to encode
+  and decode than pickle for a large FileAnalysis (docs/benchmarks.md).
   Because a worker handles its chunk in order, the parent always knows which file a worker is
   on: the first of its chunk not yet answered. That file started when the previous answer
   arrived (or the chunk was sent); if it is not answered ``timeout_s`` later, the worker is
@@ -74,8 +74,6 @@ __all__ = [
     "Level",
     "Unread",
     "analyze_files",
-    "analyze_item",
-    "default_workers",
     "read_for_analysis",
 ]
 
@@ -134,7 +132,7 @@ def analyze_files(
 
     ``keep_workers``: leave the healthy workers running, idle, for the next call in this process
     (a long-lived watcher or code server analyses a few files per update; a fresh worker must
-    load grammars and compile queries first, ~50-300 ms before its first answer).
+    load grammars and compile queries first, which costs more than analysing those few files).
 
     ``workers=None`` uses every CPU this process may run on (never more processes than items);
     ``workers=0`` runs in this process with no time limit (debugging, tests, tiny batches), so

@@ -111,7 +111,8 @@ def worker_main(conn: mpc.Connection, max_bytes: int, level: Level) -> None:
     """Serve chunks until told to stop (None) or the parent goes away (EOF)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # The worker allocates millions of short-lived records and keeps none: freezing what the
-    # imports created and collecting the youngest generation less often saves ~6% of extraction.
+    # imports created and collecting the youngest generation less often saves a few per cent of
+    # extraction time.
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
     encode = msgspec.msgpack.Encoder().encode

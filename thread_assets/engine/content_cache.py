@@ -49,8 +49,6 @@ class ContentCache:
 
     def __init__(self, path: str | Path | None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.max_bytes = max_bytes
-        self.hits = 0
-        self.misses = 0
         self._db: sqlite3.Connection | None = None
         if path is None:
             return
@@ -153,8 +151,6 @@ class ContentCache:
                 out[path] = msgspec.structs.replace(_ANALYSIS.decode(blob), path=path)
             except msgspec.DecodeError:
                 continue
-        self.hits += len(out)
-        self.misses += len(wanted) - len(out)
         return out
 
     def put_analyses(self, entries: Iterable[tuple[str, FileAnalysis]]) -> None:

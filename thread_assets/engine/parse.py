@@ -58,8 +58,8 @@ _ERROR_QUERY_SRC = "(ERROR) @error (MISSING) @missing"
 
 def summarize(tree: Tree, source: bytes, language: str, parse_time_ms: float, digest: str) -> ParseSummary:
     """Node count is free (``descendant_count``); errors come from one query, and only when the
-    tree has any; the depth needs a walk, kept as tight as Python allows (it costs about a fifth
-    of the parse)."""
+    tree has any; the depth needs a walk, kept as tight as Python allows (it is a noticeable share
+    of the parse time)."""
     root = tree.root_node
     node_count = root.descendant_count
     error_count = 0

@@ -29,7 +29,7 @@ run_coordinator:
 run_monitoring:
   enabled: false
 # Steps log through Dagster's structured event log (kept, errors and tracebacks included); raw
-# stdout/stderr capture would start two `tail` processes per step (~15 ms of a one-file update).
+# stdout/stderr capture would start two `tail` processes per step, a visible share of a small update.
 compute_logs:
   module: dagster._core.storage.noop_compute_log_manager
   class: NoOpComputeLogManager
@@ -38,15 +38,16 @@ compute_logs:
 keeps them equal)."""
 
 PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
-"""Dagster switch: one "planned" event per asset per run instead of one per partition. Measured on
-1,148 files x 5 assets: run creation 51 s -> 0.7 s on a SQLite instance, 61 s -> ~1 s on Postgres.
-Its trade-off (partitions of a failed run are not marked failed in the UI) costs Thread nothing:
-the store is the source of truth, and a file without rows is analysed again by the next index."""
+"""Dagster switch: one "planned" event per asset per run instead of one per partition, which
+takes run creation for a large range from most of a first index to almost nothing, on SQLite and
+Postgres instances alike (docs/benchmarks.md). Its trade-off (partitions of a failed run are not
+marked failed in the UI) costs Thread nothing: the store is the source of truth, and a file
+without rows is analysed again by the next index."""
 
 STORAGE_YAML = """\
 # Dagster's default SQLite storages, plus batched writes of multi-partition materializations and
-# of a run's planned events, and pooled connections (resources/dagster_storage.py): a first index
-# of Django went from 64 s to 10 s.
+# of a run's planned events, and pooled connections (resources/dagster_storage.py), which make a
+# first index several times faster (docs/benchmarks.md).
 run_storage:
   module: resources.dagster_storage
   class: PooledSqliteRunStorage

@@ -12,8 +12,9 @@
 
 Runs that Thread starts carry the tag ``thread/update`` (``index``, ``sensor`` or ``watch``).
 Before moving partitions, every caller makes sure no such run is queued or in flight: moving or
-deleting a partition that a queued run targets would fail that run (FACTS), and two runs over the
-same files would race on the store.
+deleting a partition that a queued run targets would fail that run (a run names its partitions
+only by the first and last key of a range), and two runs over the same files would race on the
+store.
 """
 
 from __future__ import annotations
@@ -132,7 +133,8 @@ def prepare_update(
 
 class Updater:
     """Runs updates in this process against one instance; jobs are resolved once (building the
-    asset graph costs ~100 ms, which a long-lived watcher should not pay per save)."""
+    asset graph is costly next to a small update, and a long-lived watcher should not pay for it
+    per save)."""
 
     def __init__(self, instance: DagsterInstance, resources: dict[str, object], scope: Scope = SINGLE) -> None:
         self.instance = instance
@@ -146,7 +148,7 @@ class Updater:
         )
         self._jobs: dict[str, JobDefinition] = {}
         self._graphs_seen = False
-        """Once the graph assets have materializations they keep them (~4 ms of queries saved per update)."""
+        """Once the graph assets have materializations they keep them (saves the queries per update)."""
 
     def graphs_materialized(self) -> bool:
         self._graphs_seen = self._graphs_seen or graphs_materialized(self.instance, self.scope)

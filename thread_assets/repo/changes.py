@@ -115,11 +115,11 @@ class StatMemo:
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """No cyclic-GC pass while a change detection runs. It allocates ~5 objects per file, none
+    """No cyclic-GC pass while a change detection runs. It allocates a few objects per file, none
     in cycles (refcounting frees them), but in a process holding Dagster's definitions each
-    allocation burst can trigger a full collection over millions of objects: measured on a
-    10,000-file tick, 150 ms typical with 250-400 ms outliers; with collections paused the
-    outliers go. Collection resumes (and catches up) afterwards."""
+    allocation burst can trigger a full collection over millions of objects, which made some
+    sensor ticks several times slower than the typical one; with collections paused those
+    outliers go (docs/benchmarks.md). Collection resumes (and catches up) afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -13,12 +13,13 @@ from .partition_keys import encode_key, path_of
 class PartitionPlan:
     """Dynamic-partition operations that make one update a single contiguous range run.
 
-    A run covers one contiguous range of the insertion-ordered partitions (FACTS: Dagster
-    #32335). The files to analyse are brought together at the end: new files are appended, and
-    existing partitions of changed files that are not already in the tail are deleted and added
-    again (same key; a deleted partition keeps its materialization history, so the UI loses
-    nothing). Cost: O(changed) partition writes, one range run whatever the scatter; trade-off:
-    partition order drifts from discovery order over time, which nothing depends on."""
+    A run covers one contiguous range of the insertion-ordered partitions (non-contiguous single
+    runs are an open upstream Dagster feature request, dagster-io/dagster#32335). The files to
+    analyse are brought together at the end: new files are appended, and existing partitions of
+    changed files that are not already in the tail are deleted and added again (same key; a
+    deleted partition keeps its materialization history, so the UI loses nothing). Cost:
+    O(changed) partition writes, one range run whatever the scatter; trade-off: partition order
+    drifts from discovery order over time, which nothing depends on."""
 
     delete: list[str] = field(default_factory=list)
     """Keys of removed files: deleted, never re-added."""
@@ -49,7 +50,7 @@ def plan_partitions(
     if wanted and wanted <= present:
         # every file to analyse has a partition: if they already sit side by side (always so
         # for one file) the run covers them where they are; moving a partition costs a delete
-        # and an add on the instance (~40-150 ms on SQLite), the bulk of a one-file update
+        # and an add on the instance, the bulk of a one-file update
         at = [i for i, k in enumerate(kept) if k in wanted]
         if len(at) == len(wanted) and at[-1] - at[0] + 1 == len(at):
             plan.run_keys = kept[at[0] : at[-1] + 1]

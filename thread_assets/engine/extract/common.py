@@ -9,7 +9,7 @@ those ids.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -93,24 +93,6 @@ def captures(language: Language, query_src: str, node: Node) -> dict[str, list[N
 
 def matches(language: Language, query_src: str, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
     return QueryCursor(compiled_query(language, query_src)).matches(node)
-
-
-def iter_descendants(node: Node, stop_types: frozenset[str] = frozenset()) -> Iterator[Node]:
-    """Pre-order walk without recursion (deeply nested input must not hit Python's stack limit).
-    Children of nodes whose type is in ``stop_types`` are not entered (the node itself is yielded)."""
-    cursor = node.walk()
-    depth = 0
-    while True:
-        cur = cursor.node
-        assert cur is not None
-        yield cur
-        if cur.type not in stop_types and cursor.goto_first_child():
-            depth += 1
-            continue
-        while not cursor.goto_next_sibling():
-            if depth == 0 or not cursor.goto_parent():
-                return
-            depth -= 1
 
 
 @dataclass(slots=True)
@@ -319,28 +301,6 @@ def names_in(
                 continue
             out.add(src.text(n))
     return out
-
-
-def first_doc_comment(
-    node: Node, src: Source, prefixes: tuple[str, ...] = ("///", "//!", "/**", "//", "#")
-) -> str | None:
-    """Comments immediately above a declaration (no blank line between), cleaned of markers."""
-    lines: list[str] = []
-    prev = node.prev_sibling
-    expected_row = node.start_point[0] - 1
-    while (
-        prev is not None
-        and prev.type in ("comment", "line_comment", "block_comment")
-        and prev.end_point[0] >= expected_row
-    ):
-        text = src.text(prev)
-        if not text.startswith(prefixes):
-            break
-        lines.insert(0, clean_comment(text))
-        expected_row = prev.start_point[0] - 1
-        prev = prev.prev_sibling
-    doc = "\n".join(x for x in lines if x).strip()
-    return doc or None
 
 
 def clean_comment(text: str) -> str:

@@ -741,5 +741,5 @@ MAX_START_DEPTH: dict[str, int] = {
     "sql": 3,
 }
 """Grammars whose definitions only appear near the top (Lisp forms at top level or in a ``progn``,
-Make rules, SQL statements): the query cursor does not look deeper, which measured 3-5x faster on
-Emacs Lisp, whose query otherwise cost as much as the parse."""
+Make rules, SQL statements): the query cursor does not look deeper, which makes extraction
+several times faster on Emacs Lisp, whose query otherwise cost as much as the parse."""

@@ -6,14 +6,12 @@ msgspec Structs, so they run the same in a Dagster asset, a test or a worker pro
 
 from __future__ import annotations
 
-from .calls import MODULE_CALLER, CallEdge, CallHow, resolve_calls
+from .calls import CallEdge, resolve_calls
 from .deps import Cycle, DepEdge, dependency_edges, find_cycles
 from .import_graph import ImportGraph
 
 __all__ = [
-    "MODULE_CALLER",
     "CallEdge",
-    "CallHow",
     "Cycle",
     "DepEdge",
     "ImportGraph",

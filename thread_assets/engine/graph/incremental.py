@@ -132,7 +132,6 @@ class GraphUpdate:
     exports_changed: list[str] = field(default_factory=list)
     calls_resolved: list[str] = field(default_factory=list)
     """Files whose calls were resolved again (their call_edges rows replaced)."""
-    analyses_loaded: int = 0
     cycles_recomputed: bool = False
     cycles: list[Cycle] = field(default_factory=list)
     rows_written: int = 0
@@ -290,7 +289,6 @@ def full_build(
         files=len(by_path),
         imports_resolved=len(by_path),
         calls_resolved=sorted(by_path),
-        analyses_loaded=len(by_path),
         cycles_recomputed=True,
         cycles=cycles,
         rows_written=written,
@@ -424,7 +422,6 @@ def update_graph(store: GraphStore, repo: str, read: Reader, *, run_id: str = ""
     more = sorted(needed - analyses.keys())
     if more:
         analyses.update((a.path, a) for a in store.load_analyses(repo, more))
-    update.analyses_loaded = len(analyses)
     redo_set = set(redo)
     subset = {
         p: a if p in redo_set else msgspec.structs.replace(a, calls=()) for p, a in analyses.items() if p in needed

@@ -8,7 +8,7 @@ from typing import Protocol
 
 import msgspec
 
-from ..model import FileAnalysis, Import
+from ..model import Import
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,6 @@ def resolution(importer: str, index: int, imp: Import, result: tuple[str | None,
     return Resolution(
         importer=importer, index=index, module=imp.module, name=imp.name, target=target, external=external, how=how
     )
-
-
-def language_files(analyses: dict[str, FileAnalysis], languages: set[str]) -> list[FileAnalysis]:
-    return [a for a in analyses.values() if a.language in languages]
 
 
 def shared_prefix(a: str, b: str) -> int:

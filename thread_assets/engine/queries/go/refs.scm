@@ -1,5 +1,5 @@
 ; Everything the Go extractor needs from inside function bodies, in one cursor pass (each extra
-; pass over the tree costs about 0.4x of the parse).
+; pass over the tree costs a large fraction of the parse).
 ;
 ; @call: call sites. @conv: type conversions; the extractor keeps those of a generic type, since
 ; an explicitly instantiated generic call (`F[int](x)`) parses as one; plain conversions such as

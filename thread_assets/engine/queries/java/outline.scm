@@ -1,4 +1,5 @@
-; Everything the Java extractor needs, in one cursor pass (each pass costs about 0.4x of the parse).
+; Everything the Java extractor needs, in one cursor pass (each pass costs a large fraction of the
+; parse).
 ; Declarations come back in source order per capture; the extractor merges and sorts them and
 ; finds each one's owner by walking up a few parents.
 [
