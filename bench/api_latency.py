@@ -1,7 +1,7 @@
 """Symbol-lookup latency of the query API on loopback, with Django 5.2.8's index loaded.
 
 Three targets, each a real server: ``thread serve`` over SQLite, ``thread serve`` over Postgres
-(local server, a throwaway database), and the edge Worker on Miniflare's D1 (``tests/miniflare.py``).
+(local server, a throwaway database), and the edge Worker on Miniflare's D1 (``tests/support/miniflare.py``).
 Django's ``django/`` package (the files of ``bench/full_index.py``) is analysed once by the engine
 and the same rows are written into the three stores (write_files + write_graph, as the Dagster
 IO manager does). Then, per target, over one keep-alive HTTP connection: ``--warmup`` requests,
@@ -25,13 +25,11 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REPO = "django"
 TARGET_P95_MS = 10.0
@@ -42,10 +40,10 @@ def _index_sqlite(url: str) -> tuple[list[Any], dict[str, Any], tuple[Any, ...]]
     back from the store, for loading the same rows into the other stores."""
     from dagster import DagsterInstance
 
-    from bench.corpora import fetch
     from bench.full_index import EXCLUDE, INCLUDE
     from resources.store.sqlbase import SqlStore
     from resources.store.url import open_store
+    from tests.support.corpora import fetch
     from thread_assets.drivers.index import index_repository
 
     root = fetch("django").parent
@@ -143,11 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     wanted = args.targets.split(",")
-    sys.path.insert(0, str(ROOT / "tests"))
-    sys.path.insert(0, str(ROOT / "tests" / "api"))
-    from miniflare import local_d1
-
     from tests.api.conftest import serve
+    from tests.support.miniflare import local_d1
 
     results: dict[str, Any] = {}
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="thread_api_bench_") as work:

@@ -2,7 +2,8 @@
 
     python3 -m bench.batch_scaling [corpus] [parse|full] [repeats] [suffixes]
 
-``suffixes`` is a comma list (``py,js,html,css``: the 1,148 django files FACTS.md compares with);
+``suffixes`` is a comma list (``py,js,html,css``: the 1,148 Django files of the CocoIndex comparison
+in docs/benchmarks.md);
 without it every file whose language is detected is analysed.
 
 Wall-clock ratios are only meaningful on an otherwise idle machine, so the script also prints
@@ -18,7 +19,7 @@ import statistics
 import sys
 import time
 
-from bench.corpora import CORPORA, fetch
+from tests.support.corpora import CORPORA, fetch
 from thread_assets.engine import batch
 from thread_assets.engine.detect import detect_language
 

@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.corpora import fetch
+from tests.support.corpora import fetch
 from thread_assets.engine import analyze
 from thread_assets.engine.batch import BatchItem, Level, analyze_files
 from thread_assets.engine.detect import detect_language

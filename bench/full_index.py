@@ -81,7 +81,7 @@ def _rows(store_url: str, repo: str) -> int:
 
 def run_one(config: str) -> dict[str, Any]:
     """Runs in its own process (see main), so the RSS numbers are this configuration's alone."""
-    from bench.corpora import fetch
+    from tests.support.corpora import fetch
     from thread_assets.drivers.index import index_repository
     from thread_assets.orchestration.instance import open_instance
 

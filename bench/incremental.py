@@ -112,7 +112,7 @@ def _timed_in_background(action: Callable[[], Any], edits: Edits, names: list[st
 
 
 def django(results: dict[str, Any]) -> None:
-    from bench.corpora import fetch
+    from tests.support.corpora import fetch
     from tests.support.daemon import tick_and_run
     from thread_assets.drivers.index import index_repository
     from thread_assets.drivers.watch import Watcher

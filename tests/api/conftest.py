@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +20,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 THREAD = Path(sys.executable).parent / "thread"
-PG_SERVER = os.environ.get("THREAD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TOKEN = "api-test-token"
 REPO = "shop"
 
@@ -133,25 +131,6 @@ def serve(store_url: str, token: str | None = None, env: dict[str, str] | None =
             proc.wait(5)
         if proc.stdout:
             proc.stdout.close()
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    import psycopg
-
-    try:
-        admin = psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"Postgres server {PG_SERVER} unreachable: {str(exc).strip().splitlines()[-1]}")
-    name = f"thread_test_{uuid.uuid4().hex[:12]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')  # a name made here, not from input
-    base, _, _ = PG_SERVER.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def token_worker(into: Path, token: str) -> Path:

@@ -18,10 +18,10 @@ import httpx
 import pytest
 
 from resources.store.url import open_store
+from tests.support import miniflare
+from tests.support.postgres import throwaway_database
 
-from .conftest import FILES, REPO, TOKEN, file_symbols_url, index, postgres_database, serve, token_worker
-
-miniflare = pytest.importorskip("miniflare")  # tests/miniflare.py, the shared local-D1 harness
+from .conftest import FILES, REPO, TOKEN, file_symbols_url, index, serve, token_worker
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 HEADERS = ("content-type", "allow", "www-authenticate")
@@ -55,7 +55,7 @@ def local_d1(**kwargs: Any) -> Iterator[Any]:
 def targets(shop: Path, sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Base URL of each implementation, all three requiring the same bearer token."""
     with ExitStack() as stack:
-        pg_url = stack.enter_context(postgres_database())
+        pg_url = stack.enter_context(throwaway_database())
         index(shop, pg_url)
         d1 = stack.enter_context(local_d1(api_script=token_worker(tmp_path_factory.mktemp("worker"), TOKEN)))
         assert d1.api_url, "the harness mounted no API Worker"
@@ -218,7 +218,7 @@ NOT_CODE = ["*.po", "*.mo", "*.xml", "*.md", "*.svg", "*.kml", "*.txt", "*.json"
 def test_end_to_end_django_slice_into_d1_through_dagster(tmp_path: Path) -> None:
     from dagster import DagsterInstance
 
-    from bench.corpora import fetch
+    from tests.support.corpora import fetch
     from thread_assets.drivers.index import index_repository
 
     root = fetch("django").parent

@@ -17,18 +17,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from dagster import instance_for_test
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from incremental_support import dump, reused_from_cache, scratch_index, sensor_update
 
 from resources.store.url import open_store
+from tests.support.incremental import dump, reused_from_cache, scratch_index, sensor_update
+from tests.support.postgres import throwaway_database
 from thread_assets.drivers.watch import Watcher
-
-PG_SERVER = os.environ.get("THREAD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 CONTENTS: dict[str, list[str]] = {
     "py": [
@@ -81,21 +79,6 @@ START = {
     "c/ring.c": 0,
     "c/ring.h": 1,
 }
-
-
-def _pg_url() -> Iterator[str]:
-    try:
-        admin = psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"Postgres server {PG_SERVER} unreachable: {exc}")
-    name = f"thread_prop_{uuid.uuid4().hex[:10]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_SERVER.rpartition('/')[0]}/{name}"
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class IncrementalIndex(RuleBasedStateMachine):
@@ -268,7 +251,8 @@ def _run(driver: str, store_kind: str, pg_url: str | None = None) -> None:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    yield from _pg_url()
+    with throwaway_database("thread_prop") as url:
+        yield url
 
 
 @pytest.mark.parametrize("driver", ["sensor", "watch"])

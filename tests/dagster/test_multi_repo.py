@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_repo
 from dagster import AssetKey, DagsterInstance, DagsterRunStatus, build_sensor_context
-from incremental_support import dump, scratch_index
 
 from resources.store.url import open_store
 from sensors.file_changes import build_file_change_sensor
 from tests.support.daemon import tick_and_run
+from tests.support.incremental import dump, scratch_index
+from tests.support.shop import write_repo
 from thread_assets.code_location import build_definitions, definitions_from_env
 from thread_assets.names import REPO_TAG, UPDATE_TAG
 from thread_assets.orchestration.instance import open_instance
@@ -157,3 +157,10 @@ def test_clear_errors_for_bad_roots(tmp_path: Path, roots: tuple[Path, Path]) ->
         _definitions([roots[0], tmp_path / "missing"])
     with pytest.raises(ValueError, match="no repository root"):
         _definitions([])
+
+
+def test_the_sensor_is_given_its_own_jobs() -> None:
+    shop, ledger = Scope("shop"), Scope("ledger")
+    assert build_file_change_sensor(shop, update_jobs(shop)).name == "thread_file_changes_shop"
+    with pytest.raises(ValueError, match="needs the jobs"):
+        build_file_change_sensor(shop, update_jobs(ledger))

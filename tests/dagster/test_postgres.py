@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,35 +10,20 @@ import pytest
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 
 from resources.store.url import open_store
+from tests.support.postgres import throwaway_database
 from thread_assets.drivers.index import index_repository
 from thread_assets.orchestration.instance import SQLITE_INSTANCE_YAML
-
-SERVER = "postgres@127.0.0.1:5432"
-
-psycopg = pytest.importorskip("psycopg")
-
-
-def _admin() -> psycopg.Connection:
-    try:
-        return psycopg.connect(f"postgresql://{SERVER}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:  # pragma: no cover - depends on the machine
-        pytest.skip(f"no Postgres server at {SERVER}: {exc}")
 
 
 @pytest.fixture
 def database() -> Iterator[str]:
-    name = f"thread_test_{uuid.uuid4().hex[:12]}"
-    with _admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield name
-    finally:
-        with _admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A throwaway database's URL."""
+    with throwaway_database() as url:
+        yield url
 
 
 def test_postgres_store(repo: Path, instance: DagsterInstance, database: str, indexed_paths: list[str]) -> None:
-    url = f"postgresql://{SERVER}/{database}"
+    url = database
     summary = index_repository(repo, store_url=url, instance=instance)
     assert summary.files == len(indexed_paths) and all(summary.checks.values())
     (repo / "web/util.js").unlink()
@@ -58,8 +42,9 @@ def test_postgres_instance(tmp_path: Path, repo: Path, database: str, indexed_pa
     home.mkdir()
     template = (Path(__file__).resolve().parents[2] / "deploy" / "dagster-postgres.yaml").read_text()
     assert "postgresql+psycopg2://" in template and "env: DAGSTER_PG_URL" in template
+    psycopg2_url = database.replace("postgresql://", "postgresql+psycopg2://", 1)
     (home / "dagster.yaml").write_text(
-        template.replace("      env: DAGSTER_PG_URL", f"      postgresql+psycopg2://{SERVER}/{database}").replace(
+        template.replace("      env: DAGSTER_PG_URL", f"      {psycopg2_url}").replace(
             "    postgres_url:\n      postgresql", "    postgres_url: postgresql"
         )
     )

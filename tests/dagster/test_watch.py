@@ -17,11 +17,12 @@ import psycopg
 import pytest
 import xxhash
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance, DagsterRunStatus, RunsFilter
-from incremental_support import dump, scratch_index
 
 import thread_assets.drivers.watch as watch_mod
 from resources.store.base import Store, StoreError
 from resources.store.url import open_store
+from tests.support import postgres
+from tests.support.incremental import dump, scratch_index
 from thread_assets.drivers.watch import BatchReport, Watcher
 from thread_assets.engine.batch import read_for_analysis
 from thread_assets.names import UPDATE_TAG
@@ -30,7 +31,6 @@ from thread_assets.orchestration.updater import in_flight_runs
 from thread_assets.repo.indexable import indexable_files
 from thread_assets.repo.partition_keys import encode_key
 
-PG_SERVER = os.environ.get("THREAD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 POLL_S = 0.02
 SETTLE_S = 20.0
 """Deadline for the index to catch up with one change (a batch takes ~0.1-1 s; the cores are shared)."""
@@ -393,13 +393,6 @@ def test_sqlite_store_outage_while_watching_loses_no_change(
         live.stop()
 
 
-def _pg_admin() -> psycopg.Connection[Any]:
-    try:
-        return psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"Postgres server {PG_SERVER} unreachable: {exc}")
-
-
 def test_postgres_missing_then_refusing_connections_loses_no_change(
     tmp_path: Path, shop: Path, dagster_instance: DagsterInstance, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -407,9 +400,9 @@ def test_postgres_missing_then_refusing_connections_loses_no_change(
     refuses connections (ALLOW_CONNECTIONS false, its sessions terminated) and comes back."""
     monkeypatch.setattr(watch_mod, "BACKOFF_START_S", 0.02)
     monkeypatch.setattr(watch_mod, "BACKOFF_MAX_S", 0.08)
-    admin = _pg_admin()
-    name = f"thread_watch_{uuid.uuid4().hex[:10]}"
-    url = f"{PG_SERVER.rpartition('/')[0]}/{name}"
+    admin = postgres.admin()
+    name = postgres.new_name("thread_watch")
+    url = postgres.database_url(name)
     live = Live(shop, url, dagster_instance)
     try:
         live.thread.start()
@@ -418,7 +411,7 @@ def test_postgres_missing_then_refusing_connections_loses_no_change(
         assert [r.attempt for r in live.reports] == list(range(1, len(live.reports) + 1))
         assert all("does not exist" in (r.error or "") for r in live.reports)
         (shop / "app/extra.py").write_text("def extra():\n    return 5\n")  # changed while down
-        admin.execute(f'CREATE DATABASE "{name}"')
+        postgres.create_database(admin, name)
         assert live.ready.wait(SETTLE_S), "ready once the database exists"
         store = open_store(url)
         try:

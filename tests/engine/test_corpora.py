@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from bench.corpora import CORPORA, fetch
+from tests.support.corpora import CORPORA, fetch
 from thread_assets.engine.batch import analyze_files
 
 pytestmark = pytest.mark.corpus

@@ -3,7 +3,9 @@
 ``tests/golden/<language>/<case>.<ext>`` is analysed as ``<language>``; the result's symbols,
 imports and calls must equal ``<case>.<ext>.expected.json``. After an intended change, regenerate
 with ``THREAD_UPDATE_GOLDENS=1 pytest tests/engine/test_golden.py`` and review the diff by hand:
-a golden file is only as good as the reading it got.
+a golden file is only as good as the reading it got. Regenerating compares first: each case whose
+golden it rewrites fails (saying so), so a run that rewrote anything never passes; run again after
+the review.
 """
 
 from __future__ import annotations
@@ -35,11 +37,12 @@ def rendered(path: Path) -> dict[str, object]:
 def test_golden(case: Path) -> None:
     expected_path = case.with_name(case.name + ".expected.json")
     actual = rendered(case)
-    if os.environ.get("THREAD_UPDATE_GOLDENS") == "1":
+    expected = json.loads(expected_path.read_text(encoding="utf-8")) if expected_path.exists() else None
+    if actual != expected and os.environ.get("THREAD_UPDATE_GOLDENS") == "1":
         expected_path.write_text(
             json.dumps(actual, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
         )
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+        pytest.fail(f"golden rewritten: {expected_path.relative_to(GOLDEN)}; review the diff, then run again")
     assert actual == expected
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bench.grimp_compare import grimp_edges, our_edges
+from tests.support.grimp_edges import grimp_edges, our_edges
 
 pytest.importorskip("grimp")
 
@@ -38,13 +39,16 @@ SOURCES = {
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The package's parent directory, importable while the module's tests run (grimp imports it)."""
     parent = tmp_path_factory.mktemp("grimp")
     for rel, text in SOURCES.items():
         path = parent / PACKAGE / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    return parent
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(parent))
+        yield parent
 
 
 # grimp only walks directories with ``__init__.py``; Python 3 imports ``pkg.nspkg.leaf`` all the same.

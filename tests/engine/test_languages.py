@@ -18,7 +18,6 @@ FULL = {"python", "javascript", "typescript", "tsx", "rust", "go", "java", "c", 
 
 def test_every_bundled_grammar_has_one_entry() -> None:
     bundled = set(typing.get_args(tree_sitter_language_pack.SupportedLanguage))
-    assert len(bundled) == 173
     assert set(LANGUAGES) == bundled
     assert all(name == info.name for name, info in LANGUAGES.items())
 
@@ -56,7 +55,6 @@ def test_every_entry_says_what_it_extracts() -> None:
 
 def test_rows() -> None:
     rows = language_rows()
-    assert len(rows) == 173
     assert [r[0] for r in rows] == sorted(LANGUAGES)
     python = next(r for r in rows if r[0] == "python")
     assert python[1:3] == ("Python", "full") and ".py" in python[3]

@@ -1,7 +1,7 @@
 """Symbol recall against universal-ctags on real corpora, as a regression guard.
 
 The thresholds are the issue's targets (>= 99% Python, >= 95% elsewhere) on what ctags and we
-both mean by a definition; bench/ctags_recall.py prints the full report with every miss class,
+both mean by a definition; ``python -m bench.ctags_recall`` prints the full report with every miss class,
 and docs/benchmarks.md explains each. JavaScript is measured without Django's vendored, minified
 libraries (jQuery, select2, xregexp), and C++ without pybind11's catch2 test bodies, where ctags
 tags the locals of `TEST_CASE(...) {}` blocks as globals.
@@ -30,7 +30,7 @@ TARGETS: list[tuple[str, float, tuple[str, ...]]] = [
 @pytest.mark.skipif(shutil.which("ctags") is None, reason="universal-ctags is not installed")
 @pytest.mark.parametrize(("language", "threshold", "exclude"), TARGETS, ids=[t[0] for t in TARGETS])
 def test_recall_against_ctags(language: str, threshold: float, exclude: tuple[str, ...]) -> None:
-    from bench.ctags_recall import measure
+    from tests.support.ctags_recall import measure
 
     try:
         result = measure(language, show_misses=10, exclude=exclude)

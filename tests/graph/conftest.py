@@ -1,48 +1,27 @@
 """Stores for the graph tests: a SQLite file, and a throwaway database on the Postgres server
-(``$THREAD_TEST_POSTGRES_URL``, default the local trust-auth server), dropped afterwards; the
-Postgres tests skip, saying why, only when the server cannot be reached (the approach of
-``tests/store/conftest.py``)."""
+(``tests/support/postgres.py``), dropped afterwards; the Postgres tests skip, saying why, only
+when the server cannot be reached."""
 
 from __future__ import annotations
 
-import os
-import sys
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
-import psycopg
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 from resources.store.sqlbase import SqlStore
 from resources.store.url import open_store
-
-SERVER = os.environ.get("THREAD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _admin() -> psycopg.Connection:
-    try:
-        return psycopg.connect(SERVER, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"Postgres server {SERVER} unreachable: {str(exc).strip().splitlines()[-1]}")
+from tests.support.postgres import throwaway_database
 
 
 @pytest.fixture(scope="module")
 def pg_store() -> Iterator[SqlStore]:
-    name = f"thread_graph_{uuid.uuid4().hex[:12]}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = SERVER.rpartition("/")
-    store = open_store(f"{base}/{name}")
-    assert isinstance(store, SqlStore)
-    try:
-        yield store
-    finally:
-        store.close()
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("thread_graph") as url:
+        store = open_store(url)
+        assert isinstance(store, SqlStore)
+        try:
+            yield store
+        finally:
+            store.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
-from support import SLOTS, START, Tree, pool
 
 from resources.store.sqlbase import SqlStore
+from tests.support.graph import SLOTS, START, Tree, pool
 
 PATHS = sorted(SLOTS)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support import CORE, POOLS, START, Tree, pool
-
 from resources.store.base import Store
 from resources.store.sqlbase import SqlStore
 from resources.store.url import open_store
+from tests.support.graph import CORE, POOLS, START, Tree, pool
 
 IMPORTERS = 12
 

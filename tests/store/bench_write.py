@@ -1,27 +1,20 @@
 """Write throughput of each store on a realistic batch: every .py file of Django, analysed by the
 engine, then written with write_files (whole batch, and in batches of 100 files) and the graph
 with write_graph; SQLite, Postgres and a real local D1 (Miniflare, over the REST API on
-loopback). Run: ``python3 tests/store/bench_write.py`` (not collected by pytest)."""
+loopback). Run from the repository root: ``python -m tests.store.bench_write`` (not collected by pytest)."""
 
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-import psycopg  # noqa: E402
-from miniflare import local_d1  # noqa: E402
-
-from bench.corpora import fetch  # noqa: E402
-from resources.store import open_store  # noqa: E402
-from thread_assets.engine import (  # noqa: E402
+from resources.store import open_store
+from tests.support.corpora import fetch
+from tests.support.miniflare import local_d1
+from tests.support.postgres import throwaway_database
+from thread_assets.engine import (
     RepoContext,
     analyze,
     dependency_edges,
@@ -29,8 +22,6 @@ from thread_assets.engine import (  # noqa: E402
     resolve_calls,
     resolve_imports,
 )
-
-SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def main() -> None:
@@ -43,40 +34,33 @@ def main() -> None:
     res = resolve_imports(analyses, RepoContext(files=frozenset(by_path)))
     deps = dependency_edges(res, by_path)
     graph = (res, deps, find_cycles(deps), resolve_calls(by_path, res))
-    db = f"thread_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db}"')
-    try:
-        with tempfile.TemporaryDirectory() as tmp, local_d1() as d1:
-            os.environ.update(d1.env)
-            for url in (f"sqlite:///{tmp}/bench.db", SERVER.rsplit("/", 1)[0] + f"/{db}", d1.d1_url):
-                store = open_store(url)
-                for label, size in (
-                    ("first, one batch", len(analyses)),
-                    ("rewrite, by 100", 100),
-                    ("rewrite, one batch", 10**9),
-                ):
-                    t = time.perf_counter()
-                    rows = sum(
-                        store.write_files("django", analyses[i : i + size], run_id="bench")
-                        for i in range(0, len(analyses), size)
-                    )
-                    dt = time.perf_counter() - t
-                    print(
-                        f"{url.split(':')[0]:10} write_files {label:18} {rows} rows {dt:.2f}s {rows / dt:,.0f} rows/s"
-                        + _d1_note(store)
-                    )
+    with throwaway_database("thread_bench") as pg_url, tempfile.TemporaryDirectory() as tmp, local_d1() as d1:
+        os.environ.update(d1.env)
+        for url in (f"sqlite:///{tmp}/bench.db", pg_url, d1.d1_url):
+            store = open_store(url)
+            for label, size in (
+                ("first, one batch", len(analyses)),
+                ("rewrite, by 100", 100),
+                ("rewrite, one batch", 10**9),
+            ):
                 t = time.perf_counter()
-                rows = store.write_graph("django", *graph, run_id="bench")
+                rows = sum(
+                    store.write_files("django", analyses[i : i + size], run_id="bench")
+                    for i in range(0, len(analyses), size)
+                )
                 dt = time.perf_counter() - t
                 print(
-                    f"{url.split(':')[0]:10} write_graph {'':18} {rows} rows {dt:.2f}s {rows / dt:,.0f} rows/s"
+                    f"{url.split(':')[0]:10} write_files {label:18} {rows} rows {dt:.2f}s {rows / dt:,.0f} rows/s"
                     + _d1_note(store)
                 )
-                store.close()
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            t = time.perf_counter()
+            rows = store.write_graph("django", *graph, run_id="bench")
+            dt = time.perf_counter() - t
+            print(
+                f"{url.split(':')[0]:10} write_graph {'':18} {rows} rows {dt:.2f}s {rows / dt:,.0f} rows/s"
+                + _d1_note(store)
+            )
+            store.close()
 
 
 def _d1_note(store: object) -> str:

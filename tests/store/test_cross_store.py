@@ -36,7 +36,7 @@ def others(pg_store: SqlStore, d1_store: SqlStore) -> list[SqlStore]:
 
 @pytest.fixture(scope="module")
 def indexed(sqlite_store: SqlStore, others: list[SqlStore]) -> dict[str, FileAnalysis]:
-    from bench.corpora import fetch
+    from tests.support.corpora import fetch
 
     root = Path(fetch("django"))
     files = sorted(p for d in ("db", "utils") for p in (root / d).rglob("*.py"))

@@ -20,7 +20,6 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
-from miniflare import LocalD1, local_d1
 
 from resources.store import StoreError, open_store
 from resources.store.d1 import (
@@ -32,6 +31,7 @@ from resources.store.d1 import (
     _Stmt,
     migrations,
 )
+from tests.support.miniflare import LocalD1, local_d1
 from thread_assets.engine import FileAnalysis, Location, ParseSummary, Symbol
 
 BIG = 2**63 - 1

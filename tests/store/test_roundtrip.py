@@ -6,9 +6,18 @@ import uuid
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_strategies import analyses, batches, call_edges, cycles, dep_edges, paths, pattern_matches, resolutions
 
 from resources.store.sqlbase import SqlStore
+from tests.support.store_strategies import (
+    analyses,
+    batches,
+    call_edges,
+    cycles,
+    dep_edges,
+    paths,
+    pattern_matches,
+    resolutions,
+)
 from thread_assets.engine import FileAnalysis
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from miniflare import LocalD1
 
 from resources.store import StoreError, mask_password, open_store
 from resources.store.d1 import D1Store
 from resources.store.postgres import PostgresStore
 from resources.store.sqlite import SqliteStore
+from tests.support.miniflare import LocalD1
 
 
 def test_sqlite_absolute_and_relative_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,14 +3,21 @@ the daemon's run worker would. For tests, benchmarks and debugging the sensor wi
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from dagster import DagsterInstance, build_sensor_context
+from dagster import DagsterInstance, SensorDefinition, build_sensor_context
 
 from sensors.file_changes import build_file_change_sensor
 from thread_assets.orchestration.jobs import update_jobs
 from thread_assets.orchestration.scope import SINGLE, Scope
 from thread_assets.orchestration.updater import QUIET_RUN_CONFIG, Updater
+
+
+@cache
+def _sensor(scope: Scope) -> SensorDefinition:
+    """Built once per scope, as a code server keeps its definitions loaded."""
+    return build_file_change_sensor(scope, update_jobs(scope))
 
 
 def tick_and_run(
@@ -20,7 +27,7 @@ def tick_and_run(
     Returns the run's result, or None when the tick skipped. Pass an ``Updater`` to reuse its
     resolved jobs (as a code server keeps its definitions loaded)."""
     updater = updater or Updater(instance, resources, scope)
-    sensor = build_file_change_sensor(updater.scope, update_jobs(updater.scope))
+    sensor = _sensor(updater.scope)
     with build_sensor_context(
         instance=instance, instance_ref=instance.get_ref(), resources=resources, definitions=updater.defs
     ) as ctx:

@@ -16,13 +16,16 @@ loading it.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from thread_assets.engine.content_cache import CACHE_FILE
 
 from .changes import MEMO_FILE, StatMemo
+
+T = TypeVar("T")
 
 STORE_DIR = ".thread"
 """The repository's own directory for Thread's files (never indexed)."""
@@ -198,16 +201,16 @@ def globs(raw: str) -> list[str]:
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    try:
-        return int(raw) if raw else default
-    except ValueError:
-        raise SettingsError(f"{name} must be an integer, not {raw!r}") from None
+    return _parsed(env, name, default, int, "an integer")
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    return _parsed(env, name, default, float, "a number")
+
+
+def _parsed(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], T], what: str) -> T:
     raw = env.get(name, "").strip()
     try:
-        return float(raw) if raw else default
+        return parse(raw) if raw else default
     except ValueError:
-        raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+        raise SettingsError(f"{name} must be {what}, not {raw!r}") from None

@@ -18,7 +18,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -28,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EDGE = ROOT / "edge"
 LAUNCHER = EDGE / "dev" / "miniflare.mjs"
 START_TIMEOUT = float(os.environ.get("THREAD_MINIFLARE_TIMEOUT", "60"))
@@ -182,8 +181,7 @@ def _stop(proc: subprocess.Popen[str]) -> None:
             stream.close()
 
 
-if __name__ == "__main__":  # python tests/miniflare.py: a local D1 until Ctrl-C
-    sys.path.insert(0, str(ROOT))
+if __name__ == "__main__":  # python tests/support/miniflare.py: a local D1 until Ctrl-C
     with local_d1(persist=EDGE / ".d1") as d1:
         print(json.dumps({**d1.__dict__, "d1_url": d1.d1_url, "env": d1.env}), flush=True)
         with suppress(KeyboardInterrupt):
