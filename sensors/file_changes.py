@@ -19,13 +19,21 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from dagster import JobDefinition, RunRequest, SensorDefinition, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    DefaultSensorStatus,
+    JobDefinition,
+    RunRequest,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from resources.io_manager import StoreResource, open_store_url
 from thread_assets.orchestration.resources import ThreadRepo
 from thread_assets.orchestration.scope import Scope
-from thread_assets.orchestration.updater import graphs_materialized, in_flight_runs, prepare_update
+from thread_assets.orchestration.updater import QUIET_RUN_CONFIG, graphs_materialized, in_flight_runs, prepare_update
 from thread_assets.repo.changes import detect_changes, gc_paused
 from thread_assets.repo.settings import sensor_interval_s
 
@@ -48,6 +56,7 @@ def build_file_change_sensor(
         name=scope.sensor_name,
         jobs=list(jobs),
         minimum_interval_seconds=sensor_interval_s(),
+        default_status=DefaultSensorStatus.RUNNING,  # under a daemon the index stays fresh with no click
         required_resource_keys={scope.repo_key, scope.store_key},
         description=f"Finds added, changed and removed files{where} (stat first, stored hashes are the truth) "
         "and requests one run over exactly those partitions, then the graphs.",
@@ -100,4 +109,6 @@ def evaluate(
         f"{changes.describe()}: {len(plan.run_keys)} partition(s) to materialize, "
         f"{len(plan.delete)} deleted, {len(plan.move)} moved; detected in {ms:.0f} ms"
     )
-    return RunRequest(job_name=request.job_name, partition_key=request.partition_key, tags=request.tags)
+    return RunRequest(
+        job_name=request.job_name, partition_key=request.partition_key, tags=request.tags, run_config=QUIET_RUN_CONFIG
+    )

@@ -11,7 +11,7 @@ from dagster import DagsterInstance, SensorDefinition, build_sensor_context
 from sensors.file_changes import build_file_change_sensor
 from thread_assets.orchestration.jobs import update_jobs
 from thread_assets.orchestration.scope import SINGLE, Scope
-from thread_assets.orchestration.updater import QUIET_RUN_CONFIG, Updater
+from thread_assets.orchestration.updater import Updater
 
 
 @cache
@@ -39,5 +39,5 @@ def tick_and_run(
     request = tick.run_requests[0]
     assert request.job_name is not None
     return updater.job(request.job_name).execute_in_process(
-        instance=instance, partition_key=request.partition_key, tags=request.tags, run_config=QUIET_RUN_CONFIG
+        instance=instance, partition_key=request.partition_key, tags=request.tags, run_config=request.run_config
     )

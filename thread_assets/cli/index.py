@@ -10,7 +10,6 @@ import argparse
 import dataclasses
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,6 +70,7 @@ def cmd_index(args: argparse.Namespace, out: Console) -> int:
         except (StoreError, RuntimeError, NotADirectoryError) as exc:
             raise UserError(str(exc)) from None
     data = dataclasses.asdict(summary)
+    data["ui_command"] = ui_command(settings) if summary.dagster_home else None
     if args.json:
         print(json.dumps(data, indent=1, default=str))
         return 0
@@ -78,22 +78,106 @@ def cmd_index(args: argparse.Namespace, out: Console) -> int:
     return 0
 
 
+LISTED = 20
+"""``thread index`` prints this many paths per list, then "and N more" (``--json`` has them all)."""
+
+
 def _print_index_summary(out: Console, s: dict[str, Any]) -> None:
-    title = f"{s['repo']}: {s['files']} files indexed in {s['seconds']:.1f} s"
+    from rich.markup import escape
+
+    headline = f"{s['repo']}: analysed {s['analysed']} of {s['files']} files in {s['seconds']:.1f} s"
+    out.print(headline, soft_wrap=True, markup=False, highlight=False)
     keys = ("added", "changed", "removed", "renamed", "unchanged", "symbols", "imports", "calls", "cycles")
     rows = [(key, s[key]) for key in keys] + [("files with parse errors", s["files_with_parse_errors"])]
-    out.print(counts_table(title, rows))
+    out.print(counts_table("this update, then the whole index", rows))
     if s["by_language"]:
         langs = sorted(s["by_language"].items(), key=lambda kv: (-kv[1], kv[0]))
         out.print(counts_table("files by language", langs, label="language", value="files"))
-    for problem in s["problems"][:20]:
-        out.print(f"[yellow]{problem['path']}[/yellow]: {problem['status']}: {problem['reason']}")
-    failed = [name for name, ok in s["checks"].items() if not ok]
-    if failed:
-        out.print(f"[yellow]asset checks not passing: {', '.join(sorted(failed))}[/yellow] (see the Dagster UI)")
-    out.print(f"store: {s['store_url']}")
-    if s["dagster_home"]:
-        out.print(f"Dagster UI: thread ui {s['root']}   (then open http://127.0.0.1:3000)")
+    paths = s["paths"]
+    for what in ("added", "changed", "removed", "renamed"):
+        shown = [f"{old} -> {new}" for old, new in paths[what]] if what == "renamed" else paths[what]
+        _print_list(out, f"{what} ({len(shown)}):", [escape(p) for p in shown])
+    problems = [
+        f"[yellow]{escape(p['path'])}[/yellow]: {p['status']}: {escape(p['reason'] or '')}" for p in s["problems"]
+    ]
+    _print_list(out, f"files not analysed cleanly ({len(problems)}):", problems)
+    failed = sorted(name for name, ok in s["checks"].items() if not ok)
+    for name in failed:
+        named = [p for p in s["check_problems"] if p["check"] == name and p["counted"]]
+        out.print(f"[yellow]asset check {escape(name)} is not passing[/yellow] (details in the Dagster UI):")
+        _print_list(out, None, [_check_line(p, escape) for p in named])
+    for name in sorted({p["check"] for p in s["check_problems"] if not p["counted"]}):
+        ignored = [p for p in s["check_problems"] if p["check"] == name and not p["counted"]]
+        _print_list(
+            out,
+            f"named by {escape(name)} but not failing it ({len(ignored)}):",
+            [_check_line(p, escape) for p in ignored],
+        )
+    out.print(f"store: {s['store_url']}", soft_wrap=True, markup=False, highlight=False)
+    if s.get("ui_command"):
+        out.print(f"Dagster UI: {s['ui_command']}", soft_wrap=True, markup=False, highlight=False)
+        out.print("  then open http://127.0.0.1:3000", soft_wrap=True, markup=False, highlight=False)
+
+
+def _print_list(out: Console, heading: str | None, lines: list[str]) -> None:
+    """``heading``, then the first :data:`LISTED` lines indented, then "and N more"."""
+    if not lines:
+        return
+    if heading:
+        out.print(heading, soft_wrap=True, highlight=False)
+    for line in lines[:LISTED]:
+        out.print(f"  {line}", soft_wrap=True, highlight=False)
+    if len(lines) > LISTED:
+        out.print(f"  and {len(lines) - LISTED} more (--json lists them all)", soft_wrap=True, highlight=False)
+
+
+def _check_line(problem: dict[str, Any], escape: Any) -> str:
+    path = problem["path"]
+    reason = escape(str(problem["reason"]))
+    return f"[yellow]{escape(path)}[/yellow]: {reason}" if path else reason
+
+
+def thread_command(argv0: str | None = None) -> str:
+    """How the user ran ``thread``, as a shell can run it again: ``thread`` when that name on
+    PATH is this very executable, else the path it was run by (``.venv/bin/thread``; through
+    ``scripts/thread``, the virtualenv's ``thread`` it runs), else ``python -m thread_assets.cli``."""
+    import shlex
+    import shutil
+
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if not argv0 or argv0 in ("-c", "-m") or Path(argv0).name in ("__main__.py", "-c"):
+        return f"{shlex.quote(sys.executable)} -m thread_assets.cli"
+    ran = argv0 if os.sep in argv0 else shutil.which(argv0)
+    if ran is None:
+        return f"{shlex.quote(sys.executable)} -m thread_assets.cli"
+    on_path = shutil.which("thread")
+    if on_path is not None and os.path.realpath(on_path) == os.path.realpath(ran):
+        return "thread"
+    return shlex.quote(ran)
+
+
+def ui_command(settings: RepoSettings, argv0: str | None = None) -> str:
+    """The ``thread ui`` command line that opens this index, to print as is: the repository
+    quoted for the shell, ``--store`` unless the store is the default one (its password masked,
+    or ``"$THREAD_STORE_URL"`` when that variable holds it), ``DAGSTER_HOME=`` when the instance
+    is not the repository's own."""
+    import shlex
+
+    from resources.store.url import mask_password
+    from thread_assets.repo.settings import DAGSTER_HOME_ENV, STORE_DIR, STORE_URL_ENV, default_store_url
+
+    words = [thread_command(argv0), "ui", shlex.quote(str(settings.root))]
+    if settings.store_url != default_store_url(settings.root):
+        url = settings.store_url
+        if mask_password(url) == url:
+            words += ["--store", shlex.quote(url)]
+        elif settings.env.get(STORE_URL_ENV) == url:
+            words += ["--store", f'"${STORE_URL_ENV}"']
+        else:
+            words += ["--store", shlex.quote(mask_password(url)), "  # put the password back in"]
+    if settings.dagster_home != settings.root / STORE_DIR / "dagster":
+        words.insert(0, f"{DAGSTER_HOME_ENV}={shlex.quote(str(settings.dagster_home))}")
+    return " ".join(words)
 
 
 def cmd_audit(args: argparse.Namespace, out: Console) -> int:
@@ -129,26 +213,64 @@ def cmd_audit(args: argparse.Namespace, out: Console) -> int:
 
 
 def cmd_ui(args: argparse.Namespace, out: Console) -> int:
-    from thread_assets.orchestration.instance import open_instance
+    """The live system on the repository's instance, as ``dagster dev`` runs it: the webserver,
+    and the daemon that ticks the file-change sensor (running by default), launches the runs it
+    requests and evaluates freshness. So an edit shows up in the UI with no other command."""
+    from thread_assets.orchestration.instance import ENV_DEFAULTS, claim_instance, open_instance
 
     settings = settings_for(args)
     root = settings.root
-    exe = shutil.which("dagster-webserver", path=str(Path(sys.executable).parent)) or shutil.which("dagster-webserver")
-    if exe is None:
-        raise UserError("dagster-webserver is not installed (pip install -e .)")
+    if not 0 < args.port <= 65535:
+        raise UserError(f"--port must be 1-65535, not {args.port}")
+    ensure_port_free(args.host, args.port)
+    try:
+        import dagster_webserver  # noqa: F401
+    except ImportError:
+        raise UserError("dagster-webserver is not installed (pip install -e .)") from None
+    settings.prepare()
     home = settings.dagster_home
+    try:
+        claim_instance(home, root)
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from None
     open_instance(home).dispose()  # writes dagster.yaml on first use
     env = {
+        **ENV_DEFAULTS,
         **os.environ,
         "DAGSTER_HOME": str(home),
         "THREAD_REPO_ROOT": str(root),
+        "THREAD_REPO_NAME": settings.name,
         "THREAD_STORE_URL": settings.store_url,
     }
     env.pop("THREAD_REPO_ROOTS", None)  # this UI shows one repository's index
-    out.print(f"Dagster UI for {root} on http://{args.host}:{args.port} (Ctrl-C to stop)")
-    cmd = [exe, "-m", "thread_assets.definitions", "-h", args.host, "-p", str(args.port)]
-    os.execve(exe, cmd, env)
+    out.print(
+        f"Dagster UI and daemon for {root} on http://{args.host}:{args.port}; the file-change sensor keeps the "
+        "index fresh (Ctrl-C to stop)",
+        soft_wrap=True,
+        highlight=False,
+    )
+    sys.stdout.flush()
+    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "thread_assets.definitions"]
+    cmd += ["-h", args.host, "-p", str(args.port), "--log-level", "warning"]
+    os.execve(sys.executable, cmd, env)
     return 0  # pragma: no cover - execve does not return
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """One line, before anything starts, when another process listens on ``host:port``."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UserError(f"cannot listen on {host}: {exc.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror} (choose another --port)") from None
 
 
 def add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> dict[str, Any]:
@@ -166,7 +288,9 @@ def add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     aud.add_argument("--store", help=STORE_HELP)
     aud.add_argument("--repo", help="repository name in the store (default: the directory's name)")
     aud.add_argument("--json", action="store_true")
-    ui = sub.add_parser("ui", help="the Dagster UI for a repository's index")
+    ui = sub.add_parser(
+        "ui", help="the Dagster UI and daemon for a repository's index (the file-change sensor keeps it fresh)"
+    )
     ui.add_argument("path", nargs="?", default=".", help="the repository directory (default: .)")
     ui.add_argument("--store", help=STORE_HELP)
     ui.add_argument("--host", default="127.0.0.1")

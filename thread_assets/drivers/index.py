@@ -19,22 +19,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dagster import DagsterInstance
+from dagster import AssetCheckEvaluation, DagsterInstance
 
 from resources.io_manager import FileTable, GraphOutput, open_store_url
 from resources.store.base import Store
 from thread_assets.engine import FileAnalysis
 from thread_assets.names import DEPENDENCY_GRAPH, GRAPH_OP, PARSE, PER_FILE_OP
+from thread_assets.orchestration.checks import FAILING, NOT_COUNTED
 from thread_assets.orchestration.instance import claim_instance, dagster_env_defaults, open_instance
 from thread_assets.orchestration.per_file import ANALYSIS_PROGRESS
 from thread_assets.orchestration.resources import build_resources
 from thread_assets.orchestration.updater import Updater
-from thread_assets.repo.changes import detect_changes
+from thread_assets.repo.changes import ChangeSet, detect_changes
 from thread_assets.repo.indexable import indexable_files
 from thread_assets.repo.settings import RepoSettings
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)`` with stage ``discover``, ``analyse``, ``graphs``."""
+
+
+@dataclass
+class ChangedFiles:
+    """The paths behind the counts of an :class:`IndexSummary`: each file in one list only."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    """(old, new): the old path is in neither ``removed`` nor ``added``."""
+
+    @classmethod
+    def of(cls, changes: ChangeSet) -> ChangedFiles:
+        """A rename counts once: its old path leaves ``removed`` and its new path ``added``."""
+        old = {a for a, _ in changes.renamed}
+        new = {b for _, b in changes.renamed}
+        return cls(
+            added=[p for p in changes.added if p not in new],
+            changed=list(changes.modified),
+            removed=[p for p in changes.removed if p not in old],
+            renamed=list(changes.renamed),
+        )
 
 
 @dataclass
@@ -46,12 +70,18 @@ class IndexSummary:
     files: int
     """Files in the index after this call."""
     analysed: int
+    """Files this call ran through the per-file assets (of ``files``)."""
     added: int
+    """New paths, not counting the new paths of renamed files."""
     changed: int
     removed: int
+    """Paths gone from disk, not counting the old paths of renamed files."""
     unchanged: int
     renamed: int = 0
-    """Of the added files, how many are a removed file's content under a new path (not re-parsed)."""
+    """A removed file's content under a new path (its analysis comes from the content cache);
+    counted here only, not also as added and removed."""
+    paths: ChangedFiles = field(default_factory=ChangedFiles)
+    """Which files ``added``, ``changed``, ``removed`` and ``renamed`` count."""
     hashed: int = 0
     """Files read and hashed to find what changed (the stat memo answered for the rest)."""
     runs: list[str] = field(default_factory=list)
@@ -67,6 +97,9 @@ class IndexSummary:
     """Analysed files that are not ``ok`` in this call (path, status, reason)."""
     checks: dict[str, bool] = field(default_factory=dict)
     """Asset check name -> passed, from the graph run."""
+    check_problems: list[dict[str, str | bool | None]] = field(default_factory=list)
+    """The files the asset checks name: ``{"check", "path", "reason", "counted"}``; ``counted``
+    False: named but not failing the check (e.g. a grammar known to misread valid files)."""
 
 
 def index_repository(
@@ -108,6 +141,7 @@ def index_repository(
         with _analysis_progress(progress, analysing):
             outcome = updater.run(store, name, changes, origin="index", graphs_needed=force)
         memo.save()
+        paths = ChangedFiles.of(changes)
         summary = IndexSummary(
             repo=name,
             root=str(root_path),
@@ -115,11 +149,12 @@ def index_repository(
             dagster_home=str(home) if home else None,
             files=len(found),
             analysed=len(outcome.plan.run_keys),
-            added=len(changes.added),
-            changed=len(changes.modified),
-            removed=len(changes.removed),
+            added=len(paths.added),
+            changed=len(paths.changed),
+            removed=len(paths.removed),
             unchanged=len(found) - len(changes.to_analyse),
-            renamed=len(changes.renamed),
+            renamed=len(paths.renamed),
+            paths=paths,
             hashed=changes.hashed,
             runs=outcome.run_ids,
         )
@@ -133,9 +168,9 @@ def index_repository(
                 analyses = list(table.batch.analyses)
             graph = result.output_for_node(GRAPH_OP, DEPENDENCY_GRAPH)
             summary.cycles = len(graph.cycles) if isinstance(graph, GraphOutput) else 0
-            summary.checks = {
-                f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed for e in result.get_asset_check_evaluations()
-            }
+            evaluations = result.get_asset_check_evaluations()
+            summary.checks = {_check_name(e): e.passed for e in evaluations}
+            summary.check_problems = [p for e in evaluations for p in _named_by_check(e)]
         else:
             summary.cycles = len(store.cycles(repo=name))
         _fill_totals(summary, store, name, analyses)
@@ -166,6 +201,29 @@ def _analysis_progress(progress: Progress | None, total: int) -> Iterator[None]:
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
     if progress is not None:
         progress(stage, done, total)
+
+
+def _check_name(evaluation: AssetCheckEvaluation) -> str:
+    return f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+
+
+def _named_by_check(evaluation: AssetCheckEvaluation) -> list[dict[str, str | bool | None]]:
+    """The files a check evaluation names (its ``failing`` / ``not_counted_files`` metadata); a
+    failing check that lists none gives one entry with its description."""
+    name = _check_name(evaluation)
+    named: list[dict[str, str | bool | None]] = []
+    for key, counted in ((FAILING, True), (NOT_COUNTED, False)):
+        value = evaluation.metadata.get(key)
+        entries = value.value if value is not None else None
+        if isinstance(entries, list):
+            named += [
+                {"check": name, "path": e.get("path"), "reason": e.get("reason"), "counted": counted}
+                for e in entries
+                if isinstance(e, dict)
+            ]
+    if not evaluation.passed and not any(p["counted"] for p in named):
+        named.append({"check": name, "path": None, "reason": evaluation.description or "failed", "counted": True})
+    return named
 
 
 def _fill_totals(summary: IndexSummary, store: Store, repo: str, analyses: list[FileAnalysis]) -> None:

@@ -36,11 +36,31 @@ class LanguageInfo:
     may_hang: bool = False
     """The grammar can loop forever on input it does not expect: parse such files only where a
     hang is bounded (a batch worker under a time limit), never in-process."""
+    misreads: str = ""
+    """Why this ``full`` language's grammar parses valid files with syntax errors (empty: it
+    does not; see :attr:`misread_reason`)."""
+
+    @property
+    def trusts_syntax_errors(self) -> bool:
+        """Syntax errors mean a broken file: the ``parse_quality`` check counts them."""
+        return not self.misread_reason
+
+    @property
+    def misread_reason(self) -> str:
+        """Why syntax errors in this language do not make the ``parse_quality`` check fail: only
+        the dedicated-extractor (``full``) grammars are trusted to read every valid file, and
+        not even all of those (:data:`PREPROCESSED`). Empty for a trusted grammar."""
+        if self.misreads:
+            return self.misreads
+        if self.level != "full":
+            return f"the {self.name} grammar ({self.level} tier) is known to misread valid files"
+        return ""
 
 
 FULL_EXTRACTS = "symbols (kinds, visibility, signatures, params, generics, docs), imports (+unused), calls"
 PARSE_EXTRACTS = "parse summary only (no definitions in this format)"
 EMBEDDED_NOTE = "only used embedded in other files (no file of its own)"
+PREPROCESSED = "parsed without a preprocessor: macros and #if branches make valid code read as syntax errors"
 
 
 def _lang(
@@ -53,12 +73,22 @@ def _lang(
     extracts: str = "",
     note: str = "",
     may_hang: bool = False,
+    misreads: str = "",
 ) -> LanguageInfo:
     """Space-separated strings keep the 173-row table readable, one language per line."""
     if not extracts:
         extracts = {"full": FULL_EXTRACTS, "parse": PARSE_EXTRACTS}.get(level, "symbols")
     return LanguageInfo(
-        name, display, level, tuple(exts.split()), tuple(files.split()), tuple(interp.split()), extracts, note, may_hang
+        name,
+        display,
+        level,
+        tuple(exts.split()),
+        tuple(files.split()),
+        tuple(interp.split()),
+        extracts,
+        note,
+        may_hang,
+        misreads,
     )
 
 
@@ -88,7 +118,7 @@ _TABLE: tuple[LanguageInfo, ...] = (
     _lang("bicep", "Bicep", _G, ".bicep", extracts="params, vars, resources, modules, outputs, functions, types"),
     _lang("bitbake", "BitBake", _G, ".bb .bbappend .bbclass", extracts="functions, tasks"),
     _lang("bsl", "1C:Enterprise (BSL)", _G, ".bsl .os", extracts="procedures, functions"),
-    _lang("c", "C", _F, ".c .h"),
+    _lang("c", "C", _F, ".c .h", misreads=f"the c grammar is {PREPROCESSED}"),
     _lang("cairo", "Cairo", _G, ".cairo", extracts="functions, structs, enums, traits, impls, modules"),
     _lang("capnp", "Cap'n Proto", _G, ".capnp", extracts="structs, enums, interfaces, methods"),
     _lang("chatito", "Chatito", _G, ".chatito", extracts="intents, slots, aliases"),
@@ -115,7 +145,13 @@ _TABLE: tuple[LanguageInfo, ...] = (
         extracts="defun/defmacro/defclass forms",
     ),
     _lang("cpon", "CPON", _P, ".cpon"),
-    _lang("cpp", "C++", _F, ".cc .cpp .cxx .c++ .hpp .hh .hxx .h++ .ipp .tpp .inl"),
+    _lang(
+        "cpp",
+        "C++",
+        _F,
+        ".cc .cpp .cxx .c++ .hpp .hh .hxx .h++ .ipp .tpp .inl",
+        misreads=f"the cpp grammar is {PREPROCESSED}",
+    ),
     _lang(
         "csharp",
         "C#",
