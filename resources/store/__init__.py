@@ -7,12 +7,13 @@ CLI, the query API) talks to the returned ``Store`` only.
 from __future__ import annotations
 
 from .base import TABLES, Store, StoreError
-from .url import mask_password, open_store
+from .url import mask_password, open_index, open_store
 
 __all__ = [
     "TABLES",
     "Store",
     "StoreError",
     "mask_password",
+    "open_index",
     "open_store",
 ]

@@ -158,6 +158,14 @@ class Store(Protocol):
         """Whether the index holds a file at ``path`` (in ``repo``, or in any repository)."""
         ...
 
+    def has_index(self) -> bool:
+        """Whether the database holds Thread's tables (a reader checks before its first query)."""
+        ...
+
+    def symbol_names(self, *, repo: str | None = None, min_length: int = 0, max_length: int | None = None) -> list[str]:
+        """Distinct symbol names whose length is within the bounds, sorted (spelling suggestions)."""
+        ...
+
     def callers_page(
         self, symbol: str, *, repo: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[dict[str, Any]]:

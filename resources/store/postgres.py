@@ -110,9 +110,15 @@ class PostgresStore(SqlStore):
         with self._pool.connection() as conn, conn.transaction():
             yield _PgTx(conn)
 
+    _TABLE_NAMES = "SELECT table_name FROM information_schema.tables WHERE table_schema = ANY(current_schemas(false))"
+
     def _select(self, sql: str, params: Params) -> tuple[list[str], list[tuple[Any, ...]]]:
         with self._pool.connection() as conn:
-            cur = conn.execute(to_pyformat(sql), params)
+            try:
+                cur = conn.execute(to_pyformat(sql), params)
+            except psycopg.errors.UndefinedTable as exc:
+                reason = str(exc).strip().splitlines()[0]
+                raise StoreError(f"{self.url} holds no Thread index ({reason}): run `thread index` first") from None
             return [d.name for d in cur.description or ()], cur.fetchall()
 
     def _stream(self, sql: str, params: Params) -> Iterator[tuple[Any, ...]]:

@@ -395,6 +395,21 @@ class SqlStore:
     def has_file(self, path: str, *, repo: str | None = None) -> bool:
         return bool(self._query("file_exists", {"path": path, "repo": repo})[0]["files"])
 
+    _TABLE_NAMES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    """The database's table names (SQLite and D1; Postgres has its own)."""
+
+    def has_index(self) -> bool:
+        names = {row[0] for row in self._select(self._TABLE_NAMES, {})[1]}
+        return set(TABLES) <= names
+
+    def symbol_names(self, *, repo: str | None = None, min_length: int = 0, max_length: int | None = None) -> list[str]:
+        sql = (
+            "SELECT DISTINCT name FROM symbols WHERE (CAST(:repo AS TEXT) IS NULL OR repo = :repo)"
+            " AND LENGTH(name) >= :low AND LENGTH(name) <= :high ORDER BY name"
+        )
+        high = max_length if max_length is not None else 1 << 30
+        return [row[0] for row in self._select(sql, {"repo": repo, "low": min_length, "high": high})[1]]
+
     def callers_page(
         self, symbol: str, *, repo: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[dict[str, Any]]:

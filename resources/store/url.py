@@ -57,6 +57,24 @@ def open_store(url: str, *, apply_schema: bool = True) -> Store:
     return store
 
 
+def open_index(url: str) -> Store:
+    """Open an existing index for reading (the query commands, ``thread serve``): nothing is
+    created, and a database without Thread's tables is a StoreError naming it, not an empty answer."""
+    store = open_store(url, apply_schema=False)
+    try:
+        ready = store.has_index()
+    except BaseException:
+        store.close()
+        raise
+    if not ready:
+        store.close()
+        raise StoreError(
+            f"{store.url} holds no Thread index: build one with `thread index PATH` using this store"
+            " (--store or THREAD_STORE_URL), or point --store at an existing index"
+        )
+    return store
+
+
 def _d1(url: str) -> Store:
     if "@" in url.split("?", 1)[0]:
         # never echo it: what is before the @ may be a token

@@ -24,7 +24,7 @@ from starlette.routing import Route as StarletteRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resources.store.base import Store
-from resources.store.url import open_store
+from resources.store.url import open_index
 
 from .contract import MESSAGES, ROUTES_BY_NAME, ApiError, error_body, openapi, page, parse_params
 
@@ -142,10 +142,10 @@ def _endpoint(name: str, store: Store) -> Callable[[Request], Awaitable[Response
 
 
 def create_app(store_url: str, token: str | None = None, *, store: Store | None = None) -> Starlette:
-    """The ASGI application serving the contract over the store at ``store_url`` (opened now, so
-    a bad URL fails here with a StoreError; closed at shutdown). ``token``: bearer token required
-    on ``/api/`` routes, none if empty."""
-    store = store or open_store(store_url, apply_schema=False)
+    """The ASGI application serving the contract over the index at ``store_url`` (opened now, so
+    a bad URL or a store without an index fails here with a StoreError; closed at shutdown).
+    ``token``: bearer token required on ``/api/`` routes, none if empty."""
+    store = store or open_index(store_url)
     spec = _encode(openapi())
     health = _encode({"status": "ok"})
 

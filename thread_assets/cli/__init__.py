@@ -24,9 +24,26 @@ from .serve import add_serve_commands
 from .watch import add_watch_command
 
 
+class ThreadParser(argparse.ArgumentParser):
+    """An unrecognised option is reported by its sub-command's parser, with that command's usage
+    (argparse would print the top-level usage, which does not show the command's options)."""
+
+    commands: dict[str, argparse.ArgumentParser]
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            parser = self.commands.get(getattr(parsed, "command", None) or "", self)
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="thread", description="Thread: a code-intelligence index of every file.")
-    sub = ap.add_subparsers(dest="command", required=True)
+    ap = ThreadParser(prog="thread", description="Thread: a code-intelligence index of every file.")
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=argparse.ArgumentParser)
+    ap.commands = sub.choices
     ap.set_defaults(
         handlers={
             **add_index_commands(sub),

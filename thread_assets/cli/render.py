@@ -25,15 +25,30 @@ def progress_bar(quiet: bool, *extra: ProgressColumn) -> Progress:
 
 
 def table(
-    title: str, columns: Sequence[str], rows: Iterable[Sequence[object]], *, numeric: Sequence[str] = ()
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    numeric: Sequence[str] = (),
+    keep: Sequence[str] = (),
 ) -> Table:
-    """A table of ``rows`` (None shows as blank); columns named in ``numeric`` are right-aligned."""
+    """A table of ``rows`` (None shows as blank, booleans as yes/no); columns named in ``numeric``
+    are right-aligned. A cell too long for its column folds onto more lines: nothing is cut off;
+    the columns named in ``keep`` are not wrapped while the others can give way."""
     out = Table(title=title)
     for col in columns:
-        out.add_column(col, justify="right" if col in numeric else "left")
+        out.add_column(col, justify="right" if col in numeric else "left", overflow="fold", no_wrap=col in keep)
     for row in rows:
-        out.add_row(*("" if cell is None else str(cell) for cell in row))
+        out.add_row(*(_cell(cell) for cell in row))
     return out
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def counts_table(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 from typing import Any
 
 from rich.console import Console
@@ -21,21 +23,51 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port must be 0-65535, not {args.port}")
     token = api_token(args.token)
-    store = open_for_query(args.store)
+    store = open_for_query(args.store)  # no index: one line, the server never starts
+    try:
+        sock = listen(args.host, args.port)  # a busy port: one line, before anything is announced
+    except BaseException:
+        store.close()
+        raise
     app = create_app(store.url, token or None, store=store)
     auth = "bearer token required on /api/" if token else "no authentication"
+    host, port = sock.getsockname()[:2]
+    where = f"[{host}]" if ":" in host else host
     Console(stderr=True).print(
-        f"thread serve: {store.url} on http://{args.host}:{args.port} ({auth}); OpenAPI at /openapi.json"
+        f"thread serve: {store.url} on http://{where}:{port} ({auth}); OpenAPI at /openapi.json",
+        highlight=False,
+        soft_wrap=True,
     )
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        access_log=args.access_log,
-        server_header=False,
+    config = uvicorn.Config(
+        app, log_level=args.log_level, access_log=args.access_log, server_header=False, host=host, port=port
     )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
     return 0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (``SO_REUSEADDR``, as uvicorn binds), handed to uvicorn;
+    UserError when the address cannot be resolved or is in use."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        hint = "; another server is using it: pick another --port" if exc.errno == errno.EADDRINUSE else ""
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}{hint}") from None
+    return sock
 
 
 def add_serve_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> dict[str, Any]:

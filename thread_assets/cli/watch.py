@@ -7,16 +7,19 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from .errors import UserError
 from .index import STORE_HELP, settings_for
 
+if TYPE_CHECKING:
+    from thread_assets.drivers.watch import BatchReport
+
 
 def cmd_watch(args: argparse.Namespace, out: Console) -> int:
-    from thread_assets.drivers.watch import BatchReport, Watcher, serve
+    from thread_assets.drivers.watch import Watcher, serve
     from thread_assets.orchestration.instance import claim_instance, dagster_env_defaults, open_instance
 
     if args.debounce_ms < 0:
@@ -30,25 +33,7 @@ def cmd_watch(args: argparse.Namespace, out: Console) -> int:
     except RuntimeError as exc:
         raise UserError(str(exc)) from None
 
-    def on_batch(report: BatchReport) -> None:
-        line: dict[str, Any] = {
-            "added": len(report.changes.added),
-            "changed": len(report.changes.modified),
-            "removed": len(report.changes.removed),
-            "renamed": len(report.changes.renamed),
-            "seconds": round(report.seconds, 3),
-        }
-        if report.error:
-            line |= {"error": report.error, "attempt": report.attempt}
-        if args.json:
-            print(json.dumps(line), flush=True)
-        elif report.error:
-            out.print(f"[yellow]update failed (attempt {report.attempt}), will retry:[/yellow] {report.error}")
-        elif report.changes:
-            out.print(
-                f"{report.changes.describe()} -> indexed in {report.seconds * 1000:.0f} ms"
-                + (f" (run {report.outcome.run_ids[-1][:8]})" if report.outcome and report.outcome.run_ids else "")
-            )
+    on_batch = BatchPrinter(out, as_json=args.json)
 
     with dagster_env_defaults(), open_instance(home) as instance:
         watcher = Watcher(settings, instance=instance, debounce_ms=args.debounce_ms, on_batch=on_batch)
@@ -67,8 +52,50 @@ def cmd_watch(args: argparse.Namespace, out: Console) -> int:
             sys.stderr.flush()
             os._exit(0)
         if not args.json:
-            out.print(f"stopped after {stats.batches} update(s), {stats.failures} failed attempt(s)")
+            out.print(on_batch.summary(stats.failures))
     return 0
+
+
+class BatchPrinter:
+    """Prints each batch that did something (``--json``: every batch) and counts what it printed,
+    so the closing line counts the updates the user saw: a batch that found nothing to do (the
+    catch-up scan at start, a rescan after an ignore file changed) is neither shown nor counted."""
+
+    def __init__(self, out: Console, *, as_json: bool) -> None:
+        self.out = out
+        self.as_json = as_json
+        self.updates = 0
+        """Successful updates printed."""
+
+    def __call__(self, report: BatchReport) -> None:
+        if self.as_json:
+            self._json(report)
+            return
+        ran = report.outcome is not None and bool(report.outcome.run_ids)
+        if report.error:
+            self.out.print(f"[yellow]update failed (attempt {report.attempt}), will retry:[/yellow] {report.error}")
+        elif report.changes or ran:
+            what = report.changes.describe() if report.changes else "no file changed, graphs rebuilt"
+            run = f" (run {report.outcome.run_ids[-1][:8]})" if report.outcome and report.outcome.run_ids else ""
+            self.out.print(f"{what} -> indexed in {report.seconds * 1000:.0f} ms{run}")
+            self.updates += 1
+
+    def _json(self, report: BatchReport) -> None:
+        line: dict[str, Any] = {
+            "added": len(report.changes.added),
+            "changed": len(report.changes.modified),
+            "removed": len(report.changes.removed),
+            "renamed": len(report.changes.renamed),
+            "seconds": round(report.seconds, 3),
+        }
+        if report.error:
+            line |= {"error": report.error, "attempt": report.attempt}
+        else:
+            self.updates += 1
+        print(json.dumps(line), flush=True)
+
+    def summary(self, failures: int) -> str:
+        return f"stopped after {self.updates} update(s), {failures} failed attempt(s)"
 
 
 def add_watch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> dict[str, Any]:
