@@ -94,7 +94,8 @@ def _print_index_summary(out: Console, s: dict[str, Any]) -> None:
         langs = sorted(s["by_language"].items(), key=lambda kv: (-kv[1], kv[0]))
         out.print(counts_table("files by language", langs, label="language", value="files"))
     paths = s["paths"]
-    for what in ("added", "changed", "removed", "renamed"):
+    first_index = s["added"] == s["files"] and not (s["changed"] or s["removed"] or s["renamed"])
+    for what in ("changed", "removed", "renamed") if first_index else ("added", "changed", "removed", "renamed"):
         shown = [f"{old} -> {new}" for old, new in paths[what]] if what == "renamed" else paths[what]
         _print_list(out, f"{what} ({len(shown)}):", [escape(p) for p in shown])
     problems = [
