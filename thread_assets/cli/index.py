@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -251,6 +252,9 @@ def cmd_ui(args: argparse.Namespace, out: Console) -> int:
         highlight=False,
     )
     sys.stdout.flush()
+    # dagster dev stops on SIGINT and maps SIGTERM to it: a SIGINT ignored by the launching shell (a
+    # background job) would leave the UI, daemon and code servers impossible to stop short of SIGKILL
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "thread_assets.definitions"]
     cmd += ["-h", args.host, "-p", str(args.port), "--log-level", "warning"]
     os.execve(sys.executable, cmd, env)
