@@ -8,12 +8,15 @@ use downloads and unpacks it. Debian binary packages are used where they carry s
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,20 +61,67 @@ def cache_root() -> Path:
     return Path(os.environ.get("THREAD_CORPUS_DIR", Path.home() / ".cache" / "thread" / "corpora"))
 
 
-def fetch(name: str) -> Path:
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+announce: Callable[[str], None] = _say
+"""Where the one line per corpus downloaded goes. Standard error by default; the test suite's
+``tests/conftest.py`` routes it past pytest's output capture, so a long first run is not silent."""
+
+Download = Callable[[Corpus, Path, Path], None]
+"""``download(corpus, work, tree)``: fetch into the scratch directory ``work`` and unpack into
+``tree``; both lie inside a temporary directory of the cache that is removed afterwards."""
+
+
+def fetch(name: str, *, download: Download | None = None) -> Path:
     """Path of the unpacked corpus, downloading it on first use. Raises RuntimeError (with the
-    command that failed) when the registry is unreachable."""
+    command that failed) when the registry is unreachable.
+
+    Safe to call from several processes at once (pytest-xdist workers): one holds a per-corpus lock
+    (``flock`` on ``.NAME.lock`` in the cache) around check, download and unpack, the others wait
+    and then find the corpus ready. The download is unpacked into a temporary directory of the cache
+    and renamed into place whole, so a corpus directory is either complete or absent; what a crashed
+    download leaves (``.NAME.partial-*``) is removed by the next one. ``download`` replaces the
+    registry fetch (tests only)."""
     corpus = CORPORA[name]
-    dest = cache_root() / name
-    done = dest / ".complete"
-    if not done.exists():
-        if dest.exists():
-            shutil.rmtree(dest)
-        dest.mkdir(parents=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            _download(corpus, Path(tmp), dest)
-        done.touch()
+    root = cache_root()
+    dest = root / name
+    if not (dest / ".complete").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        with _locked(root / f".{name}.lock"):
+            if not (dest / ".complete").exists():  # nobody finished it while we waited
+                _install(corpus, root, dest, download or _download)
     return dest / corpus.subdir
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)  # released by close, or by the kernel if the process dies
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _install(corpus: Corpus, root: Path, dest: Path, download: Download) -> None:
+    """Under the corpus's lock: download into a fresh temporary directory, then rename into place."""
+    for stale in root.glob(f".{corpus.name}.partial-*"):  # a crashed download's; only lock holders write these
+        shutil.rmtree(stale, ignore_errors=True)
+    if dest.exists():  # an unfinished corpus from before downloads were atomic
+        shutil.rmtree(dest)
+    announce(f"thread: downloading corpus {corpus.name} ({' '.join(corpus.packages)}; once, cached in {root})")
+    partial = Path(tempfile.mkdtemp(prefix=f".{corpus.name}.partial-", dir=root))
+    try:
+        work, tree = partial / "download", partial / "tree"
+        work.mkdir()
+        tree.mkdir()
+        download(corpus, work, tree)
+        (tree / ".complete").touch()
+        os.replace(tree, dest)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _run(cmd: list[str], cwd: Path) -> None:
@@ -80,25 +130,18 @@ def _run(cmd: list[str], cwd: Path) -> None:
         raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip()[-2000:]}")
 
 
+def _pip_download(spec: str) -> list[str]:
+    """Only the sdist of ``spec``: its own name is ``--no-binary``, everything else ``--only-binary``,
+    so the build requirements pip installs to read the sdist's metadata come as wheels and nothing
+    is compiled (``--no-binary :all:`` built Cython from source for uvloop; docs/benchmarks.md, "Test suite")."""
+    name = spec.split("==")[0]
+    return ["download", "-q", "--no-deps", "--only-binary", ":all:", "--no-binary", name, spec]
+
+
 def _download(corpus: Corpus, tmp: Path, dest: Path) -> None:
     if corpus.registry == "pypi":
         for spec in corpus.packages:
-            _run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "-q",
-                    "--no-deps",
-                    "--no-binary",
-                    ":all:",
-                    spec,
-                    "-d",
-                    str(tmp),
-                ],
-                tmp,
-            )
+            _run([sys.executable, "-m", "pip", *_pip_download(spec), "-d", str(tmp)], tmp)
         for archive in tmp.glob("*.tar.gz"):
             with tarfile.open(archive) as tf:
                 tf.extractall(dest, filter="data")
