@@ -1,18 +1,5 @@
-"""Symbol recall and precision of Thread's extractors against universal-ctags.
-
-For each language both support, ctags' definition tags of comparable kinds are matched against
-our symbols on (name, line, kind class). Recall = ctags tags we also produce / ctags tags;
-precision = our symbols of comparable kinds that ctags also produces / those symbols. Kinds that
-one side deliberately does not emit (ctags: imports, prototypes, locals; ours: see IGNORED_OURS)
-are left out of both sides, and the report lists sample misses so each class can be explained.
-
-Locals: the spec says not to emit variables declared inside a function body, and ctags' JavaScript
-and TypeScript parsers tag many of them without any scope field (so ``scopeKind`` cannot tell them
-apart from module-level ones). For those two languages a ctags variable/constant tag without a
-class-like scope is checked against the syntax tree: when its declaration lies in the body of a
-named function or method (a declaration, a method, or a function value bound to a name), it is a
-local and left out of both sides. Anonymous callbacks and IIFEs do not count, since module code is
-commonly wrapped in them. The number of tags left out this way is reported.
+"""Symbol recall and precision of Thread's extractors against universal-ctags, per language (the
+method is described in :mod:`tests.support.ctags_recall`).
 
 Usage: python -m bench.ctags_recall [LANG ...] [--misses N] [--exclude-glob GLOB ...]
 """

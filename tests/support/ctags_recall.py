@@ -6,7 +6,7 @@ precision = our symbols of comparable kinds that ctags also produces / those sym
 one side deliberately does not emit (ctags: imports, prototypes, locals; ours: see IGNORED_OURS)
 are left out of both sides, and the report lists sample misses so each class can be explained.
 
-Locals: the spec says not to emit variables declared inside a function body, and ctags' JavaScript
+Locals: Thread does not emit variables declared inside a function body, and ctags' JavaScript
 and TypeScript parsers tag many of them without any scope field (so ``scopeKind`` cannot tell them
 apart from module-level ones). For those two languages a ctags variable/constant tag without a
 class-like scope is checked against the syntax tree: when its declaration lies in the body of a

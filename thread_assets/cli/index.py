@@ -218,7 +218,7 @@ def cmd_ui(args: argparse.Namespace, out: Console) -> int:
     """The live system on the repository's instance, as ``dagster dev`` runs it: the webserver,
     and the daemon that ticks the file-change sensor (running by default), launches the runs it
     requests and evaluates freshness. So an edit shows up in the UI with no other command."""
-    from thread_assets.orchestration.instance import ENV_DEFAULTS, claim_instance, open_instance
+    from thread_assets.orchestration.instance import ENV_DEFAULTS, open_instance
 
     settings = settings_for(args)
     root = settings.root
@@ -229,12 +229,7 @@ def cmd_ui(args: argparse.Namespace, out: Console) -> int:
         import dagster_webserver  # noqa: F401
     except ImportError:
         raise UserError("dagster-webserver is not installed (pip install -e .)") from None
-    settings.prepare()
-    home = settings.dagster_home
-    try:
-        claim_instance(home, root)
-    except RuntimeError as exc:
-        raise UserError(str(exc)) from None
+    home = claimed_instance_home(settings)
     open_instance(home).dispose()  # writes dagster.yaml on first use
     env = {
         **ENV_DEFAULTS,
@@ -259,6 +254,19 @@ def cmd_ui(args: argparse.Namespace, out: Console) -> int:
     cmd += ["-h", args.host, "-p", str(args.port), "--log-level", "warning"]
     os.execve(sys.executable, cmd, env)
     return 0  # pragma: no cover - execve does not return
+
+
+def claimed_instance_home(settings: RepoSettings) -> Path:
+    """The repository's Dagster instance directory, claimed for it (one instance serves one
+    repository: another's is refused in one line); ``<root>/.thread`` made for a default store."""
+    from thread_assets.orchestration.instance import claim_instance
+
+    settings.prepare()
+    try:
+        claim_instance(settings.dagster_home, settings.root)
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from None
+    return settings.dagster_home
 
 
 def ensure_port_free(host: str, port: int) -> None:

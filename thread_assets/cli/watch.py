@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from .errors import UserError
-from .index import STORE_HELP, settings_for
+from .index import STORE_HELP, claimed_instance_home, settings_for
 
 if TYPE_CHECKING:
     from thread_assets.drivers.watch import BatchReport
@@ -20,18 +20,13 @@ if TYPE_CHECKING:
 
 def cmd_watch(args: argparse.Namespace, out: Console) -> int:
     from thread_assets.drivers.watch import Watcher, serve
-    from thread_assets.orchestration.instance import claim_instance, dagster_env_defaults, open_instance
+    from thread_assets.orchestration.instance import dagster_env_defaults, open_instance
 
     if args.debounce_ms < 0:
         raise UserError("--debounce-ms must be 0 or more")
     settings = settings_for(args)
     root, url = settings.root, settings.store_url
-    settings.prepare()
-    home = settings.dagster_home
-    try:
-        claim_instance(home, root)
-    except RuntimeError as exc:
-        raise UserError(str(exc)) from None
+    home = claimed_instance_home(settings)
 
     on_batch = BatchPrinter(out, as_json=args.json)
 
