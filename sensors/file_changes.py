@@ -7,16 +7,20 @@ deletes the removed files' rows and partitions, lines the changed files' partiti
 contiguous range and requests ONE run of ``thread_update`` (per-file range + graphs + checks),
 or of ``thread_graphs`` when files were only removed.
 
-Races: the tick skips while any Thread run (tag ``thread/update``) is queued or in flight, so it
-never moves or deletes a partition that a run targets and never starts a second run over files a
-run is still writing; what changed meanwhile is found by the next tick, because the store only
-changes when a run lands. The cursor is not used for state (the stored hashes are the truth), so
-it has no size to outgrow.
+Races: the tick skips while another process holds the repository lock (``thread index``, a
+``thread watch`` batch, a run: :mod:`thread_assets.orchestration.lock`) or while any Thread run
+(tag ``thread/update``) is queued or in flight, so it never moves or deletes a partition that a
+run targets and never starts a second run over files a run is still writing; what changed
+meanwhile is found by the next tick, because the store only changes when a run lands. A tick
+that requests a run keeps the lock until the daemon has created that run (it is created after the
+tick returns), and the run takes the lock when its resources start. The cursor is not used for
+state (the stored hashes are the truth), so it has no size to outgrow.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Sequence
 
 from dagster import (
@@ -31,9 +35,18 @@ from dagster import (
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from resources.io_manager import StoreResource, open_store_url
+from thread_assets.names import REQUEST_TAG
+from thread_assets.orchestration.lock import LockBusy, repository_lock
 from thread_assets.orchestration.resources import ThreadRepo
 from thread_assets.orchestration.scope import Scope
-from thread_assets.orchestration.updater import QUIET_RUN_CONFIG, graphs_materialized, in_flight_runs, prepare_update
+from thread_assets.orchestration.updater import (
+    QUIET_RUN_CONFIG,
+    describe_run,
+    graphs_materialized,
+    hand_over,
+    live_runs,
+    prepare_update,
+)
 from thread_assets.repo.changes import detect_changes, gc_paused
 from thread_assets.repo.settings import sensor_interval_s
 
@@ -73,11 +86,36 @@ def evaluate(
     context: SensorEvaluationContext, thread_repo: ThreadRepo, thread_store: StoreResource, scope: Scope
 ) -> RunRequest | SkipReason:
     """One tick for one repository."""
+    instance = context.instance
+    lock = repository_lock(
+        instance, scope, purpose="the file-change sensor", repo=thread_repo.repo_name, store_url=thread_store.url
+    )
+    try:
+        lock.acquire(wait=False, reentrant=False)
+    except LockBusy as busy:
+        return SkipReason(f"{busy}: changes wait for the next tick")
+    handed_over = False
+    token = uuid.uuid4().hex
+    try:
+        result = _evaluate_locked(context, thread_repo, thread_store, scope, token)
+        if isinstance(result, RunRequest):
+            hand_over(lock, instance, token)
+            handed_over = True
+        return result
+    finally:
+        if not handed_over:
+            lock.release()
+
+
+def _evaluate_locked(
+    context: SensorEvaluationContext, thread_repo: ThreadRepo, thread_store: StoreResource, scope: Scope, token: str
+) -> RunRequest | SkipReason:
     started = time.perf_counter()
     instance = context.instance
-    running = in_flight_runs(instance, scope)
+    running = live_runs(instance, scope, on_wait=context.log.warning)
     if running:
-        return SkipReason(f"Thread run(s) in flight ({', '.join(running)}): changes wait for the next tick")
+        described = ", ".join(describe_run(r) for r in running)
+        return SkipReason(f"Thread run(s) in flight ({described}): changes wait for the next tick")
     root = thread_repo.root_path
     with gc_paused():
         store = open_store_url(thread_store.url)
@@ -110,5 +148,8 @@ def evaluate(
         f"{len(plan.delete)} deleted, {len(plan.move)} moved; detected in {ms:.0f} ms"
     )
     return RunRequest(
-        job_name=request.job_name, partition_key=request.partition_key, tags=request.tags, run_config=QUIET_RUN_CONFIG
+        job_name=request.job_name,
+        partition_key=request.partition_key,
+        tags={**request.tags, REQUEST_TAG: token},
+        run_config=QUIET_RUN_CONFIG,
     )

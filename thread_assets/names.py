@@ -41,5 +41,13 @@ UPDATE_TAG = "thread/update"
 UPDATE_ORIGINS = ("index", "sensor", "watch")
 REPO_TAG = "thread/repo"
 """On the runs of a multi-repository code location: the repository's name."""
+HOST_TAG = "thread/host"
+PID_TAG = "thread/pid"
+"""On Thread's runs: the host and process executing it (set when an in-process run is created,
+by the run worker itself for a run the daemon launches); a run left in flight by a process of
+this host that is gone is marked failed instead of being waited for."""
+REQUEST_TAG = "thread/request"
+"""On a run the file-change sensor requests: a token the sensor's tick waits to see on a run
+before letting go of the repository lock."""
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"

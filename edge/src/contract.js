@@ -12,7 +12,8 @@ export const ROUTES = [
   "paged": false,
   "auth": false,
   "result": "object",
-  "path_params": []
+  "path_params": [],
+  "file": false
  },
  {
   "name": "openapi",
@@ -22,7 +23,8 @@ export const ROUTES = [
   "paged": false,
   "auth": false,
   "result": "object",
-  "path_params": []
+  "path_params": [],
+  "file": false
  },
  {
   "name": "symbols",
@@ -83,7 +85,8 @@ export const ROUTES = [
   "paged": true,
   "auth": true,
   "result": "items",
-  "path_params": []
+  "path_params": [],
+  "file": false
  },
  {
   "name": "file_symbols",
@@ -106,7 +109,40 @@ export const ROUTES = [
   "result": "items",
   "path_params": [
    "path"
-  ]
+  ],
+  "file": true
+ },
+ {
+  "name": "file_symbols_query",
+  "path": "/api/files/symbols",
+  "summary": "the symbols of one file, in file order (404 if the index does not hold the file): /api/files/{path}/symbols with the path as a query parameter",
+  "params": [
+   {
+    "name": "path",
+    "description": "repository-relative file path",
+    "type": "string",
+    "required": true,
+    "choices": [],
+    "default": null,
+    "minimum": null,
+    "maximum": null
+   },
+   {
+    "name": "repo",
+    "description": "only this repository (when the index holds several)",
+    "type": "string",
+    "required": false,
+    "choices": [],
+    "default": null,
+    "minimum": null,
+    "maximum": null
+   }
+  ],
+  "paged": true,
+  "auth": true,
+  "result": "items",
+  "path_params": [],
+  "file": true
  },
  {
   "name": "callers",
@@ -137,7 +173,8 @@ export const ROUTES = [
   "paged": true,
   "auth": true,
   "result": "items",
-  "path_params": []
+  "path_params": [],
+  "file": false
  },
  {
   "name": "callees",
@@ -168,7 +205,8 @@ export const ROUTES = [
   "paged": true,
   "auth": true,
   "result": "items",
-  "path_params": []
+  "path_params": [],
+  "file": false
  },
  {
   "name": "deps",
@@ -213,7 +251,8 @@ export const ROUTES = [
   "paged": true,
   "auth": true,
   "result": "items",
-  "path_params": []
+  "path_params": [],
+  "file": false
  },
  {
   "name": "cycles",
@@ -234,7 +273,8 @@ export const ROUTES = [
   "paged": true,
   "auth": true,
   "result": "items",
-  "path_params": []
+  "path_params": [],
+  "file": false
  },
  {
   "name": "stats",
@@ -255,7 +295,8 @@ export const ROUTES = [
   "paged": false,
   "auth": true,
   "result": "object",
-  "path_params": []
+  "path_params": [],
+  "file": false
  }
 ];
 export const PAGE = [
@@ -292,7 +333,8 @@ export const MESSAGES = {
  "no_token": "missing bearer token",
  "bad_token": "invalid bearer token",
  "no_file": "the index holds no file '{path}'",
- "internal": "internal error"
+ "internal": "internal error",
+ "bad_host": "host '{host}' is not served here (thread serve --allowed-host adds a name)"
 };
 export const CODES = {
  "400": "bad_request",
@@ -301,7 +343,7 @@ export const CODES = {
  "405": "method_not_allowed",
  "500": "internal"
 };
-export const OPENAPI_JSON = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"Thread query API\",\"version\":\"1.0.0\",\"description\":\"Read-only queries over a Thread index: symbols, calls, dependencies, cycles, statistics. Served by `thread serve` and by the Cloudflare Worker in edge/, identically.\"},\"security\":[{\"bearer\":[]}],\"paths\":{\"/health\":{\"get\":{\"operationId\":\"health\",\"summary\":\"liveness: the server answers\",\"parameters\":[],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\"}}}}},\"security\":[]}},\"/openapi.json\":{\"get\":{\"operationId\":\"openapi\",\"summary\":\"this OpenAPI 3 document\",\"parameters\":[],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\"}}}}},\"security\":[]}},\"/api/symbols\":{\"get\":{\"operationId\":\"symbols\",\"summary\":\"symbols whose name, qualified name or global id is `name` (or starts with it: prefix=true)\",\"parameters\":[{\"name\":\"name\",\"in\":\"query\",\"required\":true,\"description\":\"name, qualified name (Class.method) or global id (path::Class.method)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"kind\",\"in\":\"query\",\"required\":false,\"description\":\"only this kind: function, method, class, ...\",\"schema\":{\"type\":\"string\"}},{\"name\":\"lang\",\"in\":\"query\",\"required\":false,\"description\":\"only files of this language\",\"schema\":{\"type\":\"string\"}},{\"name\":\"prefix\",\"in\":\"query\",\"required\":false,\"description\":\"match names starting with `name`\",\"schema\":{\"type\":\"boolean\",\"default\":false}},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/files/{path}/symbols\":{\"get\":{\"operationId\":\"file_symbols\",\"summary\":\"the symbols of one file, in file order (404 if the index does not hold the file)\",\"parameters\":[{\"name\":\"path\",\"in\":\"path\",\"required\":true,\"schema\":{\"type\":\"string\"},\"description\":\"repository-relative file path; may contain slashes\"},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"404\":{\"description\":\"the index holds no such file\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/callers\":{\"get\":{\"operationId\":\"callers\",\"summary\":\"resolved calls to a symbol\",\"parameters\":[{\"name\":\"symbol\",\"in\":\"query\",\"required\":true,\"description\":\"global id (path::Qual.name), qualified name or name\",\"schema\":{\"type\":\"string\"}},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/callees\":{\"get\":{\"operationId\":\"callees\",\"summary\":\"resolved and unresolved calls made by a symbol\",\"parameters\":[{\"name\":\"symbol\",\"in\":\"query\",\"required\":true,\"description\":\"global id (path::Qual.name), qualified name or name\",\"schema\":{\"type\":\"string\"}},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/deps\":{\"get\":{\"operationId\":\"deps\",\"summary\":\"what a file imports (direction out) and what imports it (in)\",\"parameters\":[{\"name\":\"path\",\"in\":\"query\",\"required\":true,\"description\":\"repository-relative file path\",\"schema\":{\"type\":\"string\"}},{\"name\":\"direction\",\"in\":\"query\",\"required\":false,\"description\":\"out, in or both\",\"schema\":{\"type\":\"string\",\"enum\":[\"in\",\"out\",\"both\"],\"default\":\"both\"}},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/cycles\":{\"get\":{\"operationId\":\"cycles\",\"summary\":\"every import cycle, largest first\",\"parameters\":[{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/stats\":{\"get\":{\"operationId\":\"stats\",\"summary\":\"index statistics\",\"parameters\":[{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}}},\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\"}},\"schemas\":{\"Page\":{\"type\":\"object\",\"required\":[\"items\",\"limit\",\"offset\",\"next_offset\"],\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"next_offset\":{\"type\":[\"integer\",\"null\"],\"description\":\"offset of the next page; null on the last page\"}}},\"Error\":{\"type\":\"object\",\"required\":[\"error\"],\"properties\":{\"error\":{\"type\":\"object\",\"required\":[\"status\",\"code\",\"message\"],\"properties\":{\"status\":{\"type\":\"integer\"},\"code\":{\"type\":\"string\",\"enum\":[\"bad_request\",\"internal\",\"method_not_allowed\",\"not_found\",\"unauthorized\"]},\"message\":{\"type\":\"string\"}}}}}}}}";
+export const OPENAPI_JSON = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"Thread query API\",\"version\":\"1.0.0\",\"description\":\"Read-only queries over a Thread index: symbols, calls, dependencies, cycles, statistics. Served by `thread serve` and by the Cloudflare Worker in edge/, identically.\"},\"security\":[{\"bearer\":[]}],\"paths\":{\"/health\":{\"get\":{\"operationId\":\"health\",\"summary\":\"liveness: the server answers\",\"parameters\":[],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\"}}}}},\"security\":[]}},\"/openapi.json\":{\"get\":{\"operationId\":\"openapi\",\"summary\":\"this OpenAPI 3 document\",\"parameters\":[],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\"}}}}},\"security\":[]}},\"/api/symbols\":{\"get\":{\"operationId\":\"symbols\",\"summary\":\"symbols whose name, qualified name or global id is `name` (or starts with it: prefix=true)\",\"parameters\":[{\"name\":\"name\",\"in\":\"query\",\"required\":true,\"description\":\"name, qualified name (Class.method) or global id (path::Class.method)\",\"schema\":{\"type\":\"string\",\"minLength\":1}},{\"name\":\"kind\",\"in\":\"query\",\"required\":false,\"description\":\"only this kind: function, method, class, ...\",\"schema\":{\"type\":\"string\"}},{\"name\":\"lang\",\"in\":\"query\",\"required\":false,\"description\":\"only files of this language\",\"schema\":{\"type\":\"string\"}},{\"name\":\"prefix\",\"in\":\"query\",\"required\":false,\"description\":\"match names starting with `name`\",\"schema\":{\"type\":\"boolean\",\"default\":false}},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/files/{path}/symbols\":{\"get\":{\"operationId\":\"file_symbols\",\"summary\":\"the symbols of one file, in file order (404 if the index does not hold the file)\",\"parameters\":[{\"name\":\"path\",\"in\":\"path\",\"required\":true,\"schema\":{\"type\":\"string\",\"minLength\":1},\"description\":\"repository-relative file path; may contain slashes (for a path the URL path cannot carry, the route without {path} takes it as a query parameter)\"},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"404\":{\"description\":\"the index holds no such file\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/files/symbols\":{\"get\":{\"operationId\":\"file_symbols_query\",\"summary\":\"the symbols of one file, in file order (404 if the index does not hold the file): /api/files/{path}/symbols with the path as a query parameter\",\"parameters\":[{\"name\":\"path\",\"in\":\"query\",\"required\":true,\"description\":\"repository-relative file path\",\"schema\":{\"type\":\"string\",\"minLength\":1}},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"404\":{\"description\":\"the index holds no such file\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/callers\":{\"get\":{\"operationId\":\"callers\",\"summary\":\"resolved calls to a symbol\",\"parameters\":[{\"name\":\"symbol\",\"in\":\"query\",\"required\":true,\"description\":\"global id (path::Qual.name), qualified name or name\",\"schema\":{\"type\":\"string\",\"minLength\":1}},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/callees\":{\"get\":{\"operationId\":\"callees\",\"summary\":\"resolved and unresolved calls made by a symbol\",\"parameters\":[{\"name\":\"symbol\",\"in\":\"query\",\"required\":true,\"description\":\"global id (path::Qual.name), qualified name or name\",\"schema\":{\"type\":\"string\",\"minLength\":1}},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/deps\":{\"get\":{\"operationId\":\"deps\",\"summary\":\"what a file imports (direction out) and what imports it (in)\",\"parameters\":[{\"name\":\"path\",\"in\":\"query\",\"required\":true,\"description\":\"repository-relative file path\",\"schema\":{\"type\":\"string\",\"minLength\":1}},{\"name\":\"direction\",\"in\":\"query\",\"required\":false,\"description\":\"out, in or both\",\"schema\":{\"type\":\"string\",\"enum\":[\"in\",\"out\",\"both\"],\"default\":\"both\"}},{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/cycles\":{\"get\":{\"operationId\":\"cycles\",\"summary\":\"every import cycle, largest first\",\"parameters\":[{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}},{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"page size\",\"schema\":{\"type\":\"integer\",\"default\":50,\"minimum\":1,\"maximum\":500}},{\"name\":\"offset\",\"in\":\"query\",\"required\":false,\"description\":\"rows to skip (the previous page's next_offset)\",\"schema\":{\"type\":\"integer\",\"default\":0,\"minimum\":0,\"maximum\":1000000000}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Page\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}},\"/api/stats\":{\"get\":{\"operationId\":\"stats\",\"summary\":\"index statistics\",\"parameters\":[{\"name\":\"repo\",\"in\":\"query\",\"required\":false,\"description\":\"only this repository (when the index holds several)\",\"schema\":{\"type\":\"string\"}}],\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\"}}}},\"400\":{\"description\":\"a parameter is missing, unknown, repeated or invalid\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}},\"401\":{\"description\":\"missing or invalid bearer token (when the server requires one)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Error\"}}}}}}}},\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\"}},\"schemas\":{\"Page\":{\"type\":\"object\",\"required\":[\"items\",\"limit\",\"offset\",\"next_offset\"],\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"next_offset\":{\"type\":[\"integer\",\"null\"],\"description\":\"offset of the next page; null on the last page\"}}},\"Error\":{\"type\":\"object\",\"required\":[\"error\"],\"properties\":{\"error\":{\"type\":\"object\",\"required\":[\"status\",\"code\",\"message\"],\"properties\":{\"status\":{\"type\":\"integer\"},\"code\":{\"type\":\"string\",\"enum\":[\"bad_request\",\"internal\",\"method_not_allowed\",\"not_found\",\"unauthorized\"]},\"message\":{\"type\":\"string\"}}}}}}}}";
 export const SQL = {
  "find_symbols": {
   "sql": "-- Symbols whose name, qualified name or global id (path::Qual.name) is exactly ?1.\nSELECT s.repo, s.path, s.global_id, s.symbol_id, s.name, s.qualified_name, s.kind, s.visibility, s.signature, s.return_type,\n       s.parent, s.docstring, s.exported, f.language, s.start_line, s.start_col, s.end_line, s.end_col\nFROM symbols s JOIN files f ON f.repo = s.repo AND f.path = s.path\nWHERE (s.name = ?1 OR s.qualified_name = ?1 OR s.global_id = ?1)\n  AND (CAST(?2 AS TEXT) IS NULL OR s.repo = ?2)\n  AND (CAST(?3 AS TEXT) IS NULL OR s.kind = ?3)\n  AND (CAST(?4 AS TEXT) IS NULL OR f.language = ?4)\nORDER BY s.name, s.qualified_name, s.repo, s.path, s.ordinal\nLIMIT ?5 OFFSET ?6\n",

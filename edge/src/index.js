@@ -5,6 +5,10 @@
 //
 // Bindings: DB (D1, the index: schema from edge/migrations), API_TOKEN (optional secret: when set,
 // every /api/ request needs `Authorization: Bearer <API_TOKEN>`).
+//
+// No Host check (`thread serve` refuses unknown host names when it has no token, against DNS
+// rebinding): Cloudflare hands the Worker only the requests for its own routes and workers.dev
+// name, so a rebinding page's name never reaches it.
 
 import { CODES, MESSAGES, OPENAPI_JSON, PAGE, ROUTES, SQL } from "./contract.js";
 
@@ -67,7 +71,7 @@ function allParams(route) {
   return route.paged ? [...route.params, ...PAGE] : route.params;
 }
 
-function parseParams(route, searchParams) {
+function parseParams(route, searchParams, pathValues) {
   const params = allParams(route);
   const allowed = new Set(params.map((p) => p.name));
   const given = new Map();
@@ -77,6 +81,10 @@ function parseParams(route, searchParams) {
     given.set(name, value);
   }
   const out = {};
+  for (const name of route.path_params) {
+    out[name] = pathValues[name] ?? "";
+    if (out[name] === "") throw bad("missing", { name });
+  }
   for (const p of params) {
     const raw = given.get(p.name) ?? "";
     if (raw === "") {
@@ -170,13 +178,17 @@ const HANDLERS = {
     return page(rows.map((r) => plain("symbols", r)), q.limit, q.offset);
   },
 
-  async file_symbols(db, q, path) {
-    const values = { path, repo: q.repo, limit: q.limit + 1, offset: q.offset };
+  async file_symbols(db, q) {
+    const values = { path: q.path, repo: q.repo, limit: q.limit + 1, offset: q.offset };
     const rows = await query(db, "file_symbols", values);
     if (!rows.length && !(await query(db, "file_exists", values))[0].files) {
-      throw new ApiError(404, format(MESSAGES.no_file, { path }));
+      throw new ApiError(404, format(MESSAGES.no_file, { path: q.path }));
     }
     return page(rows.map((r) => plain("symbols", r)), q.limit, q.offset);
+  },
+
+  async file_symbols_query(db, q) {
+    return HANDLERS.file_symbols(db, q);
   },
 
   async callers(db, q) {
@@ -281,13 +293,13 @@ function authProblem(request, token) {
 function match(path) {
   for (const r of ROUTES) {
     if (!r.path_params.length) {
-      if (r.path === path) return [r, null];
+      if (r.path === path) return [r, {}];
     } else {
       const m = FILE_SYMBOLS.exec(path);
-      if (m) return [r, m[1]];
+      if (m) return [r, { [r.path_params[0]]: m[1] }];
     }
   }
-  return [null, null];
+  return [null, {}];
 }
 
 async function handle(request, env) {
@@ -298,14 +310,14 @@ async function handle(request, env) {
     const problem = authProblem(request, env.API_TOKEN);
     if (problem) return errorResponse(401, MESSAGES[problem], { "www-authenticate": "Bearer" }, head);
   }
-  const [route, pathParam] = match(path);
+  const [route, pathValues] = match(path);
   if (!route) return errorResponse(404, MESSAGES.no_route, {}, head);
   if (request.method !== "GET" && !head) return errorResponse(405, MESSAGES.method, { allow: ALLOW });
   if (route.name === "health") return json(HEALTH, 200, {}, head);
   if (route.name === "openapi") return json(OPENAPI_JSON, 200, {}, head);
   try {
-    const params = parseParams(route, url.searchParams);
-    const body = await HANDLERS[route.name](env.DB, params, pathParam);
+    const params = parseParams(route, url.searchParams, pathValues);
+    const body = await HANDLERS[route.name](env.DB, params);
     return json(JSON.stringify(body), 200, {}, head);
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.status, error.message, error.headers, head);

@@ -10,6 +10,12 @@ every table (graph tables included) in one transaction; ``write_graph`` replaces
 graph rows in one transaction; ``write_graph_delta`` applies one (full or incremental) graph
 build, its rows and its ``graph_inputs`` bookkeeping, in one transaction. A reader never sees a
 file half-written.
+
+Between a per-file commit and the graph commit that follows it the graph tables lag the files; a
+crash there must not be forgotten, so the store records it: ``write_files`` and ``delete_files``
+raise ``index_state.files_version`` in their transaction, a graph build records the version it
+read in its own, and ``graphs_behind`` compares them. Whatever the orchestrator remembers, the
+next update then runs the graph step and ``thread audit`` reports the graphs stale.
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ class FileState(NamedTuple):
     language: str | None
     extractor_version: str
     status: str
+
+
+INTEGRITY_LIMIT = 100
+"""Problems an integrity check reports at most (a badly damaged file has thousands)."""
 
 
 class StoreError(RuntimeError):
@@ -89,6 +99,14 @@ class Store(Protocol):
 
     def load_graph_inputs(self, repo: str) -> dict[str, dict[str, str]]:
         """kind -> path -> digest of what the last graph build consumed and produced."""
+        ...
+
+    def index_versions(self, repo: str) -> tuple[int, int]:
+        """(files_version, graphs_version) of the repository's ``index_state``; (0, 0) if never written."""
+        ...
+
+    def graphs_behind(self, repo: str) -> bool:
+        """Whether per-file rows changed after the last graph build read them (a graph step must run)."""
         ...
 
     def load_imports(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]:
@@ -160,6 +178,12 @@ class Store(Protocol):
 
     def has_index(self) -> bool:
         """Whether the database holds Thread's tables (a reader checks before its first query)."""
+        ...
+
+    def integrity_check(self) -> list[str]:
+        """The database's own check of its storage (``thread audit --deep``): what it found wrong,
+        up to :data:`INTEGRITY_LIMIT` lines; empty when nothing. Damage in pages that queries
+        seldom read goes unnoticed otherwise, until a query or a write fails on it."""
         ...
 
     def symbol_names(self, *, repo: str | None = None, min_length: int = 0, max_length: int | None = None) -> list[str]:

@@ -48,7 +48,7 @@ import httpx
 import msgspec
 
 from . import rows as R
-from .base import TABLES, FileState, StoreError
+from .base import INTEGRITY_LIMIT, TABLES, FileState, StoreError
 from .sqlbase import SQL_DIR, Params, SqlStore, load_sql, schema_sql
 
 log = logging.getLogger("thread.store.d1")
@@ -88,8 +88,9 @@ _STAGE_DROP = "DELETE FROM _thread_staging WHERE write_id = ?1"
 _STAGE_EXPIRE = "DELETE FROM _thread_staging WHERE created_at < ?1"
 
 
-class D1SqlError(RuntimeError):
-    """D1 refused a statement (constraint, syntax, limits): never retried."""
+class D1SqlError(StoreError):
+    """D1 refused a statement (constraint, syntax, limits, a table that does not match Thread's
+    schema): never retried, reported in one line like every store error."""
 
 
 # ---- schema and migrations
@@ -112,7 +113,17 @@ def migrations() -> dict[str, str]:
         "0001_schema.sql": header.format("sql/schema.sql") + schema_sql(),
         "0002_search.sql": header.format("sql/sqlite/search.sql") + load_sql("search", "sqlite"),
         "0003_staging.sql": header.format("resources/store/d1.py (STAGING_SQL)") + STAGING_SQL,
+        "0004_index_state.sql": header.format("sql/schema.sql (index_state)") + _table_sql("index_state"),
     }
+
+
+def _table_sql(table: str) -> str:
+    """One table of sql/schema.sql with the comment above it: a table added after databases were
+    deployed from 0001 needs a migration of its own (wrangler never runs 0001 again)."""
+    found = re.search(rf"((?:--[^\n]*\n)*)CREATE TABLE IF NOT EXISTS {table} \(.*?\n\);\n", schema_sql(), re.S)
+    if found is None:
+        raise LookupError(f"sql/schema.sql has no table {table}")
+    return found[0]
 
 
 def write_migrations(directory: Path = MIGRATIONS_DIR) -> list[Path]:
@@ -281,6 +292,9 @@ class _D1Tx:
         self.statements.extend(_named(sql, p, counted=True) for p in params)
         return 0
 
+    def bookkeep(self, sql: str, params: Params) -> None:
+        self.statements.append(_named(sql, params, counted=False))
+
     def insert(self, table: str, rows: Sequence[R.Row]) -> int:
         self.statements.extend(insert_statements(table, rows))
         return len(rows)
@@ -410,7 +424,7 @@ class D1Store(SqlStore):
             text = "; ".join(f"{e.get('message')} [code {e.get('code')}]" for e in errors)
         except (ValueError, AttributeError):
             text = response.text[:200].strip()
-        return self._scrub(text or response.reason_phrase)
+        return " ".join(self._scrub(text or response.reason_phrase).splitlines())
 
     def _result(self, response: httpx.Response, where: str) -> list[dict[str, Any]]:
         status = response.status_code
@@ -439,7 +453,8 @@ class D1Store(SqlStore):
         result = payload.get("result") or []
         failed = [r for r in result if isinstance(r, dict) and r.get("success") is False]
         if failed:
-            raise D1SqlError(f"D1 refused the statement on {self.url}: {self._scrub(str(failed[0].get('error')))}")
+            error = " ".join(self._scrub(str(failed[0].get("error"))).splitlines())
+            raise D1SqlError(f"D1 refused the statement on {self.url}: {error}")
         return list(result)
 
     # ---- batches
@@ -557,6 +572,12 @@ class D1Store(SqlStore):
             if len(rows) < EXPORT_PAGE:
                 return
             after = tuple(rows[-1][i] for i in at)
+
+    def integrity_check(self) -> list[str]:
+        """``PRAGMA quick_check``: D1 refuses ``integrity_check`` (SQLITE_AUTH); the quick check
+        reads every page and b-tree, all but matching index entries to rows."""
+        rows = self._select(f"PRAGMA quick_check({INTEGRITY_LIMIT})", {})[1]
+        return [str(r[0]) for r in rows if r[0] != "ok"]
 
     # ---- writes whose counts come from the batch
 

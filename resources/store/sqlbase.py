@@ -25,6 +25,7 @@ from thread_assets.engine.graph.incremental import GraphDelta
 
 from . import rows as R
 from .base import GRAPH_TABLES, PER_FILE_TABLES, TABLES, Direction, FileState
+from .faults import kill_point
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 Params = Mapping[str, Any]
@@ -86,6 +87,11 @@ class Tx(Protocol):
         """After the paths' symbols are inserted: add them to such a search index."""
         ...
 
+    def bookkeep(self, sql: str, params: Params) -> None:
+        """A write to ``index_state``: part of the transaction, not of the rows the write
+        reports (D1 counts every other statement of its batch)."""
+        ...
+
 
 class SqlStore:
     """The Store protocol over any backend that provides the three primitives below."""
@@ -128,6 +134,9 @@ class SqlStore:
             for table in PER_FILE_TABLES:
                 written += tx.insert(table, by_table[table])
             tx.index_search(repo, sorted({a.path for a in analyses if a.symbols}))
+            if paths:
+                _files_changed(tx, repo)
+        kill_point("after_files_commit")
         return written
 
     def delete_files(self, repo: str, paths: Sequence[str]) -> int:
@@ -154,6 +163,9 @@ class SqlStore:
                 if gone.intersection(msgspec.json.decode(members))
             ]
             deleted += tx.executemany("DELETE FROM cycles WHERE repo = :repo AND ordinal = :ordinal", doomed)
+            if paths:
+                _files_changed(tx, repo)
+        kill_point("after_removals")
         return deleted
 
     def write_graph(
@@ -172,6 +184,7 @@ class SqlStore:
             for table in GRAPH_TABLES:
                 tx.execute(f"DELETE FROM {table} WHERE repo = :repo", {"repo": repo})
                 written += tx.insert(table, by_table[table])
+            _graphs_built(tx, repo, None)
         return written
 
     # ---- reads of records
@@ -289,6 +302,7 @@ class SqlStore:
         by_table = R.graph_rows(repo, delta.resolutions, delta.dep_edges, cycles, delta.call_edges, run_id)
         inputs = [(repo, kind, path, digest) for kind, path, digest in delta.inputs]
         written = 0
+        kill_point("before_graph_commit")
         with self._transaction() as tx:
             if delta.full:
                 for table in (*GRAPH_TABLES, "graph_inputs"):
@@ -316,7 +330,28 @@ class SqlStore:
                 if table != "cycles" or delta.cycles is not None:
                     written += tx.insert(table, by_table[table])
             tx.insert("graph_inputs", inputs)
+            _graphs_built(tx, repo, delta.files_version)
+            kill_point("in_graph_commit")
         return written
+
+    def index_versions(self, repo: str) -> tuple[int, int]:
+        """(files_version, graphs_version) of ``index_state``; (0, 0) for a repository never written."""
+        sql = "SELECT files_version, graphs_version FROM index_state WHERE repo = :repo"
+        rows = self._select(sql, {"repo": repo})[1]
+        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
+
+    def graphs_behind(self, repo: str) -> bool:
+        """Whether a per-file write or removal committed after the last graph build read the files.
+        A database made before ``index_state`` existed, opened by a reader that does not create
+        tables, has no record of it: not behind, as far as the store knows."""
+        if not self._state_table_seen:
+            self._state_table_seen = "index_state" in {row[0] for row in self._select(self._TABLE_NAMES, {})[1]}
+            if not self._state_table_seen:
+                return False
+        files_version, graphs_version = self.index_versions(repo)
+        return files_version > graphs_version
+
+    _state_table_seen = False
 
     def graph_counts(self, repo: str) -> dict[str, Any]:
         """Row counts of the graph tables (asset metadata), in one query."""
@@ -493,6 +528,28 @@ def _delete_paths(tx: Tx, repo: str, paths: Sequence[str], tables: Sequence[str]
     return sum(
         tx.executemany(f"DELETE FROM {t} WHERE repo = :repo AND {R.PATH_COLUMN[t]} = :path", params) for t in tables
     )
+
+
+def _files_changed(tx: Tx, repo: str) -> None:
+    """In the per-file write's transaction: the graph tables now lag the files (``index_state``)."""
+    tx.bookkeep(
+        "INSERT INTO index_state (repo, files_version, graphs_version) VALUES (:repo, 1, 0)"
+        " ON CONFLICT (repo) DO UPDATE SET files_version = index_state.files_version + 1",
+        {"repo": repo},
+    )
+
+
+def _graphs_built(tx: Tx, repo: str, files_version: int | None) -> None:
+    """In the graph write's transaction: the graphs cover the files as of ``files_version`` (the
+    version the build read before loading anything, so a per-file commit during the build keeps
+    them behind); None: as of this commit, for a caller that wrote the graphs of what it holds."""
+    if files_version is None:
+        tx.bookkeep("UPDATE index_state SET graphs_version = files_version WHERE repo = :repo", {"repo": repo})
+    else:
+        tx.bookkeep(
+            "UPDATE index_state SET graphs_version = :version WHERE repo = :repo AND graphs_version < :version",
+            {"repo": repo, "version": files_version},
+        )
 
 
 LOAD_CHUNK = 40

@@ -14,19 +14,37 @@ import os
 import re
 
 from .base import Store, StoreError
+from .masking import mask_password
+from .masking import scrub as scrub  # re-exported: callers outside the store scrub messages too
 
 ACCEPTED = (
     "sqlite:///path.db (sqlite:////abs/path.db), postgresql://user@host:port/db (or postgres://),"
     " d1://ACCOUNT_ID/DATABASE_ID"
 )
 _D1 = re.compile(r"^d1://([^/@:?#]+)/([^/@:?#]+)/?$", re.IGNORECASE)
-_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^:/?#@]*):[^@/?#]*@", re.IGNORECASE)
+_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
-def mask_password(url: str) -> str:
-    """``postgresql://u:secret@h/db`` -> ``postgresql://u:***@h/db`` (also ``password=`` query args)."""
-    url = _PASSWORD.sub(r"\1:***@", url)
-    return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", url)
+def check_postgres_url(url: str) -> None:
+    """Refuse, in one line that shows no part of it, a password libpq would split: its URI parser
+    ends the user information at the first ``@`` or ``/``, so a raw ``@`` or ``/`` in the
+    password turns the rest of it into a host, port or database name that its messages (and
+    psycopg's) then echo; a ``%`` not followed by two hex digits is echoed whole."""
+    rest = url.split("://", 1)[1]
+    at, slash = rest.find("@"), rest.find("/")
+    userinfo_ends = at if at != -1 and (slash == -1 or at < slash) else -1
+    if rest.count("@") > (1 if userinfo_ends != -1 else 0):
+        raise StoreError(
+            f"the store URL {mask_password(url)} has an '@' or '/' in its password (or an '@' elsewhere):"
+            " percent-encode them in the URL (@ as %40, / as %2F)"
+        )
+    passwords = [rest[:userinfo_ends]] if userinfo_ends != -1 and ":" in rest[:userinfo_ends] else []
+    passwords += re.findall(r"(?i)password=([^&]*)", rest)
+    if any(_ESCAPE.search(p) for p in passwords):
+        raise StoreError(
+            f"the password in the store URL {mask_password(url)} has a '%' that does not start a"
+            " percent-escape: write % as %25"
+        )
 
 
 def open_store(url: str, *, apply_schema: bool = True) -> Store:
@@ -47,6 +65,7 @@ def open_store(url: str, *, apply_schema: bool = True) -> Store:
     elif scheme in ("postgresql", "postgres"):
         from .postgres import PostgresStore
 
+        check_postgres_url(url)
         store = PostgresStore(url, masked)
     elif scheme == "d1":
         store = _d1(url)

@@ -95,6 +95,11 @@ def contract_requests(sqlite_url: str) -> list[Request]:
     get += [file_symbols_url(p) for p in paths]
     get += [file_symbols_url("app/handlers.py") + f"?limit=4&offset={o}" for o in (0, 4, 8, 12, 16)]
     get += [file_symbols_url("app/models.py") + "?repo=other", file_symbols_url("app/models.py") + f"?repo={REPO}"]
+    # the same with the path as a query parameter, and paths only a query parameter carries well
+    get += ["/api/files/symbols?" + str(httpx.QueryParams({"path": p})) for p in [*paths, "a\nb.py", "x/../app"]]
+    get += [f"/api/files/symbols?path=app/handlers.py&limit=4&offset={o}" for o in (0, 12)]
+    get += ["/api/files/symbols?path=app/models.py&repo=other", f"/api/files/symbols?path=app/models.py&repo={REPO}"]
+    get += [file_symbols_url("a\nb.py"), file_symbols_url("app/models.py\n"), "/api/stats%0A", "/api/symbols%0A?name=a"]
     for way in ("callers", "callees"):
         get += [f"/api/{way}?" + str(httpx.QueryParams({"symbol": s})) for s in names + ids]
         get += [f"/api/{way}?symbol=dispatch&limit=3&offset={o}" for o in range(0, 18, 3)]
@@ -140,6 +145,11 @@ def contract_requests(sqlite_url: str) -> list[Request]:
         "/api/stats?repo=a&repo=b",
         file_symbols_url("app/models.py") + "?name=x",
         file_symbols_url("app/models.py") + "?limit=0",
+        "/api/files//symbols?limit=0",
+        "/api/files/symbols?path=",
+        "/api/files/symbols?path=a&path=b",
+        "/api/files/symbols?path=a&name=b",
+        file_symbols_url("app/models.py") + "?path=app/models.py",
         "/api/symbols?name=a+b&kind=%E2%9C%93",
     ]
     # errors: routes

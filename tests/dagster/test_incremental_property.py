@@ -230,9 +230,15 @@ class IncrementalIndex(RuleBasedStateMachine):
             live.close()
 
 
+PROFILES = {"quick": (4, 6), "thorough": (200, 20)}
+"""(examples, steps per example). The suite runs ``quick``; the thorough run is one command, with
+``THREAD_PROPERTY_PROFILE=thorough`` in the environment: see docs/reliability.md."""
+PROFILE = os.environ.get("THREAD_PROPERTY_PROFILE", "quick")
+if PROFILE not in PROFILES:
+    raise ValueError(f"THREAD_PROPERTY_PROFILE must be one of {sorted(PROFILES)}, not {PROFILE!r}")
 PROPERTY_SETTINGS = settings(
-    max_examples=4,
-    stateful_step_count=6,
+    max_examples=PROFILES[PROFILE][0],
+    stateful_step_count=PROFILES[PROFILE][1],
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -45,12 +45,13 @@ def scratch_index(root: Path, store: Store, repo: str) -> None:
     analyses = list(analyze_files([(f.path, f.abs_path, None) for f in found], workers=0))
     rules = default_rules()
     languages = languages_with_rules(rules)
+    on_disk = {f.path: f.abs_path for f in found}  # a path may be escaped (a name that is not UTF-8)
     matches = {
         a.path: found_matches
         for a in analyses
         if a.status == "ok"
         and a.language in languages
-        and (found_matches := run_rules((root / a.path).read_bytes(), a.language, rules))
+        and (found_matches := run_rules(Path(on_disk[a.path]).read_bytes(), a.language, rules))
     }
     store.write_files(repo, analyses, matches, run_id="scratch", indexed_at="scratch")
     by_path = {a.path: a for a in analyses}

@@ -9,8 +9,10 @@ deterministic order.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -69,10 +71,51 @@ class BearerAuth:
         return None if hmac.compare_digest(credentials.strip(), self.token) else "bad_token"
 
 
-Handler = Callable[[Store, dict[str, Any], dict[str, str]], Any]
+class HostGuard:
+    """Answers only requests whose ``Host`` is an allowed name or an IP address. Against DNS
+    rebinding: a page on the attacker's domain, once that name resolves to this server's address,
+    may read what the browser fetches from it, unless the server refuses the attacker's name. An
+    IP address is always accepted, as a rebinding page cannot send one (its ``Host`` is its own
+    domain name), and so is a request without ``Host`` (browsers always send one)."""
+
+    def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = {host_name(name) for name in allowed}
+        self.anyone = "*" in self.allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.anyone and scope["type"] in ("http", "websocket"):
+            header = next((v for k, v in scope["headers"] if k == b"host"), None)
+            if header is not None and not self.accepts(header.decode("latin-1")):
+                host = header.decode("latin-1")
+                await error_response(ApiError(400, MESSAGES["bad_host"].format(host=host)))(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def accepts(self, header: str) -> bool:
+        name = host_name(header)
+        if name in self.allowed:
+            return True
+        try:
+            ipaddress.ip_address(name[1:-1] if name.startswith("[") else name)
+        except ValueError:
+            return False
+        return True
 
 
-def _symbols(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+def host_name(host: str) -> str:
+    """The name part of a ``Host`` header (``name[:port]``, ``[v6][:port]``), lower-case, without
+    a trailing dot (``localhost.`` is ``localhost``)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.rpartition(":")[0].rstrip(".") if ":" in host else host.rstrip(".")
+
+
+Handler = Callable[[Store, dict[str, Any]], Any]
+
+
+def _symbols(store: Store, q: dict[str, Any]) -> Any:
     rows = store.find_symbols(
         q["name"],
         repo=q["repo"],
@@ -85,8 +128,8 @@ def _symbols(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
     return page(rows, q["limit"], q["offset"])
 
 
-def _file_symbols(store: Store, q: dict[str, Any], path_params: dict[str, str]) -> Any:
-    path = path_params["path"]
+def _file_symbols(store: Store, q: dict[str, Any]) -> Any:
+    path = q["path"]
     rows = store.file_symbols(path, repo=q["repo"], limit=q["limit"] + 1, offset=q["offset"])
     if not rows and not store.has_file(path, repo=q["repo"]):
         raise ApiError(404, MESSAGES["no_file"].format(path=path))
@@ -94,30 +137,31 @@ def _file_symbols(store: Store, q: dict[str, Any], path_params: dict[str, str]) 
 
 
 def _calls(direction: str) -> Handler:
-    def handler(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+    def handler(store: Store, q: dict[str, Any]) -> Any:
         fn = store.callers_page if direction == "callers" else store.callees_page
         return page(fn(q["symbol"], repo=q["repo"], limit=q["limit"] + 1, offset=q["offset"]), q["limit"], q["offset"])
 
     return handler
 
 
-def _deps(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+def _deps(store: Store, q: dict[str, Any]) -> Any:
     rows = store.deps(q["path"], repo=q["repo"], direction=q["direction"])
     return page(rows[q["offset"] : q["offset"] + q["limit"] + 1], q["limit"], q["offset"])
 
 
-def _cycles(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+def _cycles(store: Store, q: dict[str, Any]) -> Any:
     rows = store.cycles(repo=q["repo"])
     return page(rows[q["offset"] : q["offset"] + q["limit"] + 1], q["limit"], q["offset"])
 
 
-def _stats(store: Store, q: dict[str, Any], _: dict[str, str]) -> Any:
+def _stats(store: Store, q: dict[str, Any]) -> Any:
     return store.stats(repo=q["repo"])
 
 
 HANDLERS: dict[str, Handler] = {
     "symbols": _symbols,
     "file_symbols": _file_symbols,
+    "file_symbols_query": _file_symbols,
     "callers": _calls("callers"),
     "callees": _calls("callees"),
     "deps": _deps,
@@ -132,8 +176,8 @@ def _endpoint(name: str, store: Store) -> Callable[[Request], Awaitable[Response
 
     async def endpoint(request: Request) -> Response:
         try:
-            params = parse_params(route, request.query_params.multi_items())
-            body = await run_in_threadpool(handler, store, params, dict(request.path_params))
+            params = parse_params(route, request.query_params.multi_items(), request.path_params)
+            body = await run_in_threadpool(handler, store, params)
         except ApiError as exc:
             return error_response(exc)
         return json_response(body)
@@ -141,10 +185,28 @@ def _endpoint(name: str, store: Store) -> Callable[[Request], Awaitable[Response
     return endpoint
 
 
-def create_app(store_url: str, token: str | None = None, *, store: Store | None = None) -> Starlette:
+class _Route(StarletteRoute):
+    """A route whose ``{path:path}`` matches any path, a newline included, and whose end is the
+    path's end: Starlette's pattern (``.*`` and ``$``) stops at a newline and lets a trailing one
+    through (``/api/stats%0A`` answered as ``/api/stats``), where the Worker does neither."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        pattern = self.path_regex.pattern
+        self.path_regex = re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern, re.DOTALL)
+
+
+def create_app(
+    store_url: str,
+    token: str | None = None,
+    *,
+    store: Store | None = None,
+    allowed_hosts: Iterable[str] | None = None,
+) -> Starlette:
     """The ASGI application serving the contract over the index at ``store_url`` (opened now, so
     a bad URL or a store without an index fails here with a StoreError; closed at shutdown).
-    ``token``: bearer token required on ``/api/`` routes, none if empty."""
+    ``token``: bearer token required on ``/api/`` routes, none if empty. ``allowed_hosts``: the
+    ``Host`` names answered (see :class:`HostGuard`; ``*``: any), every one if None."""
     store = store or open_index(store_url)
     spec = _encode(openapi())
     health = _encode({"status": "ok"})
@@ -159,9 +221,9 @@ def create_app(store_url: str, token: str | None = None, *, store: Store | None 
         return ROUTES_BY_NAME[name].path.replace("{path}", "{path:path}")
 
     routes = [
-        StarletteRoute("/health", get_health, methods=["GET"]),
-        StarletteRoute("/openapi.json", get_openapi, methods=["GET"]),
-        *(StarletteRoute(path_of(name), _endpoint(name, store), methods=["GET"]) for name in HANDLERS),
+        _Route("/health", get_health, methods=["GET"]),
+        _Route("/openapi.json", get_openapi, methods=["GET"]),
+        *(_Route(path_of(name), _endpoint(name, store), methods=["GET"]) for name in HANDLERS),
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -181,9 +243,12 @@ def create_app(store_url: str, token: str | None = None, *, store: Store | None 
         finally:
             store.close()
 
+    middleware = [Middleware(BearerAuth, token=token)]
+    if allowed_hosts is not None:
+        middleware.insert(0, Middleware(HostGuard, allowed=list(allowed_hosts)))
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(BearerAuth, token=token)],
+        middleware=middleware,
         exception_handlers={404: not_found, 405: not_allowed, Exception: internal},
         lifespan=lifespan,
     )

@@ -10,10 +10,17 @@ Validation rules (the same in both):
 
 1. the query string is read in order; a name the route does not take is an error
    (``unknown parameter 'x'``), and so is a name given twice;
-2. an empty value counts as absent; a required parameter that is absent is an error;
+2. an empty value counts as absent; a required parameter that is absent is an error (the OpenAPI
+   document says so with ``minLength: 1``), and so is an empty path parameter
+   (``/api/files//symbols``);
 3. integers are ASCII digits only (no sign, no spaces, at most 10 digits) within [min, max];
    booleans are ``true``/``false``/``1``/``0``; choices are listed in the message;
-4. the first error wins, in the order: query-string pass, then the route's parameters in order.
+4. the first error wins, in the order: query-string pass, then the path parameters, then the
+   route's parameters in order.
+
+A path parameter (``{path}``) is taken as it is, slashes and newlines included; every route that
+takes one has a twin taking it as a query parameter instead (``/api/files/symbols?path=``), for
+the clients and proxies that refuse or rewrite some paths (a newline, ``//``, ``%2F``).
 
 Every error is ``{"error": {"status": N, "code": "...", "message": "..."}}``.
 """
@@ -21,7 +28,7 @@ Every error is ``{"error": {"status": N, "code": "...", "message": "..."}}``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +61,8 @@ class Route:
     auth: bool = True
     result: str = "items"  # items | object
     path_params: tuple[str, ...] = field(default=())
+    file: bool = False
+    """Names one file: 404 when the index does not hold it."""
 
     def all_params(self) -> tuple[Param, ...]:
         return self.params + (PAGE if self.paged else ())
@@ -90,6 +99,16 @@ ROUTES: tuple[Route, ...] = (
         (REPO,),
         paged=True,
         path_params=("path",),
+        file=True,
+    ),
+    Route(
+        "file_symbols_query",
+        "/api/files/symbols",
+        "the symbols of one file, in file order (404 if the index does not hold the file): "
+        "/api/files/{path}/symbols with the path as a query parameter",
+        (Param("path", "repository-relative file path", required=True), REPO),
+        paged=True,
+        file=True,
     ),
     Route(
         "callers",
@@ -134,6 +153,7 @@ MESSAGES = {
     "bad_token": "invalid bearer token",
     "no_file": "the index holds no file '{path}'",
     "internal": "internal error",
+    "bad_host": "host '{host}' is not served here (thread serve --allowed-host adds a name)",
 }
 CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 500: "internal"}
 
@@ -157,8 +177,12 @@ def bad(kind: str, **fields: Any) -> ApiError:
     return ApiError(400, MESSAGES[kind].format(**fields))
 
 
-def parse_params(route: Route, items: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """The route's parameters from the query string's (name, value) pairs, in order, or ApiError."""
+def parse_params(
+    route: Route, items: Iterable[tuple[str, str]], path_values: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The route's parameters from the query string's (name, value) pairs, in order, and its path
+    parameters from ``path_values``, or ApiError. A path parameter lands under its name, as the
+    query parameter of the route's twin does, so one handler serves both."""
     params = route.all_params()
     allowed = {p.name for p in params}
     given: dict[str, str] = {}
@@ -169,6 +193,10 @@ def parse_params(route: Route, items: Iterable[tuple[str, str]]) -> dict[str, An
             raise bad("repeated", name=name)
         given[name] = value
     out: dict[str, Any] = {}
+    for name in route.path_params:
+        out[name] = (path_values or {}).get(name, "")
+        if out[name] == "":
+            raise bad("missing", name=name)
     for p in params:
         raw = given.get(p.name, "")
         if raw == "":
@@ -211,6 +239,8 @@ def page(rows: Sequence[dict[str, Any]], limit: int, offset: int) -> dict[str, A
 
 def _schema(p: Param) -> dict[str, Any]:
     s: dict[str, Any] = {"type": p.type}
+    if p.required and p.type == "string":
+        s["minLength"] = 1  # an empty value counts as absent
     if p.choices:
         s["enum"] = list(p.choices)
     if p.default is not None:
@@ -237,8 +267,9 @@ def openapi() -> dict[str, Any]:
                 "name": n,
                 "in": "path",
                 "required": True,
-                "schema": {"type": "string"},
-                "description": "repository-relative file path; may contain slashes",
+                "schema": {"type": "string", "minLength": 1},
+                "description": "repository-relative file path; may contain slashes (for a path the URL "
+                "path cannot carry, the route without {path} takes it as a query parameter)",
             }
             for n in r.path_params
         ]
@@ -254,7 +285,7 @@ def openapi() -> dict[str, Any]:
             responses["400"] = _error_response("a parameter is missing, unknown, repeated or invalid")
         if r.auth:
             responses["401"] = _error_response("missing or invalid bearer token (when the server requires one)")
-        if r.path_params:
+        if r.file:
             responses["404"] = _error_response("the index holds no such file")
         op: dict[str, Any] = {
             "operationId": r.name,

@@ -18,7 +18,7 @@ from thread_assets.engine import FileAnalysis, analyze_files, detect_language
 from thread_assets.engine.graph import CallEdge, Cycle, dependency_edges, find_cycles, resolve_calls
 from thread_assets.engine.languages import language_rows
 from thread_assets.engine.resolve import RepoContext, Resolution, resolve_imports
-from thread_assets.repo.discover import discover
+from thread_assets.repo.discover import discover, index_path
 from thread_assets.repo.indexable import indexable_files, is_indexable, stat_paths
 
 from .errors import UserError
@@ -86,7 +86,7 @@ def _files_to_analyse(root: Path, base: Path, all_files: bool) -> list[tuple[str
     if root.is_dir():
         found = list(discover(base)) if all_files else indexable_files(base)
     else:
-        found = [f for f in stat_paths(base, [root.name]) if all_files or is_indexable(f)]
+        found = [f for f in stat_paths(base, [index_path(root.name)]) if all_files or is_indexable(f)]
         if not found and all_files:
             found = [f for f in discover(base) if f.abs_path == str(root)]
     return [(f.path, f.abs_path, detect_language(f.path)) for f in found]

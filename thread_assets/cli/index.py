@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import TaskID
 
 from resources.store.base import StoreError
@@ -56,6 +57,7 @@ def settings_for(args: argparse.Namespace) -> RepoSettings:
 
 def cmd_index(args: argparse.Namespace, out: Console) -> int:
     from thread_assets.drivers.index import index_repository
+    from thread_assets.orchestration.lock import LockBusy
 
     settings = settings_for(args)
     with progress_bar(args.quiet) as progress:
@@ -66,8 +68,13 @@ def cmd_index(args: argparse.Namespace, out: Console) -> int:
                 tasks[stage] = progress.add_task(STAGES.get(stage, stage), total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
+        def say(message: str) -> None:
+            progress.console.print(message, soft_wrap=True, markup=False, highlight=False)
+
         try:
-            summary = index_repository(settings, progress=report, force=args.force)
+            summary = index_repository(settings, progress=report, force=args.force, wait=not args.no_wait, on_wait=say)
+        except LockBusy as exc:
+            raise UserError(f"{exc} (--no-wait: not waiting for it)") from None
         except (StoreError, RuntimeError, NotADirectoryError) as exc:
             raise UserError(str(exc)) from None
     data = dataclasses.asdict(summary)
@@ -191,6 +198,9 @@ def cmd_audit(args: argparse.Namespace, out: Console) -> int:
     except StoreError as exc:
         raise UserError(str(exc)) from None
     try:
+        damage = store.integrity_check() if args.deep else None
+        if damage:
+            return _report_damage(args, out, store.url, damage)
         result = audit(
             settings.root,
             store,
@@ -198,20 +208,60 @@ def cmd_audit(args: argparse.Namespace, out: Console) -> int:
             include=settings.include,
             exclude=settings.exclude,
             memo=settings.stat_memo(),
+            list_skipped=True,
         )
     finally:
         store.close()
+    deep = {} if damage is None else {"integrity": damage}
     if args.json:
-        print(json.dumps({**dataclasses.asdict(result), "fresh": result.fresh}, indent=1))
-    elif result.fresh:
+        print(json.dumps({**dataclasses.asdict(result), "fresh": result.fresh, **deep}, indent=1))
+        return 0 if result.fresh else 1
+    if deep:
+        out.print("integrity: the store's own check found no damage")
+    if result.fresh:
         out.print(f"fresh: all {result.checked} indexed files match the disk")
+        _print_skipped(out, result.skipped)
     else:
         for what in ("stale", "missing", "unindexed"):
             paths = getattr(result, what)
             if paths:
                 out.print(f"[yellow]{len(paths)} {what}[/yellow]: " + ", ".join(paths[:20]))
+        if result.graphs_stale:
+            out.print(
+                "[yellow]graphs stale[/yellow]: files were written after the last graph build (an update was"
+                " interrupted); imports, dependencies, cycles and calls may be out of date"
+            )
+        _print_skipped(out, result.skipped)
         out.print("run `thread index` to bring the index up to date")
     return 0 if result.fresh else 1
+
+
+def _report_damage(args: argparse.Namespace, out: Console, url: str, damage: list[str]) -> int:
+    """A damaged store is reported before (and instead of) its freshness: its answers, freshness
+    included, cannot be trusted."""
+    if args.json:
+        print(json.dumps({"fresh": False, "integrity": damage}, indent=1))
+        return 1
+    from rich.markup import escape
+
+    found = f"the store's own integrity check found {len(damage)} problem(s):"
+    out.print(f"[red]{escape(url)} is damaged[/red]: {found}", soft_wrap=True)
+    for line in damage[:LISTED]:
+        out.print(f"  {line}", markup=False, highlight=False)
+    if len(damage) > LISTED:
+        out.print(f"  and {len(damage) - LISTED} more (--json lists them all)")
+    out.print("rebuild it: delete it (or point --store at a new one) and run `thread index`")
+    return 1
+
+
+def _print_skipped(out: Console, skipped: list[Any]) -> None:
+    """What discovery passed over, as the index's blind spots (a FIFO, a dangling symlink, a
+    directory it cannot list): not a freshness problem, but the files there are not indexed."""
+    if not skipped:
+        return
+    shown = ", ".join(f"{s.path} ({s.reason})" for s in skipped[:20])
+    more = f", and {len(skipped) - 20} more (--json lists every one)" if len(skipped) > 20 else ""
+    out.print(f"[dim]{len(skipped)} skipped[/dim]: {escape(shown)}{more}", highlight=False)
 
 
 def cmd_ui(args: argparse.Namespace, out: Console) -> int:
@@ -296,11 +346,17 @@ def add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     idx.add_argument("--force", action="store_true", help="re-analyse every file")
     idx.add_argument("--json", action="store_true", help="print the summary as JSON")
     idx.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    idx.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="fail (exit 2) instead of waiting when another update of this index is in progress",
+    )
     aud = sub.add_parser("audit", help="is the index fresh against disk? (exit 1 when not)")
     aud.add_argument("path", nargs="?", default=".", help="the repository directory (default: .)")
     aud.add_argument("--store", help=STORE_HELP)
     aud.add_argument("--repo", help="repository name in the store (default: the directory's name)")
     aud.add_argument("--json", action="store_true")
+    aud.add_argument("--deep", action="store_true", help="also run the store's own integrity check of its storage")
     ui = sub.add_parser(
         "ui", help="the Dagster UI and daemon for a repository's index (the file-change sensor keeps it fresh)"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import ipaddress
 import socket
 from typing import Any
 
@@ -29,7 +30,10 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
     except BaseException:
         store.close()
         raise
-    app = create_app(store.url, token or None, store=store)
+    # a token already keeps a rebinding page out (it cannot send it): names are checked only
+    # without one, or when asked for
+    hosts = allowed_hosts(args.host, args.allowed_host or []) if args.allowed_host or not token else None
+    app = create_app(store.url, token or None, store=store, allowed_hosts=hosts)
     auth = "bearer token required on /api/" if token else "no authentication"
     host, port = sock.getsockname()[:2]
     where = f"[{host}]" if ":" in host else host
@@ -48,6 +52,21 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
     finally:
         sock.close()
     return 0
+
+
+def allowed_hosts(bound: str, extra: list[str]) -> list[str]:
+    """The ``Host`` names ``thread serve`` answers to (besides any IP address, always answered):
+    ``localhost``, the ``--host`` name when it is one, the machine's name when bound to every
+    address (``0.0.0.0``, ``::``), and every ``--allowed-host``."""
+    names = ["localhost", *extra]
+    try:
+        address = ipaddress.ip_address(bound.strip("[]"))
+    except ValueError:
+        names.append(bound)
+    else:
+        if address.is_unspecified:
+            names.append(socket.gethostname())
+    return names
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -77,6 +96,13 @@ def add_serve_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--token", help="require 'Authorization: Bearer TOKEN' on /api/ (default: $THREAD_API_TOKEN)")
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME",
+        help="also answer requests for this host name (repeatable; '*': any). Default: IP addresses, localhost, "
+        "the --host name; checked without --token (against DNS rebinding) or when this is given",
+    )
     p.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     p.add_argument("--access-log", action="store_true", help="log every request")
     return {"serve": cmd_serve}

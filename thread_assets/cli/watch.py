@@ -21,25 +21,41 @@ if TYPE_CHECKING:
 def cmd_watch(args: argparse.Namespace, out: Console) -> int:
     from thread_assets.drivers.watch import Watcher, serve
     from thread_assets.orchestration.instance import dagster_env_defaults, open_instance
+    from thread_assets.orchestration.lock import LockBusy
 
     if args.debounce_ms < 0:
         raise UserError("--debounce-ms must be 0 or more")
     settings = settings_for(args)
-    root, url = settings.root, settings.store_url
+    from resources.store.url import mask_password
+
+    root, url = settings.root, mask_password(settings.store_url)
     home = claimed_instance_home(settings)
 
     on_batch = BatchPrinter(out, as_json=args.json)
 
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
     with dagster_env_defaults(), open_instance(home) as instance:
-        watcher = Watcher(settings, instance=instance, debounce_ms=args.debounce_ms, on_batch=on_batch)
-        stats = serve(
-            watcher,
-            ready=lambda: (
-                out.print(f"watching {root} (store {url}); Ctrl-C to stop", highlight=False)
-                if not args.json
-                else print(json.dumps({"ready": str(root)}), flush=True)
-            ),
+        watcher = Watcher(
+            settings,
+            instance=instance,
+            debounce_ms=args.debounce_ms,
+            on_batch=on_batch,
+            wait=not args.no_wait,
+            on_wait=say,
         )
+        try:
+            stats = serve(
+                watcher,
+                ready=lambda: (
+                    out.print(f"watching {root} (store {url}); Ctrl-C to stop", highlight=False)
+                    if not args.json
+                    else print(json.dumps({"ready": str(root)}), flush=True)
+                ),
+            )
+        except LockBusy as exc:
+            raise UserError(f"{exc} (--no-wait: not waiting for it)") from None
         if stats is None:  # a second signal: the batch in progress is abandoned, never committed
             if not args.json:
                 out.print("stopped: the update in progress was abandoned")
@@ -107,4 +123,9 @@ def add_watch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="quiet time that ends a burst of saves (default 15 ms: a burst ends 15-30 ms after its last event)",
     )
     w.add_argument("--json", action="store_true", help="one JSON line per update")
+    w.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="fail (exit 2) instead of waiting when another update of this index is in progress at start-up",
+    )
     return {"watch": cmd_watch}

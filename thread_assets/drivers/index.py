@@ -27,9 +27,10 @@ from thread_assets.engine import FileAnalysis
 from thread_assets.names import DEPENDENCY_GRAPH, GRAPH_OP, PARSE, PER_FILE_OP
 from thread_assets.orchestration.checks import FAILING, NOT_COUNTED
 from thread_assets.orchestration.instance import claim_instance, dagster_env_defaults, open_instance
+from thread_assets.orchestration.lock import OnWait, repository_lock
 from thread_assets.orchestration.per_file import ANALYSIS_PROGRESS
 from thread_assets.orchestration.resources import build_resources
-from thread_assets.orchestration.updater import Updater
+from thread_assets.orchestration.updater import Updater, hold_for_update
 from thread_assets.repo.changes import ChangeSet, detect_changes
 from thread_assets.repo.indexable import indexable_files
 from thread_assets.repo.settings import RepoSettings
@@ -108,6 +109,8 @@ def index_repository(
     instance: DagsterInstance | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    wait: bool = True,
+    on_wait: OnWait | None = None,
     **options: Any,
 ) -> IndexSummary:
     """Bring the index of a repository up to date through Dagster and summarise it.
@@ -115,7 +118,11 @@ def index_repository(
     ``target`` is the repository's settings, or its root with ``options`` for
     :meth:`RepoSettings.resolve` (``store_url``, ``name``, ``workers``, ``include``, ...).
     ``force`` re-analyses every file (the content cache still answers for unchanged bytes unless
-    the cache is off). ``instance``: run against this instance instead of the repository's own."""
+    the cache is off). ``instance``: run against this instance instead of the repository's own.
+
+    The whole update holds the repository lock (:mod:`thread_assets.orchestration.lock`):
+    another update of the same index is waited for (``on_wait`` says which), or, with
+    ``wait=False``, refused with :class:`~thread_assets.orchestration.lock.LockBusy`."""
     started = time.perf_counter()
     settings = target if isinstance(target, RepoSettings) else RepoSettings.resolve(target, **options)
     root_path = settings.root
@@ -130,6 +137,8 @@ def index_repository(
             home = settings.dagster_home
             claim_instance(home, root_path)
             instance = stack.enter_context(open_instance(home))
+        lock = repository_lock(instance, purpose="thread index", repo=name, store_url=settings.store_url)
+        stack.enter_context(hold_for_update(instance, lock, wait=wait, on_wait=on_wait))
         store = open_store_url(settings.store_url)
         stack.callback(store.close)
         memo = settings.stat_memo()
@@ -139,7 +148,7 @@ def index_repository(
         updater = Updater(instance, build_resources(settings))
         analysing = len(changes.to_analyse)
         with _analysis_progress(progress, analysing):
-            outcome = updater.run(store, name, changes, origin="index", graphs_needed=force)
+            outcome = updater.run(store, name, changes, origin="index", graphs_needed=force, wait_s=None)
         memo.save()
         paths = ChangedFiles.of(changes)
         summary = IndexSummary(

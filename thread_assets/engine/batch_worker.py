@@ -48,17 +48,22 @@ class Unread:
 
 def read_for_analysis(abs_path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | Unread:
     """Stat first so a 2 GB blob or a FIFO is never opened for reading; read at most
-    ``max_bytes + 1`` so a file that grew since the stat still cannot blow the limit."""
+    ``max_bytes + 1`` so a file that grew since the stat still cannot blow the limit.
+
+    A file that cannot be opened keeps the size it has on disk, so its record matches the file
+    until that changes (an unreadable file is not "changed" at every look)."""
+    size = 0
     try:
         st = os.stat(abs_path)
         if not stat.S_ISREG(st.st_mode):
             return Unread("skipped", "not a regular file")
+        size = st.st_size
         if st.st_size > max_bytes:
             return Unread("skipped", f"too large: {st.st_size} bytes > limit {max_bytes}", st.st_size)
         with open(abs_path, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        return Unread("error", f"unreadable: {type(exc).__name__}: {exc.strerror or exc}")
+        return Unread("error", f"unreadable: {type(exc).__name__}: {exc.strerror or exc}", size)
     if len(data) > max_bytes:
         return Unread("skipped", f"too large: more than {max_bytes} bytes (grew while read)", len(data))
     return data

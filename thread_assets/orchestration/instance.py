@@ -6,6 +6,7 @@ Thread's runs are created with."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,14 +72,36 @@ def instance_yaml(home: str | Path) -> str:
     return SQLITE_INSTANCE_YAML + STORAGE_YAML.format(history=Path(home).resolve() / "history")
 
 
+INIT_LOCK = "thread-instance.lock"
+
+
+@contextlib.contextmanager
+def _init_lock(home: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on a file of the instance directory, held while an instance is
+    opened: opening a new instance creates its databases and stamps their schema revision, which
+    two processes doing at once left ``runs.db`` with two alembic heads (every later open fails)
+    or failed one of them on ``table runs already exists``."""
+    fd = os.open(home / INIT_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def open_instance(home: str | Path) -> DagsterInstance:
-    """A persistent instance in ``home``, created with the SQLite dagster.yaml when missing."""
+    """A persistent instance in ``home``, created with the SQLite dagster.yaml when missing; its
+    creation (the file, then the databases) happens in one process at a time, and the file
+    appears whole (written aside, then renamed) for a reader that takes no lock (the daemon)."""
     path = Path(home)
     path.mkdir(parents=True, exist_ok=True)
-    config = path / "dagster.yaml"
-    if not config.exists():
-        config.write_text(instance_yaml(path), encoding="utf-8")
-    return DagsterInstance.from_config(str(path))
+    with _init_lock(path):
+        config = path / "dagster.yaml"
+        if not config.exists():
+            scratch = path / f".dagster.yaml.{os.getpid()}.tmp"
+            scratch.write_text(instance_yaml(path), encoding="utf-8")
+            os.replace(scratch, config)
+        return DagsterInstance.from_config(str(path))
 
 
 OWNER_FILE = "thread-repository"
@@ -92,11 +115,15 @@ def claim_instance(home: str | Path, root: Path) -> None:
     path = Path(home)
     path.mkdir(parents=True, exist_ok=True)
     marker = path / OWNER_FILE
-    try:
-        owner = marker.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        marker.write_text(str(root) + "\n", encoding="utf-8")
-        return
+    if not marker.exists():
+        # written aside then linked into place: of two first claims one wins whole, and the
+        # other reads a complete name (never an empty file) and compares it with its own
+        scratch = path / f".{OWNER_FILE}.{os.getpid()}.tmp"
+        scratch.write_text(str(root) + "\n", encoding="utf-8")
+        with contextlib.suppress(FileExistsError):
+            os.link(scratch, marker)
+        scratch.unlink()
+    owner = marker.read_text(encoding="utf-8").strip()
     if owner != str(root):
         raise RuntimeError(
             f"the Dagster instance in {path} already indexes {owner}; one instance serves one repository "

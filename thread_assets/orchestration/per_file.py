@@ -42,6 +42,7 @@ from thread_assets.engine.batch import BatchItem, read_for_analysis
 from thread_assets.engine.content_cache import ContentCache, analysis_key, matches_key
 from thread_assets.engine.patterns import default_rules, languages_with_rules, run_rules
 from thread_assets.names import CALLS, IMPORTS, PARSE, PATTERN_MATCHES, PER_FILE_GROUP, PER_FILE_OP, SYMBOLS
+from thread_assets.repo.discover import disk_path
 from thread_assets.repo.partition_keys import path_of
 from thread_assets.repo.versions import extraction_code_version, patterns_code_version
 
@@ -145,9 +146,10 @@ def analyse_with_cache(
     keys: dict[str, str] = {}
     items: dict[str, BatchItem] = {}
     for path in paths:
-        read = read_for_analysis(root / path)
+        on_disk = root / disk_path(path)  # an index path may be escaped (a name that is not UTF-8)
+        read = read_for_analysis(on_disk)
         if not isinstance(read, bytes):
-            items[path] = (path, str(root / path), None)  # the worker records why it is unreadable
+            items[path] = (path, str(on_disk), None)  # the worker records why it is unreadable
             continue
         language = detect_language(path, read)
         data[path] = read

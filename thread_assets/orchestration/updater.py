@@ -11,32 +11,52 @@
    RunRequest with the same selection and tags.
 
 Runs that Thread starts carry the tag ``thread/update`` (``index``, ``sensor`` or ``watch``).
-Before moving partitions, every caller makes sure no such run is queued or in flight: moving or
-deleting a partition that a queued run targets would fail that run (a run names its partitions
-only by the first and last key of a range), and two runs over the same files would race on the
-store.
+Before moving partitions, every caller holds the repository lock (:mod:`.lock`) and makes sure no
+such run is queued or in flight: moving or deleting a partition that a queued run targets would
+fail that run (a run names its partitions only by the first and last key of a range), and two
+runs over the same files would race on the store. A run in flight whose process is gone is
+marked failed rather than waited for (:func:`stale_reason`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from dagster import DagsterInstance, DagsterRunStatus, Definitions, JobDefinition, RunsFilter
+from dagster import DagsterInstance, DagsterRunStatus, Definitions, JobDefinition, RunRecord, RunsFilter
 
 from resources.dagster_storage import delete_dynamic_partitions
 from resources.store.base import Store
-from thread_assets.names import GRAPH_ASSETS, RANGE_END_TAG, RANGE_START_TAG, REPO_TAG, UPDATE_ORIGINS, UPDATE_TAG
+from thread_assets.names import (
+    GRAPH_ASSETS,
+    HOST_TAG,
+    PID_TAG,
+    RANGE_END_TAG,
+    RANGE_START_TAG,
+    REPO_TAG,
+    REQUEST_TAG,
+    UPDATE_ORIGINS,
+    UPDATE_TAG,
+)
 from thread_assets.repo.changes import ChangeSet
 from thread_assets.repo.partition_plan import PartitionPlan, plan_partitions
 
 from .assets import build_assets
 from .jobs import update_jobs
+from .lock import LockBusy, OnWait, RepositoryLock, process_tags
 from .scope import SINGLE, Scope
 
-QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-"""Runs started in-process log warnings and errors only (the UI keeps the full event log)."""
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+"""Runs started in-process log nothing to the console (the UI keeps the full event log): a step's
+error reaches the caller as the exception itself (``thread index`` prints it in one line, ``thread
+watch`` in its retry message), and the console logger would add it again with a stack trace."""
 IN_FLIGHT = [
     DagsterRunStatus.QUEUED,
     DagsterRunStatus.NOT_STARTED,
@@ -77,28 +97,185 @@ class UpdateOutcome:
 
 def in_flight_runs(instance: DagsterInstance, scope: Scope = SINGLE) -> list[str]:
     """Ids of Thread runs (of ``scope``'s repository) queued or executing on this instance."""
+    return [r.dagster_run.run_id for r in _in_flight_records(instance, scope)]
+
+
+def _in_flight_records(instance: DagsterInstance, scope: Scope, limit: int = 5) -> list[RunRecord]:
     tags: dict[str, str | list[str]] = {UPDATE_TAG: list(UPDATE_ORIGINS), **scope_tags(scope)}
-    records = instance.get_run_records(filters=RunsFilter(statuses=IN_FLIGHT, tags=tags), limit=5)
-    return [r.dagster_run.run_id for r in records]
+    return list(instance.get_run_records(filters=RunsFilter(statuses=IN_FLIGHT, tags=tags), limit=limit))
+
+
+UNTAGGED_GRACE_S = 60.0
+"""A run without the process tags (one the daemon created and whose run worker has not started
+Thread's resources yet, or one made before runs carried them) is judged only after this long
+without a status change."""
+DAEMON_GONE_S = 90.0
+"""No daemon heartbeat (Dagster's daemons beat every 30 s) for this long: no daemon is running."""
+UNTAGGED_STARTED_S = 120.0
+"""A launched run whose worker has not tagged itself after this long never will: the worker
+tags the run as soon as Thread's resources start, seconds after launch."""
+
+
+def pid_alive(pid: int) -> bool:
+    """Is process ``pid`` (of this host) running? A zombie (dead, not yet reaped) is not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+def stale_reason(record: RunRecord, *, host: str, daemon_seen_s: float | None, now: float) -> str | None:
+    """Why a Thread run in flight will never finish, or None while it may.
+
+    - The run names its process (``thread/host``, ``thread/pid``: set at creation by
+      ``thread index`` and ``thread watch``, by the run worker itself for a run the daemon
+      launched): stale when that is a process of this host that is gone (SIGKILL, a crash, a
+      full disk). A process of another host cannot be checked from here: waited for.
+    - It does not (the daemon created it and its worker has not started, or it predates the
+      tags), and nothing changed its status for :data:`UNTAGGED_GRACE_S`: stale when no daemon
+      has beaten for :data:`DAEMON_GONE_S` (nobody will launch or run it), or when it was
+      launched and its worker has not tagged it after :data:`UNTAGGED_STARTED_S`. A queued run
+      with a daemon alive is waited for: the daemon launches it."""
+    run = record.dagster_run
+    run_host, pid = run.tags.get(HOST_TAG), run.tags.get(PID_TAG)
+    if run_host is not None and pid is not None and pid.isdigit():
+        if run_host == host and not pid_alive(int(pid)):
+            return f"its process (pid {pid} on {run_host}) is gone"
+        return None
+    quiet_s = now - record.update_timestamp.timestamp()
+    if quiet_s < UNTAGGED_GRACE_S:
+        return None
+    if daemon_seen_s is None or daemon_seen_s > DAEMON_GONE_S:
+        return f"no process took it up in {quiet_s:.0f} s and no Dagster daemon is running"
+    if run.status != DagsterRunStatus.QUEUED and quiet_s > UNTAGGED_STARTED_S:
+        return f"launched {quiet_s:.0f} s ago, its run worker never started"
+    return None
+
+
+def _daemon_seen_s(instance: DagsterInstance, now: float) -> float | None:
+    """Seconds since the last heartbeat of any Dagster daemon of the instance (None: never)."""
+    beats = instance.get_daemon_heartbeats()
+    return min((now - b.timestamp for b in beats.values()), default=None)
+
+
+def describe_run(record: RunRecord) -> str:
+    run = record.dagster_run
+    origin = run.tags.get(UPDATE_TAG, "?")
+    where = f", pid {run.tags[PID_TAG]} on {run.tags.get(HOST_TAG)}" if PID_TAG in run.tags else ""
+    since = datetime.fromtimestamp(record.create_timestamp.timestamp()).strftime("%H:%M:%S")
+    return f"{run.run_id[:8]} ({origin}, {run.status.value.lower()} since {since}{where})"
+
+
+def live_runs(instance: DagsterInstance, scope: Scope = SINGLE, on_wait: OnWait | None = None) -> list[RunRecord]:
+    """Thread runs of ``scope`` in flight that may still finish; the stale ones are marked
+    failed on the way (``on_wait`` is told which, and why), so the update goes on."""
+    records = _in_flight_records(instance, scope, limit=50)
+    if not records:
+        return []
+    now = time.time()
+    daemon_seen_s = _daemon_seen_s(instance, now) if any(PID_TAG not in r.dagster_run.tags for r in records) else None
+    host = socket.gethostname()
+    live = []
+    for record in records:
+        reason = stale_reason(record, host=host, daemon_seen_s=daemon_seen_s, now=now)
+        if reason is None:
+            live.append(record)
+            continue
+        message = f"run {describe_run(record)} was left in flight: {reason}; marked failed"
+        current = instance.get_run_by_id(record.dagster_run.run_id)
+        if current is not None and current.status in IN_FLIGHT:
+            instance.report_run_failed(current, message=message)
+        if on_wait is not None:
+            on_wait(message)
+    return live
 
 
 def graphs_materialized(instance: DagsterInstance, scope: Scope = SINGLE) -> bool:
     return all(instance.get_latest_materialization_event(scope.key(a)) is not None for a in GRAPH_ASSETS)
 
 
-def wait_for_runs(instance: DagsterInstance, timeout_s: float, poll_s: float = 0.5, scope: Scope = SINGLE) -> None:
-    """Block until no Thread run is in flight; RuntimeError naming them after ``timeout_s``."""
+def wait_for_runs(
+    instance: DagsterInstance,
+    timeout_s: float,
+    poll_s: float = 0.5,
+    scope: Scope = SINGLE,
+    on_wait: OnWait | None = None,
+) -> None:
+    """Block until no Thread run is in flight, marking stale ones failed (:func:`live_runs`);
+    ``on_wait`` is told which runs it waits for (again whenever that set changes);
+    RuntimeError naming them after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
+    told: list[str] = []
     while True:
-        running = in_flight_runs(instance, scope)
+        running = live_runs(instance, scope, on_wait)
         if not running:
             return
         if time.monotonic() >= deadline:
             raise RuntimeError(
-                f"Thread run(s) still in flight on this instance after {timeout_s:.0f} s: {', '.join(running)}; "
-                "wait for them (or cancel them in the UI) and try again"
+                f"Thread run(s) still in flight on this instance after {timeout_s:.0f} s: "
+                f"{', '.join(describe_run(r) for r in running)}; wait for them (or cancel them in the UI) and try again"
             )
+        ids = [r.dagster_run.run_id for r in running]
+        if on_wait is not None and ids != told:
+            on_wait(f"waiting for Thread run(s) in flight: {', '.join(describe_run(r) for r in running)}")
+            told = ids
         time.sleep(poll_s)
+
+
+@contextlib.contextmanager
+def hold_for_update(
+    instance: DagsterInstance,
+    lock: RepositoryLock,
+    scope: Scope = SINGLE,
+    *,
+    wait: bool = True,
+    on_wait: OnWait | None = None,
+    timeout_s: float = 600.0,
+) -> Iterator[None]:
+    """Hold ``lock`` with no Thread run of ``scope`` in flight: what an update needs before it
+    moves partitions. A run in flight is waited for with the lock released, since a run the
+    sensor requested takes the lock itself when it starts; runs are created only by holders of
+    the lock, so once it is held with none in flight, none appears until it is released.
+    ``wait=False``: :class:`~.lock.LockBusy` instead of any wait."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        lock.acquire(wait=wait, on_wait=on_wait)
+        try:
+            running = live_runs(instance, scope, on_wait)
+        except BaseException:
+            lock.release()
+            raise
+        if not running:
+            break
+        lock.release()
+        if not wait:
+            raise LockBusy(f"{lock.label} has Thread run(s) in flight: {', '.join(describe_run(r) for r in running)}")
+        wait_for_runs(instance, max(0.0, deadline - time.monotonic()), scope=scope, on_wait=on_wait)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+HANDOVER_S = 30.0
+"""How long the sensor keeps the lock for the run it requested, at most (the daemon creates it
+within moments of the tick; a daemon that never does must not hold the index for long)."""
+
+
+def hand_over(lock: RepositoryLock, instance: DagsterInstance, token: str) -> None:
+    """Keep ``lock`` (held by a sensor tick) until the run requested with ``REQUEST_TAG=token``
+    exists, then release it: the tick returns its request before the daemon creates the run,
+    and an update taking the lock in between would find no run in flight and move the
+    partitions the request names. Once the run exists, others see it in flight and wait."""
+    filters = RunsFilter(tags={REQUEST_TAG: token})
+    lock.release_when(lambda: bool(instance.get_run_records(filters=filters, limit=1)), HANDOVER_S)
 
 
 def prepare_update(
@@ -126,7 +303,9 @@ def prepare_update(
         if len(keys) > 1:
             tags |= {RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]}
         return plan, UpdateRequest(scope.update_job, keys, tags)
-    if changes.removed or plan.delete or graphs_needed:
+    if changes.removed or plan.delete or graphs_needed or store.graphs_behind(repo):
+        # the store's word, not the instance's: a process killed between the per-file commit
+        # and the graph commit leaves nothing to analyse and the graphs behind
         return plan, UpdateRequest(scope.graphs_job, [], tags)
     return plan, None
 
@@ -167,10 +346,14 @@ class Updater:
         *,
         origin: str,
         graphs_needed: bool = False,
-        wait_s: float = 600.0,
+        wait_s: float | None = 600.0,
+        on_wait: OnWait | None = None,
     ) -> UpdateOutcome:
+        """``wait_s``: how long to wait for Thread runs in flight; None when the caller made sure
+        there are none (:func:`hold_for_update`)."""
         started = time.perf_counter()
-        wait_for_runs(self.instance, wait_s, scope=self.scope)
+        if wait_s is not None:
+            wait_for_runs(self.instance, wait_s, scope=self.scope, on_wait=on_wait)
         plan, request = prepare_update(
             self.instance,
             store,
@@ -185,7 +368,7 @@ class Updater:
             result = self.job(request.job_name).execute_in_process(
                 instance=self.instance,
                 partition_key=request.partition_key,
-                tags=request.tags,
+                tags={**request.tags, **process_tags()},
                 run_config=QUIET_RUN_CONFIG,
             )
             outcome.result = result

@@ -5,14 +5,17 @@ Shared by ``thread index``, the file-change sensor and ``thread watch``; no Dags
 The store's content hashes are the truth: a file is to be analysed when it is on disk and its
 bytes hash differently from the store's row (or it has no row, or the row was made by another
 extractor version); a stored file that is gone from disk is removed. The :class:`StatMemo` only
-saves reading: it remembers, per path, the ``(size, mtime_ns, inode)`` at which a content hash was
-computed, so an unchanged file costs one ``stat`` (in the walk) and a dict probe. A memo entry is
-trusted only when its stat matches exactly and the file was not modified within
-``RACY_NS`` of the moment the memo was written (the "racy git" problem: a write in the same
-timestamp tick as the hash leaves the stat unchanged), so a touched file is re-hashed and found
-unchanged, never re-analysed. Losing the memo costs one re-hash of every file, never a wrong
-answer; it lives next to the index (``<root>/.thread/cache/stat-memo.msgpack``), not in a sensor
-cursor (cursors have size limits).
+saves reading: it remembers, per path, the ``(size, mtime_ns, inode, ctime_ns)`` at which a content
+hash was computed, so an unchanged file costs one ``stat`` (in the walk) and a dict probe. A memo
+entry is trusted only when its stat matches exactly and the file was not modified (nor its
+permissions changed) within ``RACY_NS`` of the moment the memo was written (the "racy git"
+problem: a write in the same timestamp tick as the hash leaves the stat unchanged), so a touched
+file is re-hashed and found unchanged, never re-analysed. A file that could not be read (no
+permission, too large) has no hash to remember: it is looked at again each time (a ``stat`` and
+at most a refused ``open``), and it is unchanged as long as it stays unreadable at the size its
+row records, so it neither churns nor hides the moment it becomes readable. Losing the memo costs
+one re-hash of every file, never a wrong answer; it lives next to the index
+(``<root>/.thread/cache/stat-memo.msgpack``), not in a sensor cursor (cursors have size limits).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class _Entry(msgspec.Struct, array_like=True):
     mtime_ns: int
     inode: int
     digest: str | None
+    ctime_ns: int = 0
 
 
 class _MemoFile(msgspec.Struct):
@@ -73,21 +77,23 @@ class StatMemo:
                 self.entries = data.entries
                 self.written_ns = data.written_ns
 
-    def lookup(self, found: FoundFile) -> str | Literal[False] | None:
-        """The memoised hash (``None`` for an unreadable file), or False when it must be re-read."""
+    def lookup(self, found: FoundFile) -> str | Literal[False]:
+        """The memoised hash, or False when the file must be read again."""
         entry = self.entries.get(found.path)
         if (
             entry is None
+            or entry.digest is None
             or entry.size != found.size
             or entry.mtime_ns != found.mtime_ns
             or entry.inode != found.inode
-            or found.mtime_ns >= self.written_ns - RACY_NS
+            or entry.ctime_ns != found.ctime_ns
+            or max(found.mtime_ns, found.ctime_ns) >= self.written_ns - RACY_NS
         ):
             return False
         return entry.digest
 
     def remember(self, found: FoundFile, digest: str | None) -> None:
-        self.entries[found.path] = _Entry(found.size, found.mtime_ns, found.inode, digest)
+        self.entries[found.path] = _Entry(found.size, found.mtime_ns, found.inode, digest, found.ctime_ns)
         self.dirty = True
 
     def forget(self, paths: Iterable[str]) -> None:
@@ -175,11 +181,14 @@ def _digest_of(found: FoundFile) -> str | None:
 
 
 def current_digest(found: FoundFile, memo: StatMemo) -> tuple[str | None, bool]:
-    """The file's content hash now (None when unreadable) and whether it had to be read."""
+    """The file's content hash now (None when unreadable) and whether it was read and hashed."""
     digest = memo.lookup(found)
     if digest is not False:
         return digest, False
     fresh = _digest_of(found)
+    if fresh is None:  # nothing to vouch for: no entry, so the memo is not rewritten for it each time
+        memo.forget([found.path])
+        return None, False
     memo.remember(found, fresh)
     return fresh, True
 

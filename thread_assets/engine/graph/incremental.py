@@ -88,7 +88,9 @@ class GraphDelta:
     ``sources``' import resolutions and dependency edges, and ``call_paths``' call edges, are
     replaced by the given rows; ``cycles`` replace all cycles unless None (kept);
     ``inputs`` entries are upserted, ``inputs_deleted`` removed, and every entry of a kind in
-    ``inputs_replaced_kinds`` removed before the upserts."""
+    ``inputs_replaced_kinds`` removed before the upserts. ``files_version``: the store's per-file
+    version the build read before loading anything (``index_versions``); the commit records the
+    graphs as built from it."""
 
     full: bool
     sources: Sequence[str]
@@ -100,6 +102,7 @@ class GraphDelta:
     inputs: Sequence[tuple[str, str, str]]
     inputs_deleted: Sequence[tuple[str, str]] = ()
     inputs_replaced_kinds: Sequence[str] = ()
+    files_version: int | None = None
 
 
 class GraphStore(Protocol):
@@ -112,6 +115,7 @@ class GraphStore(Protocol):
     def load_cycles(self, repo: str) -> list[Cycle]: ...
     def internal_dep_pairs(self, repo: str) -> list[tuple[str, str]]: ...
     def load_graph_inputs(self, repo: str) -> dict[str, dict[str, str]]: ...
+    def index_versions(self, repo: str) -> tuple[int, int]: ...
     def write_graph_delta(self, repo: str, delta: GraphDelta, *, run_id: str = "") -> int: ...
 
 
@@ -249,14 +253,38 @@ def _stub_edges(succ: Mapping[str, set[str]]) -> list[DepEdge]:
     ]
 
 
+def _empty_delta(files_version: int) -> GraphDelta:
+    """A graph commit that changes no row: it only records that the graphs cover ``files_version``."""
+    return GraphDelta(
+        full=False,
+        sources=(),
+        call_paths=(),
+        resolutions=(),
+        dep_edges=(),
+        call_edges=(),
+        cycles=None,
+        inputs=(),
+        files_version=files_version,
+    )
+
+
 # ---- full build
 
 
 def full_build(
-    store: GraphStore, repo: str, read: Reader, *, run_id: str = "", reason: str = "requested", started: float = 0.0
+    store: GraphStore,
+    repo: str,
+    read: Reader,
+    *,
+    run_id: str = "",
+    reason: str = "requested",
+    started: float = 0.0,
+    files_version: int | None = None,
 ) -> GraphUpdate:
     """Resolve everything from the stored analyses and replace every graph row and input."""
     started = started or time.perf_counter()
+    if files_version is None:
+        files_version = store.index_versions(repo)[0]
     analyses = sorted(store.load_analyses(repo), key=lambda a: a.path)
     by_path = {a.path: a for a in analyses}
     recorder = RecordingReader(read)
@@ -281,6 +309,7 @@ def full_build(
         call_edges=call_edges,
         cycles=cycles,
         inputs=inputs,
+        files_version=files_version,
     )
     written = store.write_graph_delta(repo, delta, run_id=run_id)
     return GraphUpdate(
@@ -304,13 +333,20 @@ def full_build(
 def update_graph(store: GraphStore, repo: str, read: Reader, *, run_id: str = "", full: bool = False) -> GraphUpdate:
     """Bring the repository's graph rows up to date with its per-file rows (see the module doc)."""
     started = time.perf_counter()
+    # read first: a per-file commit after this point leaves the graphs marked behind
+    files_version, graphs_version = store.index_versions(repo)
     inputs = store.load_graph_inputs(repo)
+    full_reason = ""
     if full:
-        return full_build(store, repo, read, run_id=run_id, reason="requested", started=started)
-    if not inputs.get(META):
-        return full_build(store, repo, read, run_id=run_id, reason="no previous graph inputs", started=started)
-    if inputs[META].get(ENGINE_KEY) != engine_digest():
-        return full_build(store, repo, read, run_id=run_id, reason="engine changed", started=started)
+        full_reason = "requested"
+    elif not inputs.get(META):
+        full_reason = "no previous graph inputs"
+    elif inputs[META].get(ENGINE_KEY) != engine_digest():
+        full_reason = "engine changed"
+    if full_reason:
+        return full_build(
+            store, repo, read, run_id=run_id, reason=full_reason, started=started, files_version=files_version
+        )
 
     states = store.file_states(repo)
     content_old = inputs.get(CONTENT, {})
@@ -333,12 +369,16 @@ def update_graph(store: GraphStore, repo: str, read: Reader, *, run_id: str = ""
     )
     if not (added or removed or changed or config_changed):
         update.mode, update.reason = "unchanged", "nothing changed since the last graph build"
+        if files_version > graphs_version:  # e.g. files rewritten with the same content, then a crash
+            store.write_graph_delta(repo, _empty_delta(files_version), run_id=run_id)
         update.cycles = store.load_cycles(repo)
         update.dep_version, update.call_version = versions(deps_out), versions(calls_out)
         update.seconds = time.perf_counter() - started
         return update
     if len(added) + len(changed) > FULL_FRACTION * max(len(states), 1):
-        return full_build(store, repo, read, run_id=run_id, reason="most files changed", started=started)
+        return full_build(
+            store, repo, read, run_id=run_id, reason="most files changed", started=started, files_version=files_version
+        )
 
     present = set(states)
     fresh = sorted(set(added) | set(changed))
@@ -482,6 +522,7 @@ def update_graph(store: GraphStore, repo: str, read: Reader, *, run_id: str = ""
         inputs=ins,
         inputs_deleted=gone,
         inputs_replaced_kinds=replaced,
+        files_version=files_version,
     )
     update.rows_written = store.write_graph_delta(repo, delta, run_id=run_id)
     update.dep_version, update.call_version = versions(deps_out), versions(calls_out)
