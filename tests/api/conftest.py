@@ -109,15 +109,17 @@ def wait_healthy(base: str, proc: subprocess.Popen[bytes] | None = None, timeout
 
 
 @contextmanager
-def serve(store_url: str, token: str | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
-    """``thread serve`` in a subprocess on a free loopback port; yields its base URL."""
+def serve(
+    store_url: str, token: str | None = None, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """``thread serve`` in a subprocess on a free loopback port (with ``args``); yields its base URL.
+    An ``env`` value of "" removes that variable."""
     port = free_port()
-    command = [str(THREAD), "serve", "--store", store_url, "--port", str(port)]
+    command = [str(THREAD), "serve", "--store", store_url, "--port", str(port), *args]
     if token:
         command += ["--token", token]
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, cwd=ROOT
-    )
+    environment = {k: v for k, v in {**os.environ, **(env or {})}.items() if v != "" or k not in (env or {})}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, proc)

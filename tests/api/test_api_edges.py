@@ -5,12 +5,10 @@ process, the Worker on Miniflare over a real local D1."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
@@ -23,7 +21,7 @@ with warnings.catch_warnings():  # starlette 1.x: "install httpx2" (the TestClie
 from thread_assets.api import ROUTES, create_app, openapi
 from thread_assets.cli.serve import allowed_hosts
 
-from .conftest import ROOT, THREAD, TOKEN, file_symbols_url, free_port, wait_healthy
+from .conftest import TOKEN, file_symbols_url, serve
 from .test_contract import local_d1
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -149,31 +147,9 @@ def test_the_worker_answers_as_thread_serve_for_odd_paths(odd_url: str, tmp_path
 # ---- the Host check (DNS rebinding)
 
 
-@contextmanager
-def serve_process(store_url: str, *args: str) -> Iterator[str]:
-    """``thread serve`` on a free loopback port with ``args``; yields its base URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(THREAD), "serve", "--store", store_url, "--port", str(port), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={k: v for k, v in os.environ.items() if k != "THREAD_API_TOKEN"},
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        if proc.stdout:
-            proc.stdout.close()
-
+def serve_process(store_url: str, *args: str) -> AbstractContextManager[str]:
+    """``thread serve`` on a free loopback port with ``args`` and no token in its environment."""
+    return serve(store_url, env={"THREAD_API_TOKEN": ""}, args=args)
 
 def get(base: str, host: str, **headers: str) -> httpx.Response:
     return httpx.get(base + "/api/stats", headers={"Host": host, **headers}, timeout=10)
