@@ -233,3 +233,113 @@ def test_an_unreadable_file_gets_a_stable_record(shared_dir: Path) -> None:
     assert rows["unreadable once more"]["secret.py"][0] == "error"
     assert steps["grown while unreadable"]["counts"] == [0, 1, 0, 1]
     assert rows["grown while unreadable"]["secret.py"][2] == len("def secret():\n    return 'longer than before'\n")
+
+
+# ---- contents and shapes: NUL bytes, a huge file, a deep tree, newlines and '%' in names
+
+BIG_BYTES = 50 * 1024 * 1024
+DEPTH = 300
+DEEP = "/".join(["d"] * DEPTH) + "/deep.py"
+
+
+def make_deep(root: Path, name: str, depth: int = DEPTH) -> None:
+    """``depth`` nested directories called ``name`` with ``deep.py`` at the bottom, made by relative
+    paths from inside (an absolute path may not fit PATH_MAX)."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(depth):
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        out = os.open("deep.py", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, b"def deep():\n    return 1\n")
+        os.close(out)
+    finally:
+        os.close(fd)
+
+
+def make_big(path: Path) -> None:
+    """Real Python source past ``BIG_BYTES`` (not a sparse file of NULs: it must be "too large", not "binary")."""
+    chunk = b"".join(b"def f_%07d():\n    return 1\n" % i for i in range(40_000))
+    with path.open("wb") as fh:
+        while fh.tell() < BIG_BYTES:
+            fh.write(chunk)
+
+
+def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    capsys.readouterr()
+    assert main(list(args)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_nul_bytes_a_huge_file_a_deep_tree_and_odd_names_each_get_a_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "repo"
+    write(root, {"ok.py": "def ok():\n    return 1\n", "new\nline.py": "N = 1\n", "100%.py": "P = 1\n"})
+    write(root, {"%2F.py": "Q = 1\n", "pkg/a%41\n%.py": "R = 1\n"})
+    (root / "nul.py").write_bytes(b"def f():\n    return '\x00'\n")
+    (root / "late_nul.py").write_bytes(b"x = 1\n" * 2000 + b"y = '\x00'\n")  # past git's 8 KiB sniff
+    (root / "blob.py").write_bytes(bytes(range(256)) * 16)
+    make_big(root / "big.py")
+    make_deep(root, "d")
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+
+    first = cli_json(capsys, "index", str(root), "--store", url, "--json", "--workers", "1")
+    expected = {
+        "ok.py": ("ok", None),
+        "new\nline.py": ("ok", None),
+        "100%.py": ("ok", None),
+        "%252F.py": ("ok", None),
+        "pkg/a%2541\n%25.py": ("ok", None),  # once one "%" is escaped, every one is
+        "nul.py": ("skipped", "binary: NUL byte in the first 8 KiB"),
+        "late_nul.py": ("ok", None),
+        "blob.py": ("skipped", "binary: NUL byte in the first 8 KiB"),
+        "big.py": ("skipped", f"too large: {(root / 'big.py').stat().st_size} bytes > limit 2097152"),
+        DEEP: ("ok", None),
+    }
+    assert sorted(first["paths"]["added"]) == sorted(expected)
+    assert {p["path"]: (p["status"], p["reason"]) for p in first["problems"]} == {
+        path: want for path, want in expected.items() if want[0] != "ok"
+    }
+    store = open_store(url)
+    try:
+        rows = {r["path"]: (r["status"], r["reason"]) for r in store.export("files", repo="repo")}
+        assert rows == expected
+        assert [s["path"] for s in store.find_symbols("deep", repo="repo")] == [DEEP]
+        assert [s["path"] for s in store.find_symbols("ok", repo="repo")] == ["ok.py"]
+
+        again = cli_json(capsys, "index", str(root), "--store", url, "--json", "--workers", "1")
+        assert (again["added"], again["changed"], again["removed"], again["analysed"]) == (0, 0, 0, 0)
+        report = cli_json(capsys, "audit", str(root), "--store", url, "--json")
+        assert report["fresh"] is True and report["skipped"] == [], report
+        assert_matches_disk(tmp_path, root, store, "repo")
+    finally:
+        store.close()
+
+
+def test_a_path_beyond_path_max_is_left_out_with_a_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "repo"
+    write(root, {"ok.py": "def ok():\n    return 1\n"})
+    name = "directory_named_long"  # 300 levels of 21 bytes: past PATH_MAX (4096)
+    make_deep(root, name)
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    first = cli_json(capsys, "index", str(root), "--store", url, "--json", "--workers", "1")
+    assert first["paths"]["added"] == ["ok.py"]
+    again = cli_json(capsys, "index", str(root), "--store", url, "--json", "--workers", "1")
+    assert (again["added"], again["changed"], again["removed"], again["analysed"]) == (0, 0, 0, 0)
+    report = cli_json(capsys, "audit", str(root), "--store", url, "--json")
+    assert report["fresh"] is True
+    [skipped] = report["skipped"]
+    assert skipped["reason"] == "path too long for the operating system (ENAMETOOLONG)"
+    assert (
+        len(f"{root}/{skipped['path']}".encode())
+        >= os.pathconf(root, "PC_PATH_MAX")
+        > len(f"{root}/{skipped['path'].rsplit('/', 1)[0]}".encode())
+    ), "the first directory too long to open is named"
+    store = open_store(url)
+    try:
+        assert_matches_disk(tmp_path, root, store, "repo")
+    finally:
+        store.close()

@@ -262,7 +262,8 @@ class _ListingMemo:
             path = f"{base}/{rel_dir}" if rel_dir else base
             try:
                 st = os.stat(path)
-            except OSError:
+            except OSError as exc:
+                self._too_long(exc, rel_dir)
                 continue
             stamp = (st.st_mtime_ns, st.st_ctime_ns)
             listing = self.listings.get(rel_dir)
@@ -292,7 +293,8 @@ class _ListingMemo:
                     continue
                 try:
                     fst = os.stat(full, follow_symlinks=False)
-                except OSError:
+                except OSError as exc:
+                    self._too_long(exc, rel)
                     continue
                 if stat.S_ISREG(fst.st_mode):
                     path_in_index = rel if rel.isascii() and "%" not in rel else index_path(rel)
@@ -302,6 +304,12 @@ class _ListingMemo:
             stack.extend(reversed(subdirs))
         self.walked = True
         return out
+
+    def _too_long(self, exc: OSError, rel: str) -> None:
+        """A path beyond the OS's limit (PATH_MAX) cannot be opened by its absolute path: it is left
+        out, and ``on_skip`` hears why."""
+        if self.on_skip is not None and rel and exc.errno == errno.ENAMETOOLONG:
+            self.on_skip(index_path(rel), "path too long for the operating system (ENAMETOOLONG)")
 
     def _list(self, root: Path, path: str, rel_dir: str) -> list[tuple[str, int]] | None:
         try:
