@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from resources.store.url import open_store
+from tests.support.shop import without_thread_settings, write_repo
 from tests.support.unprivileged import run_unprivileged, shared_directory
 from thread_assets.cli import main
 from thread_assets.repo.audit import Skipped, audit
@@ -28,12 +29,8 @@ SKIPPED = [
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    monkeypatch.delenv("THREAD_STORE_URL", raising=False)
-    root = tmp_path / "repo"
-    (root / "lib").mkdir(parents=True)
-    (root / "lib" / "real.py").write_text("def real():\n    return 1\n")
-    (root / ".gitignore").write_text("*.fifo\n")
+    without_thread_settings(monkeypatch)
+    root = write_repo(tmp_path / "repo", {"lib/real.py": "def real():\n    return 1\n", ".gitignore": "*.fifo\n"})
     (tmp_path / "outside.py").write_text("def outside():\n    return 2\n")
     os.mkfifo(root / "pipe.py")
     os.mkfifo(root / "ignored.fifo")  # an ignore rule hides it: not worth a mention

@@ -8,20 +8,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.shop import without_thread_settings, write_repo
 from thread_assets.cli import main
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    monkeypatch.delenv("THREAD_STORE_URL", raising=False)
-    root = tmp_path / "shop"
-    (root / "shop").mkdir(parents=True)
-    (root / "shop" / "__init__.py").write_text("")
-    (root / "shop" / "orders.py").write_text("from shop import util\n\ndef total(xs):\n    return util.add(xs)\n")
-    (root / "shop" / "util.py").write_text("import os\n\ndef add(xs):\n    return sum(xs)\n")
-    (root / "web.ts").write_text("export function hello(name: string): string { return `hi ${name}`; }\n")
-    return root
+    without_thread_settings(monkeypatch)
+    return write_repo(
+        tmp_path / "shop",
+        {
+            "shop/__init__.py": "",
+            "shop/orders.py": "from shop import util\n\ndef total(xs):\n    return util.add(xs)\n",
+            "shop/util.py": "import os\n\ndef add(xs):\n    return sum(xs)\n",
+            "web.ts": "export function hello(name: string): string { return `hi ${name}`; }\n",
+        },
+    )
 
 
 def index(capsys: pytest.CaptureFixture[str], root: Path) -> dict[str, object]:

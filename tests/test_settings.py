@@ -13,6 +13,7 @@ from pathlib import Path
 import grimp
 import pytest
 
+from tests.support.shop import without_thread_settings, write_repo
 from thread_assets.cli import main
 from thread_assets.repo.settings import STORE_DIR, RepoSettings, SettingsError, location_roots, query_store_url
 
@@ -21,15 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("THREAD_STORE_URL", "THREAD_CACHE_DIR", "DAGSTER_HOME", "THREAD_WORKERS", "THREAD_REPO_NAME"):
-        monkeypatch.delenv(name, raising=False)
-    root = tmp_path / "shop"
-    (root / "shop").mkdir(parents=True)
-    (root / "shop" / "__init__.py").write_text("")
-    (root / "shop" / "util.py").write_text("def add(xs):\n    return sum(xs)\n")
-    (root / "shop" / "orders.py").write_text("from shop.util import add\n\ndef total(xs):\n    return add(xs)\n")
-    (root / "deploy").write_text("#!/usr/bin/env python3\nprint('an extension-less script')\n")
-    return root
+    without_thread_settings(monkeypatch)
+    return write_repo(
+        tmp_path / "shop",
+        {
+            "shop/__init__.py": "",
+            "shop/util.py": "def add(xs):\n    return sum(xs)\n",
+            "shop/orders.py": "from shop.util import add\n\ndef total(xs):\n    return add(xs)\n",
+            "deploy": "#!/usr/bin/env python3\nprint('an extension-less script')\n",
+        },
+    )
 
 
 def _files(url: str) -> list[str]:

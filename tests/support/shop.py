@@ -3,7 +3,10 @@ language, and awkward file names (dots, a tab, a percent sign) that partition ke
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 FILES = {
     "app/__init__.py": "",
@@ -22,6 +25,14 @@ FILES = {
     "100%.py": "PERCENT = 100\n",
     "README.txt": "not indexed: no language\n",
 }
+
+
+def without_thread_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ``THREAD_*`` or ``DAGSTER_HOME`` from the caller's environment reaches the test: every
+    setting takes its default unless the test sets it."""
+    for name in list(os.environ):
+        if name.startswith("THREAD_") or name == "DAGSTER_HOME":
+            monkeypatch.delenv(name, raising=False)
 
 
 def write_repo(root: Path, files: dict[str, str] = FILES) -> Path:
