@@ -49,7 +49,7 @@ import msgspec
 
 from . import rows as R
 from .base import INTEGRITY_LIMIT, TABLES, FileState, StoreError
-from .sqlbase import SQL_DIR, Params, SqlStore, load_sql, schema_sql
+from .sqlbase import SQL_DIR, Params, SqlStore, load_sql, schema_columns, schema_sql
 
 log = logging.getLogger("thread.store.d1")
 
@@ -106,15 +106,46 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
+ADDED_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+"""Migration name -> (table, columns) it adds to tables that 0001 created. 0001 is generated
+without these columns, so a database built by running every migration in order (wrangler on a new
+database) and one migrated from an older Thread end with the same tables."""
+
+
+def _schema_before_additions() -> str:
+    """sql/schema.sql without the column lines that later migrations add (see ADDED_COLUMNS)."""
+    text = schema_sql()
+    for additions in ADDED_COLUMNS.values():
+        for table, columns in additions:
+            head = f"CREATE TABLE IF NOT EXISTS {table} ("
+            start = text.index(head)
+            end = text.index("\n);", start)
+            body = "\n".join(
+                line for line in text[start:end].splitlines() if not re.match(rf"\s+({'|'.join(columns)}) ", line)
+            )
+            text = text[:start] + body + text[end:]
+    return text
+
+
+def _added_columns_sql(additions: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    decl = {t: dict(cols) for t, cols in schema_columns().items()}
+    return "".join(
+        f"ALTER TABLE {table} ADD COLUMN {col} {decl[table][col]};\n" for table, cols in additions for col in cols
+    )
+
+
 def migrations() -> dict[str, str]:
     """The D1 migrations (``edge/migrations/``, wrangler's format) generated from ``sql/``."""
     header = "-- Generated from {} by `python -m resources.store.d1`; do not edit.\n"
-    return {
-        "0001_schema.sql": header.format("sql/schema.sql") + schema_sql(),
+    out = {
+        "0001_schema.sql": header.format("sql/schema.sql") + _schema_before_additions(),
         "0002_search.sql": header.format("sql/sqlite/search.sql") + load_sql("search", "sqlite"),
         "0003_staging.sql": header.format("resources/store/d1.py (STAGING_SQL)") + STAGING_SQL,
         "0004_index_state.sql": header.format("sql/schema.sql (index_state)") + _table_sql("index_state"),
     }
+    for name, additions in ADDED_COLUMNS.items():
+        out[name] = header.format("sql/schema.sql (added columns)") + _added_columns_sql(additions)
+    return out
 
 
 def _table_sql(table: str) -> str:
@@ -588,11 +619,15 @@ class D1Store(SqlStore):
     # ---- schema
 
     def apply_schema(self) -> None:
-        """The migrations' statements in one batch (idempotent), recorded in wrangler's
-        ``d1_migrations`` table so ``wrangler d1 migrations apply`` sees them as applied."""
-        statements = [_Stmt(s, []) for text in migrations().values() for s in _statements(text)]
-        statements.append(_Stmt(_WRANGLER_TABLE, []))
-        statements += [_Stmt("INSERT OR IGNORE INTO d1_migrations (name) VALUES (?1)", [n]) for n in migrations()]
+        """The migrations this database has not had, in one batch, recorded in wrangler's
+        ``d1_migrations`` table so ``wrangler d1 migrations apply`` sees them as applied (and
+        the other way round). Every migration is written to be safe to run on a database
+        wrangler migrated with the same files."""
+        self._send([_Stmt(_WRANGLER_TABLE, [])])
+        done = {str(r[0]) for r in self._select("SELECT name FROM d1_migrations", {})[1]}
+        todo = {n: text for n, text in migrations().items() if n not in done}
+        statements = [_Stmt(s, []) for text in todo.values() for s in _statements(text)]
+        statements += [_Stmt("INSERT OR IGNORE INTO d1_migrations (name) VALUES (?1)", [n]) for n in todo]
         self._send(statements)
 
     def close(self) -> None:

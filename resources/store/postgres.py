@@ -22,7 +22,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from . import rows as R
 from .base import INTEGRITY_LIMIT, TABLES, StoreError
 from .masking import scrub
-from .sqlbase import Params, SqlStore, load_sql, schema_sql, to_pyformat
+from .sqlbase import Params, SqlStore, add_column_sql, load_sql, schema_columns, schema_sql, to_pyformat
 
 _SCHEMA_LOCK = 0x7468726561640001
 """pg_advisory_xact_lock key: concurrent apply_schema calls (several Dagster processes) queue."""
@@ -124,6 +124,9 @@ class PostgresStore(SqlStore):
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 conn.execute(schema_sql())
+                for table in schema_columns():
+                    for stmt in add_column_sql(table, set(), if_not_exists=True):
+                        conn.execute(stmt)
                 conn.execute(load_sql("collation", "postgres"))
             try:
                 with conn.transaction():

@@ -42,6 +42,34 @@ def schema_sql() -> str:
     return (SQL_DIR / "schema.sql").read_text(encoding="utf-8")
 
 
+@cache
+def schema_columns() -> dict[str, list[tuple[str, str]]]:
+    """table -> [(column, declaration)] in sql/schema.sql order.
+
+    Stores created by an older Thread lack columns added since; ``CREATE TABLE IF NOT EXISTS``
+    never adds them, so each backend compares this with the live table and adds what is missing
+    (:func:`add_column_sql`). New columns must therefore be nullable or carry a DEFAULT."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", schema_sql(), re.S):
+        cols = []
+        for line in body.splitlines():
+            m = re.match(r"\s+(\w+) ((?:BIGINT|DOUBLE PRECISION|TEXT)\b[^,]*),?\s*$", line)
+            if m and m[1].upper() not in ("PRIMARY", "UNIQUE", "FOREIGN", "CHECK"):
+                cols.append((m[1], m[2].strip()))
+        out[table] = cols
+    return out
+
+
+def add_column_sql(table: str, live: set[str], *, if_not_exists: bool = False) -> list[str]:
+    """``ALTER TABLE ... ADD COLUMN`` for each schema column of ``table`` missing from ``live``."""
+    guard = "IF NOT EXISTS " if if_not_exists else ""
+    return [
+        f"ALTER TABLE {table} ADD COLUMN {guard}{col} {decl}"
+        for col, decl in schema_columns().get(table, [])
+        if col not in live
+    ]
+
+
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import rows as R
 from .base import INTEGRITY_LIMIT, StoreError
-from .sqlbase import Params, SqlStore, load_sql, schema_sql
+from .sqlbase import Params, SqlStore, add_column_sql, load_sql, schema_columns, schema_sql
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a write waits for another writer (``thread index``, ``thread watch``, a daemon run)
@@ -127,6 +127,10 @@ class SqliteStore(SqlStore):
     def apply_schema(self) -> None:
         with self._lock, _translated(self.url):
             self._conn.executescript(schema_sql() + "\n" + load_sql("search", "sqlite"))
+            for table in schema_columns():
+                live = {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+                for stmt in add_column_sql(table, live):
+                    self._conn.execute(stmt)
 
     @contextmanager
     def _transaction(self) -> Iterator[_SqliteTx]:
