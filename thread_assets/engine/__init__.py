@@ -13,6 +13,7 @@ from .graph import CallEdge, Cycle, DepEdge, ImportGraph, dependency_edges, find
 from .languages import LANGUAGES, LanguageInfo, language_rows
 from .model import (
     EXTRACTOR_VERSION,
+    Binding,
     Call,
     FileAnalysis,
     Import,
@@ -20,7 +21,9 @@ from .model import (
     Parameter,
     ParseSummary,
     PatternMatch,
+    Ref,
     Symbol,
+    TypeRelation,
     global_symbol_id,
 )
 from .resolve import RepoContext, Resolution, resolve_imports
@@ -29,6 +32,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "EXTRACTOR_VERSION",
     "LANGUAGES",
+    "Binding",
     "Call",
     "CallEdge",
     "Cycle",
@@ -41,9 +45,11 @@ __all__ = [
     "Parameter",
     "ParseSummary",
     "PatternMatch",
+    "Ref",
     "RepoContext",
     "Resolution",
     "Symbol",
+    "TypeRelation",
     "analyze",
     "analyze_files",
     "dependency_edges",

@@ -47,6 +47,8 @@ SymbolKind = Literal[
 Visibility = Literal["public", "private", "protected", "crate", "package", "internal", "restricted"]
 ImportKind = Literal["absolute", "relative", "wildcard", "side_effect", "reexport", "system"]
 CallType = Literal["direct", "method", "constructor", "macro"]
+RelationKind = Literal["extends", "implements", "embeds", "impl", "supertrait", "metaclass", "keyword"]
+CallReason = Literal["builtin", "external", "dynamic", "unknown"]
 ExtractionLevel = Literal["full", "generic", "parse"]
 FileStatus = Literal["ok", "skipped", "error"]
 
@@ -113,6 +115,69 @@ class Import(msgspec.Struct, frozen=True, kw_only=True):
     used: bool = True
     """Whether ``bound`` is referenced anywhere else in the file. Always True for side-effect,
     wildcard and re-export imports (they are used by definition)."""
+    type_only: bool = False
+    """Only the type checker sees it: Python under ``if TYPE_CHECKING:``; TypeScript
+    ``import type`` / ``export type`` / ``import {type X}`` and ``/// <reference>`` directives.
+    Erased before the program runs, so it cannot take part in a runtime import cycle."""
+    deferred: bool = False
+    """Runs later than the module's own loading: inside a function body (Python; a ``require`` or
+    ``import()`` inside a JavaScript function), so a cycle through it does not fail at import."""
+    conditional: bool = False
+    """Under a runtime branch (``try``/``except``, ``if``/``else``; ``TYPE_CHECKING`` guards are
+    ``type_only`` instead): the module may not be loaded on every run."""
+    dynamic: bool = False
+    """JavaScript ``import()``: loaded asynchronously, on demand."""
+    location: Location
+
+
+class Ref(msgspec.Struct, frozen=True, array_like=True):
+    """A value as the file's own scopes see it, for the graph step to evaluate across files.
+
+    ``base`` is one of ``n:NAME`` (NAME looked up at the file's top level: definitions, module
+    bindings, imports, wildcard imports; for Go the package, for Java the package's types),
+    ``s:ID`` (the symbol of this file with local id ID), ``b:NAME`` (a builtin of the language),
+    ``x:MODULE`` (something of an external module, as far as the file can tell). ``ops`` apply
+    left to right: ``.NAME`` (attribute or member; members are looked up through the class
+    hierarchy), ``()`` (the result of calling it: a function's ``return`` binding, a class's
+    instance), ``new`` (an instance of a type, without calling anything), ``[]`` (an element of
+    a container: the ``NAME[]`` binding), ``super`` (the same instance seen from the class after
+    the current one in its method resolution order).
+
+    Examples: ``b = B(); b.m()`` -> ``Ref("n:B", ("()", ".m"))``; a parameter ``doc: Document`` in
+    ``doc.write()`` -> ``Ref("n:Document", ("new", ".write"))``; a nested ``def helper`` called
+    bare -> ``Ref("s:outer.helper")``."""
+
+    base: str
+    ops: tuple[str, ...] = ()
+
+
+class Binding(msgspec.Struct, frozen=True, kw_only=True):
+    """What a name holds, where other code can reach it: module-level variables (``scope`` None),
+    class or struct members holding values (``scope`` the class's local id: ``self.x = Foo()``,
+    a field declared ``client: QueryClient``), a function's results (``name`` ``return``) and the
+    elements of a container (``name`` ending in ``[]``). Flow-insensitive: every value the name
+    is ever given is listed."""
+
+    scope: str | None = None
+    name: str
+    values: tuple[Ref, ...]
+
+
+class TypeRelation(msgspec.Struct, frozen=True, kw_only=True):
+    """One edge of the type hierarchy as written: ``class A(B, metaclass=M)`` gives (A, B,
+    extends) and (A, M, metaclass); ``impl Display for Point`` gives (Point, Display, impl)."""
+
+    type: str | None
+    """Local id of the type in this file, or None when the type is defined elsewhere (a Rust
+    ``impl Trait for Type`` of a type from another module; then see ``type_name``)."""
+    type_name: str
+    """The type as written at the relation (``Point``, ``crate::geo::Point``)."""
+    base: str
+    """The base as written, generic arguments removed (``Generic``, ``Comparable``, ``io::Write``)."""
+    kind: RelationKind
+    access: str | None = None
+    """C++ base access and ``virtual`` (``public``, ``private virtual``); Python keyword name
+    for ``kind == "keyword"``; None elsewhere."""
     location: Location
 
 
@@ -129,6 +194,12 @@ class Call(msgspec.Struct, frozen=True, kw_only=True):
     call_type: CallType
     arg_count: int
     location: Location
+    targets: tuple[Ref, ...] = ()
+    """What the callee may be, as the file's scopes see it (see :class:`Ref`); empty when the
+    extractor has no semantic view of the call (then the graph step resolves by name)."""
+    reason: CallReason | None = None
+    """Why no target can exist, when the file alone tells: ``builtin`` (``len``, ``println!``),
+    ``dynamic`` (``getattr(o, n)()``, ``obj[key]()``, ``eval``, reflection)."""
 
 
 class ParseSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -171,6 +242,8 @@ class FileAnalysis(msgspec.Struct, frozen=True, kw_only=True):
     symbols: tuple[Symbol, ...] = ()
     imports: tuple[Import, ...] = ()
     calls: tuple[Call, ...] = ()
+    relations: tuple[TypeRelation, ...] = ()
+    bindings: tuple[Binding, ...] = ()
     extractor_version: str = EXTRACTOR_VERSION
 
 
