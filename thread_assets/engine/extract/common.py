@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import msgspec
 from tree_sitter import Language, Node, Query, QueryCursor
 
 from ..model import Call, CallType, Import, ImportKind, Location, Parameter, Symbol, SymbolKind, Visibility
@@ -192,6 +193,10 @@ class Builder:
         alias: str | None = None,
         bound: str | None = None,
         level: int = 0,
+        type_only: bool = False,
+        deferred: bool = False,
+        conditional: bool = False,
+        dynamic: bool = False,
     ) -> None:
         self.imports.append(
             Import(
@@ -202,6 +207,10 @@ class Builder:
                 kind=kind,
                 level=level,
                 used=True,
+                type_only=type_only,
+                deferred=deferred,
+                conditional=conditional,
+                dynamic=dynamic,
                 location=location,
             )
         )
@@ -254,16 +263,7 @@ def _mark_used(imp: Import, used_names: set[str]) -> Import:
         return imp
     if imp.bound in used_names:
         return imp
-    return Import(
-        module=imp.module,
-        name=imp.name,
-        alias=imp.alias,
-        bound=imp.bound,
-        kind=imp.kind,
-        level=imp.level,
-        used=False,
-        location=imp.location,
-    )
+    return msgspec.structs.replace(imp, used=False)
 
 
 def _assign_ids(drafts: list[_SymbolDraft]) -> list[str]:

@@ -36,7 +36,7 @@ from ..model import SymbolKind
 from ..parse import language_object
 from . import Extraction
 from .common import Builder, Source, captures, squash
-from .javascript_imports import call_import, import_statement, reexport
+from .javascript_imports import call_import, import_statement, reexport, triple_slash
 from .javascript_parts import (
     FUNCTION_VALUES,
     decorators,
@@ -133,6 +133,7 @@ class _Extractor:
     def run(self) -> Extraction:
         """Visit the captures in source order (outer before inner); object literals that handlers
         push while visiting are merged in from a small heap."""
+        triple_slash(self.b, self.src, self.root)
         caps = captures(self.lang, self.query, self.root)
         definitions = self._definitions
         items: list[_Item] = []
@@ -658,10 +659,10 @@ class _Extractor:
             fn_type = fn.type
             call_type = "direct"
             if fn_type == "import":
-                self._excluded(call_import(self.b, self.src, node, args))
+                self._excluded(call_import(self.b, self.src, node, args, dynamic=True))
                 return
             if fn_type == "identifier" and data[fn.start_byte : fn.end_byte] == b"require":
-                self._excluded(call_import(self.b, self.src, node, args))
+                self._excluded(call_import(self.b, self.src, node, args, dynamic=False))
         receiver: str | None = None
         if fn_type == "member_expression":
             obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")

@@ -6,6 +6,9 @@ deciding whether a bound name is used elsewhere), or None when the node imports 
 
 from __future__ import annotations
 
+import functools
+import re
+
 from tree_sitter import Node
 
 from ..model import ImportKind
@@ -42,21 +45,36 @@ def import_statement(b: Builder, src: Source, node: Node) -> tuple[int, int] | N
     if clause is None:
         b.add_import(module=module, kind="side_effect", location=loc)
         return node.start_byte, node.end_byte
+    whole = _type_keyword(node)
     for part in clause.named_children:
         if part.type == "identifier":
-            b.add_import(module=module, kind=kind, name="default", bound=src.text(part), location=loc)
+            b.add_import(module=module, kind=kind, name="default", bound=src.text(part), location=loc, type_only=whole)
         elif part.type == "namespace_import":
             ident = next((c for c in part.named_children if c.type == "identifier"), None)
             if ident is not None:
-                b.add_import(module=module, kind=kind, bound=src.text(ident), location=loc)
+                b.add_import(module=module, kind=kind, bound=src.text(ident), location=loc, type_only=whole)
         elif part.type == "named_imports":
             for spec in part.named_children:
                 if spec.type != "import_specifier":
                     continue
                 name = _name(src, spec.child_by_field_name("name"))
                 alias = _name(src, spec.child_by_field_name("alias"))
-                b.add_import(module=module, kind=kind, name=name, alias=alias, bound=alias or name, location=loc)
+                b.add_import(
+                    module=module,
+                    kind=kind,
+                    name=name,
+                    alias=alias,
+                    bound=alias or name,
+                    location=loc,
+                    type_only=whole or _type_keyword(spec),
+                )
     return node.start_byte, node.end_byte
+
+
+def _type_keyword(node: Node) -> bool:
+    """``import type``/``import typeof``/``export type`` on a statement, ``type`` on one specifier:
+    TypeScript (and Flow) erase these, the compiled program never loads the module for them."""
+    return any(c.type in ("type", "typeof") for c in node.children if not c.is_named)
 
 
 def reexport(b: Builder, src: Source, node: Node) -> tuple[int, int] | None:
@@ -67,6 +85,7 @@ def reexport(b: Builder, src: Source, node: Node) -> tuple[int, int] | None:
         return None
     module = string_value(src, source)
     loc = src.loc(node)
+    whole = _type_keyword(node)
     emitted = False
     for part in node.named_children:
         if part.type == "export_clause":
@@ -74,21 +93,32 @@ def reexport(b: Builder, src: Source, node: Node) -> tuple[int, int] | None:
                 if spec.type == "export_specifier":
                     name = _name(src, spec.child_by_field_name("name"))
                     alias = _name(src, spec.child_by_field_name("alias"))
-                    b.add_import(module=module, kind="reexport", name=name, alias=alias, location=loc)
+                    b.add_import(
+                        module=module,
+                        kind="reexport",
+                        name=name,
+                        alias=alias,
+                        location=loc,
+                        type_only=whole or _type_keyword(spec),
+                    )
                     emitted = True
         elif part.type == "namespace_export":
             ident = part.named_children[-1] if part.named_children else None
-            b.add_import(module=module, kind="reexport", alias=_name(src, ident), location=loc)
+            b.add_import(module=module, kind="reexport", alias=_name(src, ident), location=loc, type_only=whole)
             emitted = True
     if not emitted:
-        b.add_import(module=module, kind="reexport", location=loc)
+        b.add_import(module=module, kind="reexport", location=loc, type_only=whole)
     return node.start_byte, node.end_byte
 
 
-def call_import(b: Builder, src: Source, call: Node, args: Node) -> tuple[int, int] | None:
+def call_import(b: Builder, src: Source, call: Node, args: Node, *, dynamic: bool) -> tuple[int, int] | None:
     """``require('m')`` / ``import('m')`` with a literal specifier. Bound through the variable it
     initialises (``const x = require('m')``, ``const {a, b: c} = require('m')``,
-    ``const m = await import('m')``); a bare statement is a side-effect import."""
+    ``const m = await import('m')``); a bare statement is a side-effect import.
+
+    ``import()`` is ``dynamic`` and always ``deferred`` (it loads after the importing module has
+    run); a ``require`` is deferred inside a function; either is ``conditional`` under an ``if``,
+    ``try``, ``switch`` or ``?:``."""
     first = args.named_children[0] if args.named_child_count else None
     if first is None or first.type not in ("string", "template_string"):
         return None
@@ -97,6 +127,8 @@ def call_import(b: Builder, src: Source, call: Node, args: Node) -> tuple[int, i
     module = string_value(src, first)
     kind = module_kind(module)
     loc = src.loc(call)
+    in_function, conditional = _context(call)
+    add = functools.partial(b.add_import, dynamic=dynamic, deferred=dynamic or in_function, conditional=conditional)
     up = call.parent
     member: str | None = None
     while up is not None and up.type in ("await_expression", "parenthesized_expression", "member_expression"):
@@ -109,18 +141,18 @@ def call_import(b: Builder, src: Source, call: Node, args: Node) -> tuple[int, i
     if up is not None and up.type == "variable_declarator":
         target = up.child_by_field_name("name")
         if target is not None and target.type == "identifier":
-            b.add_import(module=module, kind=kind, name=member, bound=src.text(target), location=loc)
+            add(module=module, kind=kind, name=member, bound=src.text(target), location=loc)
             return up.start_byte, up.end_byte
         if target is not None and target.type == "object_pattern" and member is None:
             for prop in target.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
-                    b.add_import(module=module, kind=kind, name=src.text(prop), bound=src.text(prop), location=loc)
+                    add(module=module, kind=kind, name=src.text(prop), bound=src.text(prop), location=loc)
                 elif prop.type == "pair_pattern":
                     key, value = prop.child_by_field_name("key"), prop.child_by_field_name("value")
                     if value is not None and value.type == "assignment_pattern":
                         value = value.child_by_field_name("left")
                     if key is not None and value is not None and value.type == "identifier":
-                        b.add_import(
+                        add(
                             module=module,
                             kind=kind,
                             name=_name(src, key),
@@ -130,7 +162,54 @@ def call_import(b: Builder, src: Source, call: Node, args: Node) -> tuple[int, i
                         )
             return up.start_byte, up.end_byte
     if call.parent is not None and call.parent.type == "expression_statement":
-        b.add_import(module=module, kind="side_effect", location=loc)
+        add(module=module, kind="side_effect", location=loc)
     else:
-        b.add_import(module=module, kind=kind, name=member, location=loc)
+        add(module=module, kind=kind, name=member, location=loc)
     return None
+
+
+_BRANCHES = frozenset({"if_statement", "else_clause", "try_statement", "switch_statement", "ternary_expression"})
+_FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "generator_function",
+        "generator_function_declaration",
+        "method_definition",
+    }
+)
+
+
+def _context(node: Node) -> tuple[bool, bool]:
+    """(inside a function body, under a branch) for a call: climbing is cheap next to parsing."""
+    in_function = conditional = False
+    parent = node.parent
+    while parent is not None:
+        kind = parent.type
+        if kind in _FUNCTIONS:
+            in_function = True
+        elif kind in _BRANCHES:
+            conditional = True
+        parent = parent.parent
+    return in_function, conditional
+
+
+_REFERENCE = re.compile(r"///\s*<reference\s+(path|types)\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def triple_slash(b: Builder, src: Source, root: Node) -> None:
+    """``/// <reference path="..." />`` (a file, relative to this one) and ``/// <reference
+    types="..." />`` (a package's types) at the top of a file, before any statement, the only place
+    TypeScript reads them. Type-only side-effect imports; ``lib=`` names a compiler built-in."""
+    for child in root.children:
+        if child.type != "comment":
+            break
+        found = _REFERENCE.match(src.text(child))
+        if found is None:
+            continue
+        attr, value = found.groups()
+        if attr == "path" and not value.startswith((".", "/")):
+            value = "./" + value
+        b.add_import(module=value, kind="side_effect", location=src.loc(child), type_only=True)

@@ -34,8 +34,9 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -589,7 +590,7 @@ class _Extractor:
         loc = _loc(node)
         self.import_ranges.append((loc.start_byte, loc.end_byte))
         text = self.src.text
-        add = self.b.add_import
+        add = functools.partial(self.b.add_import, **import_flags(node, text))
         if code == _IMPORT:
             for child in node.children_by_field_id(_FIELD_NAME):
                 if child.type == "aliased_import":
@@ -648,6 +649,34 @@ class _Extractor:
             else:
                 p = symbols[d.parent]
                 d.exported = p.kind == "class" and p.exported and d.visibility == "public"
+
+
+_TYPE_CHECKING = re.compile(r"(?:\w+\s*\.\s*)*TYPE_CHECKING")
+_BRANCHES = frozenset({"try_statement", "if_statement", "match_statement"})
+_FUNCTIONS = frozenset({"function_definition", "lambda"})
+
+
+def import_flags(node: Node, text: Callable[[Node | None], str]) -> dict[str, bool]:
+    """``type_only``, ``deferred`` and ``conditional`` of one import statement, from its ancestors.
+
+    ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) makes its body type-only and is not a
+    runtime condition; its ``else`` is the runtime branch, so it counts as conditional. A function
+    (or lambda) anywhere above defers the import to the call; a class body does not, it runs at
+    import time. Imports are rare enough that climbing the tree for each costs nothing."""
+    type_only = deferred = conditional = False
+    child, parent = node, node.parent
+    while parent is not None:
+        kind = parent.type
+        if kind in _FUNCTIONS:
+            deferred = True
+        elif kind in _BRANCHES:
+            guard = kind == "if_statement" and _TYPE_CHECKING.fullmatch(text(parent.child_by_field_name("condition")))
+            if guard and child.type == "block":
+                type_only = True
+            else:
+                conditional = True
+        child, parent = parent, parent.parent
+    return {"type_only": type_only, "deferred": deferred, "conditional": conditional}
 
 
 def extract(root: Node, src: Source, language: str) -> Extraction:
