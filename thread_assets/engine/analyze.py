@@ -12,8 +12,9 @@ from .detect import detect_language
 from .extract import extractor_for
 from .extract.common import Source
 from .languages import LANGUAGES
-from .model import FileAnalysis
+from .model import Binding, FileAnalysis, TypeRelation
 from .parse import content_hash, parse, summarize
+from .semantics import semantics_for
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 """Files above this are recorded as skipped: generated or vendored blobs cost more than they tell."""
@@ -70,8 +71,14 @@ def analyze(
     extractor = None if parse_only else extractor_for(language, info.level)
     if extractor is None:
         return replace(base, status="ok", reason="; ".join(notes) or None, level="parse", summary=summary)
+    relations: tuple[TypeRelation, ...] = ()
+    bindings: tuple[Binding, ...] = ()
     try:
-        symbols, imports, calls = extractor(tree.root_node, Source(source), language)
+        src = Source(source)
+        symbols, imports, calls = extractor(tree.root_node, src, language)
+        semantic = semantics_for(language) if info.level == "full" else None
+        if semantic is not None:
+            calls, relations, bindings = semantic(tree.root_node, src, language, symbols, imports, calls)
     except RecursionError:
         notes.append("extraction aborted: nesting too deep")
         return replace(base, status="error", reason="; ".join(notes), level="parse", summary=summary)
@@ -87,4 +94,6 @@ def analyze(
         symbols=symbols,
         imports=imports,
         calls=calls,
+        relations=relations,
+        bindings=bindings,
     )
