@@ -11,6 +11,7 @@ from msgspec.structs import replace
 from .detect import detect_language
 from .extract import extractor_for
 from .extract.common import Source
+from .extract.go_build import header_constraint, never_builds
 from .languages import LANGUAGES
 from .model import Binding, FileAnalysis, TypeRelation
 from .parse import content_hash, parse, summarize
@@ -85,6 +86,9 @@ def analyze(
     except Exception as exc:  # an extractor bug must not lose the file's record
         notes.append(f"extraction failed: {type(exc).__name__}: {exc}")
         return replace(base, status="error", reason="; ".join(notes), level="parse", summary=summary)
+    if language == "go":
+        constraint = header_constraint(source)
+        base = replace(base, build_constraint=constraint, build_ignored=never_builds(constraint))
     return replace(
         base,
         status="ok",

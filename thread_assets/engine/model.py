@@ -244,6 +244,15 @@ class FileAnalysis(msgspec.Struct, frozen=True, kw_only=True):
     calls: tuple[Call, ...] = ()
     relations: tuple[TypeRelation, ...] = ()
     bindings: tuple[Binding, ...] = ()
+    build_constraint: str | None = None
+    """Go: the build constraint the file's header declares (its ``//go:build`` line, or its
+    ``// +build`` lines as one ``//go:build`` expression); None without one. What the file's
+    name implies (``_linux``, ``_amd64``, ``_test``) is not here, since an analysis depends on
+    content only: ``extract.go_build.name_tags(path)`` reads it and the stores record it beside."""
+    build_ignored: bool = False
+    """Go: the constraint holds only with the ``ignore`` tag, so no build takes the file
+    (generators run with ``go run gen.go``). It stays indexed; its imports resolve to
+    ``go:ignored`` and are left out of the dependency graph."""
     extractor_version: str = EXTRACTOR_VERSION
 
 
