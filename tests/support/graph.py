@@ -190,7 +190,9 @@ def scratch_dump(root: Path, tree: dict[str, str], repo: str = REPO) -> dict[str
         analyses = analyse(root, list(tree))
         store.write_files(repo, analyses)
         by_path = {a.path: a for a in analyses}
-        resolutions = resolve_imports(analyses, RepoContext(files=frozenset(by_path), read=config_reader(root)))
+        resolutions = resolve_imports(
+            analyses, RepoContext(files=frozenset(by_path), read=config_reader(root), root_name=root.name)
+        )
         edges = dependency_edges(resolutions, by_path)
         store.write_graph(repo, resolutions, edges, find_cycles(edges), resolve_calls(by_path, resolutions))
         return dump(store, repo)
@@ -242,7 +244,9 @@ class Tree:
             self.store.write_files(self.repo, analyse(self.root, sorted(self.dirty)))
         self.dirty.clear()
         self.gone.clear()
-        return update_graph(self.store, self.repo, config_reader(self.root), run_id="incremental")
+        return update_graph(
+            self.store, self.repo, config_reader(self.root), run_id="incremental", root_name=self.root.name
+        )
 
     def assert_matches_scratch(self) -> None:
         got, want = dump(self.store, self.repo), scratch_dump(self.root, self.files, self.repo)

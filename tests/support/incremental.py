@@ -55,7 +55,9 @@ def scratch_index(root: Path, store: Store, repo: str) -> None:
     }
     store.write_files(repo, analyses, matches, run_id="scratch", indexed_at="scratch")
     by_path = {a.path: a for a in analyses}
-    resolutions = resolve_imports(analyses, RepoContext(files=frozenset(by_path), read=config_reader(root)))
+    resolutions = resolve_imports(
+        analyses, RepoContext(files=frozenset(by_path), read=config_reader(root), root_name=root.name)
+    )
     edges = dependency_edges(resolutions, by_path)
     store.write_graph(repo, resolutions, edges, find_cycles(edges), resolve_calls(by_path, resolutions))
 

@@ -32,7 +32,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-API_VERSION = "1.0.0"
+from .records import analysis_schemas
+
+API_VERSION = "1.1.0"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000_000
@@ -63,6 +65,8 @@ class Route:
     path_params: tuple[str, ...] = field(default=())
     file: bool = False
     """Names one file: 404 when the index does not hold it."""
+    method: str = "GET"
+    """GET routes also answer HEAD; the POST route (analyze) takes a JSON body."""
 
     def all_params(self) -> tuple[Param, ...]:
         return self.params + (PAGE if self.paged else ())
@@ -137,6 +141,14 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("cycles", "/api/cycles", "every import cycle, largest first", (REPO,), paged=True),
     Route("stats", "/api/stats", "index statistics", (REPO,), result="object"),
+    Route(
+        "analyze",
+        "/api/analyze",
+        "analyse source files sent in the body, together (imports and calls between them resolve); "
+        "nothing is stored",
+        result="object",
+        method="POST",
+    ),
 )
 ROUTES_BY_NAME = {r.name: r for r in ROUTES}
 
@@ -148,14 +160,27 @@ MESSAGES = {
     "boolean": "parameter '{name}' must be true or false",
     "choice": "parameter '{name}' must be one of: {choices}",
     "no_route": "no such route",
-    "method": "method not allowed (use GET)",
+    "method": "method not allowed (use {allow})",
     "no_token": "missing bearer token",
     "bad_token": "invalid bearer token",
     "no_file": "the index holds no file '{path}'",
     "internal": "internal error",
     "bad_host": "host '{host}' is not served here (thread serve --allowed-host adds a name)",
+    "body_too_large": "request body over the limit of {limit} bytes",
+    "no_index": "this server analyses only (thread serve --analyze-only): it holds no index to query",
+    "no_analyzer": "no analysis backend: set ANALYZE_ORIGIN or bind the ANALYZER container (docs/deploy.md)",
+    "analyzer_unreachable": "the analysis backend did not answer",
 }
-CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 500: "internal"}
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    500: "internal",
+    502: "bad_gateway",
+    503: "unavailable",
+}
 
 
 class ApiError(Exception):
@@ -259,6 +284,75 @@ def _error_response(description: str) -> dict[str, Any]:
     }
 
 
+ANALYZE_SCHEMAS: dict[str, Any] = {
+    "AnalyzeRequest": {
+        "type": "object",
+        "required": ["files"],
+        "additionalProperties": False,
+        "properties": {
+            "files": {
+                "type": "array",
+                "minItems": 1,
+                "description": "analysed together: imports and calls between these files resolve (configuration "
+                "files such as go.mod, tsconfig.json or Cargo.toml are read by the resolvers too)",
+                "items": {
+                    "type": "object",
+                    "required": ["path", "content"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "path": {
+                            "type": "string",
+                            "minLength": 1,
+                            "description": "repository-relative POSIX path (pkg/mod.py): no leading '/', "
+                            "no empty, '.' or '..' segment, each path once",
+                        },
+                        "content": {"type": "string", "description": "the file's text"},
+                        "language": {
+                            "type": ["string", "null"],
+                            "description": "a name of `thread languages`; default: the request's language",
+                        },
+                    },
+                },
+            },
+            "language": {
+                "type": ["string", "null"],
+                "description": "language of the files that name none (default: detected from path and content)",
+            },
+        },
+    },
+    "AnalyzeResult": {
+        "type": "object",
+        "required": ["files"],
+        "properties": {
+            "files": {
+                "type": "array",
+                "description": "one per file sent, in the order sent",
+                "items": {"$ref": "#/components/schemas/AnalyzedFile"},
+            }
+        },
+    },
+    **analysis_schemas(),
+}
+
+
+def _json_content(ref: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+
+
+def _analyze_operation(responses: dict[str, Any]) -> dict[str, Any]:
+    responses["200"] = {
+        "description": "each file's records (a file that could not be read, parsed or finished in time gets "
+        "status skipped or error and the reason)",
+        "content": _json_content("AnalyzeResult"),
+    }
+    responses["400"] = _error_response("invalid JSON, a missing, unknown or invalid field, or a query parameter")
+    responses["405"] = _error_response("not a POST")
+    responses["413"] = _error_response("the body or the number of files is over the server's limit")
+    responses["502"] = _error_response("(edge Worker) the analysis backend did not answer")
+    responses["503"] = _error_response("(edge Worker) no analysis backend is configured")
+    return {"requestBody": {"required": True, "content": _json_content("AnalyzeRequest")}}
+
+
 def openapi() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for r in ROUTES:
@@ -295,14 +389,18 @@ def openapi() -> dict[str, Any]:
         }
         if not r.auth:
             op["security"] = []
-        paths[r.path] = {"get": op}
+        if r.method == "POST":
+            op.update(_analyze_operation(responses))
+        paths[r.path] = {r.method.lower(): op}
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Thread query API",
             "version": API_VERSION,
             "description": "Read-only queries over a Thread index: symbols, calls, dependencies, cycles, "
-            "statistics. Served by `thread serve` and by the Cloudflare Worker in edge/, identically.",
+            "statistics; and on-demand analysis of source sent inline (POST /api/analyze), which stores "
+            "nothing. Served by `thread serve` and by the Cloudflare Worker in edge/, identically (the "
+            "Worker hands /api/analyze to its analysis backend, a container running `thread serve`).",
         },
         "security": [{"bearer": []}],
         "paths": paths,
@@ -322,6 +420,7 @@ def openapi() -> dict[str, Any]:
                         },
                     },
                 },
+                **ANALYZE_SCHEMAS,
                 "Error": {
                     "type": "object",
                     "required": ["error"],

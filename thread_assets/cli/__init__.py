@@ -19,6 +19,7 @@ from thread_assets.repo.settings import SettingsError
 from .engine import add_engine_commands
 from .errors import UserError
 from .index import add_index_commands
+from .mcp import add_mcp_command
 from .queries import add_query_commands
 from .serve import add_serve_commands
 from .watch import add_watch_command
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
             **add_watch_command(sub),
             **add_query_commands(sub),
             **add_serve_commands(sub),
+            **add_mcp_command(sub),
             **add_engine_commands(sub),
         }
     )

@@ -139,9 +139,10 @@ class Ref(msgspec.Struct, frozen=True, array_like=True):
     ``x:MODULE`` (something of an external module, as far as the file can tell). ``ops`` apply
     left to right: ``.NAME`` (attribute or member; members are looked up through the class
     hierarchy), ``()`` (the result of calling it: a function's ``return`` binding, a class's
-    instance), ``new`` (an instance of a type, without calling anything), ``[]`` (an element of
-    a container: the ``NAME[]`` binding), ``super`` (the same instance seen from the class after
-    the current one in its method resolution order).
+    instance), ``new`` (an instance of a type, without calling anything), ``super`` (the same
+    instance seen from the class after the current one in its method resolution order). A name
+    ending in ``[]`` (``n:handlers[]``, ``.handlers[]``) means an element of that container: the
+    binding of that name.
 
     Examples: ``b = B(); b.m()`` -> ``Ref("n:B", ("()", ".m"))``; a parameter ``doc: Document`` in
     ``doc.write()`` -> ``Ref("n:Document", ("new", ".write"))``; a nested ``def helper`` called

@@ -111,7 +111,13 @@ def build_graph_assets(scope: Scope = SINGLE) -> AssetsDefinition:
         thread_store: StoreResource = getattr(context.resources, scope.store_key)
         store = thread_store.get()
         repo = thread_repo.repo_name
-        update = update_graph(store, repo, config_reader(thread_repo.root_path), run_id=context.run.run_id)
+        update = update_graph(
+            store,
+            repo,
+            config_reader(thread_repo.root_path),
+            run_id=context.run.run_id,
+            root_name=thread_repo.root_path.name,
+        )
         counts = store.graph_counts(repo)
         dangling = store.graph_dangling(repo)
         yield versioned_output(

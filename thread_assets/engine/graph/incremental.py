@@ -280,6 +280,7 @@ def full_build(
     reason: str = "requested",
     started: float = 0.0,
     files_version: int | None = None,
+    root_name: str = "",
 ) -> GraphUpdate:
     """Resolve everything from the stored analyses and replace every graph row and input."""
     started = started or time.perf_counter()
@@ -288,7 +289,8 @@ def full_build(
     analyses = sorted(store.load_analyses(repo), key=lambda a: a.path)
     by_path = {a.path: a for a in analyses}
     recorder = RecordingReader(read)
-    resolutions = resolve_imports(analyses, RepoContext(files=frozenset(by_path), read=recorder))
+    ctx = RepoContext(files=frozenset(by_path), read=recorder, root_name=root_name)
+    resolutions = resolve_imports(analyses, ctx)
     edges = dependency_edges(resolutions, by_path)
     cycles = find_cycles(edges)
     call_edges = resolve_calls(by_path, resolutions)
@@ -330,7 +332,9 @@ def full_build(
 # ---- incremental update
 
 
-def update_graph(store: GraphStore, repo: str, read: Reader, *, run_id: str = "", full: bool = False) -> GraphUpdate:
+def update_graph(
+    store: GraphStore, repo: str, read: Reader, *, run_id: str = "", full: bool = False, root_name: str = ""
+) -> GraphUpdate:
     """Bring the repository's graph rows up to date with its per-file rows (see the module doc)."""
     started = time.perf_counter()
     # read first: a per-file commit after this point leaves the graphs marked behind
@@ -345,7 +349,14 @@ def update_graph(store: GraphStore, repo: str, read: Reader, *, run_id: str = ""
         full_reason = "engine changed"
     if full_reason:
         return full_build(
-            store, repo, read, run_id=run_id, reason=full_reason, started=started, files_version=files_version
+            store,
+            repo,
+            read,
+            run_id=run_id,
+            reason=full_reason,
+            started=started,
+            files_version=files_version,
+            root_name=root_name,
         )
 
     states = store.file_states(repo)
@@ -377,14 +388,21 @@ def update_graph(store: GraphStore, repo: str, read: Reader, *, run_id: str = ""
         return update
     if len(added) + len(changed) > FULL_FRACTION * max(len(states), 1):
         return full_build(
-            store, repo, read, run_id=run_id, reason="most files changed", started=started, files_version=files_version
+            store,
+            repo,
+            read,
+            run_id=run_id,
+            reason="most files changed",
+            started=started,
+            files_version=files_version,
+            root_name=root_name,
         )
 
     present = set(states)
     fresh = sorted(set(added) | set(changed))
     analyses: dict[str, FileAnalysis] = {a.path: a for a in store.load_analyses(repo, fresh)}
     recorder = RecordingReader(read)
-    ctx = RepoContext(files=frozenset(present), read=recorder)
+    ctx = RepoContext(files=frozenset(present), read=recorder, root_name=root_name)
     all_imports = bool(added or removed or config_changed)
     if all_imports:
         update.reason = "path set or configuration changed: every file's imports resolved again"

@@ -22,6 +22,9 @@ class RepoContext:
     read: Callable[[str], bytes | None] = field(default=lambda _p: None)
     include_dirs: tuple[str, ...] = ()
     """Extra C/C++ include directories, repo-relative (``-I`` flags)."""
+    root_name: str = ""
+    """The name of the repository's own directory: when the root is itself a Python package
+    (``thread index site-packages/rich``), its modules are imported as ``rich.console``."""
 
 
 class Resolution(msgspec.Struct, frozen=True, kw_only=True):
