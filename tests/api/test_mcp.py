@@ -1,0 +1,231 @@
+"""``thread mcp`` through a real MCP client session of the official SDK: the server spawned as a
+subprocess over stdio, and over streamable HTTP, on the small repository of ``conftest.py``
+indexed through Dagster. Every answer is checked against the store itself."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import httpx2
+import pytest
+from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+
+from resources.store.url import open_index
+
+from .conftest import REPO, ROOT, THREAD, free_port
+
+TOOLS = {"find_symbol", "file_symbols", "callers", "callees", "dependencies", "cycles", "index_status"}
+Session = Callable[[Client], Awaitable[None]]
+
+
+def stdio(store_url: str, root: Path, *extra: str) -> StdioServerParameters:
+    return StdioServerParameters(
+        command=str(THREAD), args=["mcp", "--store", store_url, "--root", str(root), *extra], cwd=str(ROOT)
+    )
+
+
+def run(server: StdioServerParameters | Any, session: Session) -> None:
+    async def main() -> None:
+        with anyio.fail_after(60):
+            async with Client(server) as client:
+                await session(client)
+
+    anyio.run(main)
+
+
+async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
+    answer = await client.call_tool(tool, arguments)
+    assert not answer.is_error, answer.content
+    body = json.loads(answer.content[0].text)  # type: ignore[union-attr]
+    assert body == answer.structured_content
+    return body  # type: ignore[no-any-return]
+
+
+async def refused(client: Client, tool: str, **arguments: Any) -> str:
+    answer = await client.call_tool(tool, arguments)
+    assert answer.is_error, answer.content
+    return answer.content[0].text  # type: ignore[union-attr]
+
+
+async def every_page(client: Client, tool: str, limit: int, **arguments: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    offset: int | None = 0
+    while offset is not None:
+        body = await call(client, tool, limit=limit, offset=offset, **arguments)
+        assert len(body["items"]) <= limit and body["offset"] == offset
+        rows += body["items"]
+        offset = body["next_offset"]
+    return rows
+
+
+def test_stdio_session_answers_every_tool_as_the_store_does(shop: Path, sqlite_url: str) -> None:
+    with closing(open_index(sqlite_url)) as store:
+        callers = store.callers("dispatch", limit=1000)
+        outline = store.file_symbols("app/models.py", limit=1000)
+        deps_in = store.deps("app/models.py", direction="in")
+
+    async def session(client: Client) -> None:
+        listed = (await client.list_tools()).tools
+        assert {t.name for t in listed} == TOOLS
+        for tool in listed:
+            assert tool.description and "\n    " not in tool.description, tool.name
+            assert tool.input_schema["type"] == "object"
+            assert tool.annotations is not None and tool.annotations.read_only_hint
+        find = next(t for t in listed if t.name == "find_symbol").input_schema["properties"]
+        assert find["match"]["enum"] == ["exact", "prefix", "search"]
+        assert "class" in json.dumps(find["kind"])
+
+        found = await call(client, "find_symbol", name="dispatch")
+        assert found["repo"] == REPO and found["next_offset"] is None
+        assert [(s["id"], s["path"], s["line"]) for s in found["items"]] == [
+            ("app/models.py::dispatch", "app/models.py", 19)
+        ]
+        prefix = await call(client, "find_symbol", name="handler_", match="prefix", kind="function", limit=5)
+        assert [s["id"] for s in prefix["items"]] == [f"app/handlers.py::handler_{i:02d}" for i in range(5)]
+        assert prefix["next_offset"] == 5
+        searched = await call(client, "find_symbol", name="order", match="search")
+        assert "app/models.py::Order" in {s["id"] for s in searched["items"]}
+        only_js = await call(client, "find_symbol", name="helper", language="javascript")
+        assert [s["path"] for s in only_js["items"]] == ["web/util.js"]
+        missed = await call(client, "find_symbol", name="dispach")
+        assert missed["items"] == [] and "dispatch" in missed["note"]
+
+        paged = await every_page(client, "callers", 4, symbol="dispatch")
+        assert [(c["path"], c["line"], c["caller"]) for c in paged] == [
+            (r["path"], r["start_line"], r["caller"]) for r in callers
+        ]
+        assert len(paged) >= 14 and {c["target"] for c in paged} == {"app/models.py::dispatch"}
+        callees = await call(client, "callees", symbol="app/models.py::Order.total")
+        assert {(c["target"], c["line"]) for c in callees["items"]} >= {
+            ("app/views.py::render", 12),
+            ("app/models.py::dispatch", 12),
+        }
+
+        absolute = str(shop / "app" / "models.py")
+        assert [s["id"] for s in await every_page(client, "file_symbols", 2, path=absolute)] == [
+            r["global_id"] for r in outline
+        ]
+        importers = await call(client, "dependencies", path="app/models.py", direction="in")
+        assert [(d["source"], d["direction"]) for d in importers["items"]] == [(r["source"], "in") for r in deps_in]
+        assert any(
+            d["external"] and d["target"] == "json"
+            for d in (await call(client, "dependencies", path="app/models.py", direction="out"))["items"]
+        )
+        cycles = await call(client, "cycles")
+        assert sorted(c["cycle"][0] for c in cycles["items"]) == ["app/models.py", "web/index.js"]
+
+        status = await call(client, "index_status")
+        assert status["fresh"] is True and status["checked"] == 15 and status["stale"]["count"] == 0
+
+        assert "did you mean: dispatch" in await refused(client, "callers", symbol="dispach")
+        assert "did you mean: app/models.py" in await refused(client, "file_symbols", path="models.py")
+        assert "outside the repository" in await refused(client, "dependencies", path="../elsewhere.py")
+        assert "did you mean: python" in await refused(client, "find_symbol", name="x", language="pyhton")
+        assert "limit" in await refused(client, "cycles", limit=0)
+
+    run(stdio(sqlite_url, shop), session)
+
+
+def test_index_status_names_what_changed_on_disk(shop: Path, sqlite_url: str, tmp_path: Path) -> None:
+    """A copy of the indexed repository and its index, then edits on disk the index never saw."""
+    root = shutil.copytree(shop, tmp_path / "shop")
+    db = tmp_path / "index.db"
+    shutil.copyfile(sqlite_url.removeprefix("sqlite:///"), db)
+    (root / "app" / "views.py").write_text("def render(order):\n    return 'changed'\n", encoding="utf-8")
+    (root / "web" / "util.js").unlink()
+    (root / "app" / "new.py").write_text("NEW = 1\n", encoding="utf-8")
+
+    async def session(client: Client) -> None:
+        status = await call(client, "index_status")
+        assert status["fresh"] is False and status["repo"] == REPO
+        assert status["stale"] == {"count": 1, "paths": ["app/views.py"]}
+        assert status["missing"] == {"count": 1, "paths": ["web/util.js"]}
+        assert status["unindexed"] == {"count": 1, "paths": ["app/new.py"]}
+        assert "thread index" in status["note"]
+
+    run(stdio(f"sqlite:///{db}", root), session)
+
+
+@contextmanager
+def http_server(store_url: str, root: Path, token: str) -> Iterator[str]:
+    port = free_port()
+    command = [str(THREAD), "mcp", "--store", store_url, "--root", str(root), "--http", str(port), "--token", token]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/mcp"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"thread mcp exited with {proc.returncode}: {proc.stdout.read().decode()}")  # type: ignore[union-attr]
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def test_streamable_http_needs_the_token_and_answers_like_stdio(shop: Path, sqlite_url: str) -> None:
+    token = "mcp-test-token"
+    with http_server(sqlite_url, shop, token) as url:
+        hello = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+        headers = {"Accept": "application/json, text/event-stream"}
+        refused_401 = httpx.post(url, json=hello, headers=headers)
+        assert refused_401.status_code == 401 and refused_401.headers["www-authenticate"] == "Bearer"
+        wrong = httpx.post(url, json=hello, headers={**headers, "Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        rebinding = httpx.post(
+            url, json=hello, headers={**headers, "Authorization": f"Bearer {token}", "Host": "evil.example"}
+        )
+        assert rebinding.status_code == 421  # the SDK refuses a foreign Host on loopback
+
+        async def session(client: Client) -> None:
+            assert {t.name for t in (await client.list_tools()).tools} == TOOLS
+            found = await call(client, "find_symbol", name="Order", kind="class")
+            assert [(s["id"], s["line"]) for s in found["items"]] == [("app/models.py::Order", 5)]
+            assert (await call(client, "index_status"))["fresh"] is True
+
+        async def main() -> None:
+            with anyio.fail_after(60):
+                async with create_mcp_http_client(headers={"Authorization": f"Bearer {token}"}) as http:
+                    assert isinstance(http, httpx2.AsyncClient)
+                    async with Client(streamable_http_client(url, http_client=http)) as client:
+                        await session(client)
+
+        anyio.run(main)
+
+
+def test_no_index_is_one_line_and_nothing_starts(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(THREAD), "mcp", "--root", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("thread: error: no index at") and done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("args", [["--http", "70000"], ["--root", "/nonexistent/dir"]])
+def test_bad_options_are_one_line(args: list[str]) -> None:
+    done = subprocess.run([str(THREAD), "mcp", *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
