@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS files (
     grammar_version TEXT,
     run_id TEXT NOT NULL,
     indexed_at TEXT NOT NULL,
+    build_constraint TEXT,
+    build_ignored BIGINT NOT NULL DEFAULT 0,
+    build_file_tags TEXT,
     PRIMARY KEY (repo, path)
 );
 CREATE INDEX IF NOT EXISTS files_language ON files (repo, language);

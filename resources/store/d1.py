@@ -106,7 +106,9 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
-ADDED_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+ADDED_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "0006_build_constraints.sql": (("files", ("build_constraint", "build_ignored", "build_file_tags")),),
+}
 """Migration name -> (table, columns) it adds to tables that 0001 created. 0001 is generated
 without these columns, so a database built by running every migration in order (wrangler on a new
 database) and one migrated from an older Thread end with the same tables."""

@@ -30,6 +30,7 @@ from thread_assets.engine import (
     Symbol,
     global_symbol_id,
 )
+from thread_assets.engine.extract.go_build import name_tags
 
 Row = tuple[Any, ...]
 
@@ -57,6 +58,8 @@ _FILE_HEAD = (
     "size_bytes",
     "extractor_version",
 )
+_BUILD = ("build_constraint", "build_ignored", "build_file_tags")
+"""Go build constraints (the file name's part, build_file_tags, is derived from the path)."""
 _SYMBOL_HEAD = ("repo", "path", "ordinal", "symbol_id", "global_id", "name", "qualified_name", "kind", "visibility")
 _SYMBOL_BODY = ("signature", "parameters", "return_type", "generics", "decorators", "parent", "docstring", "exported")
 _IMPORT_HEAD = ("repo", "path", "ordinal", "module", "name", "alias", "bound", "kind", "level", "used")
@@ -68,7 +71,7 @@ _CYCLE = ("repo", "ordinal", "kind", "members", "cycle_path", "member_count", "e
 _EDGE_HEAD = ("repo", "path", "ordinal", "caller", "callee", "name", "call_type", "target", "how")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "files": (*_FILE_HEAD, *SUMMARY, "run_id", "indexed_at"),
+    "files": (*_FILE_HEAD, *SUMMARY, "run_id", "indexed_at", *_BUILD),
     "symbols": (*_SYMBOL_HEAD, *_SYMBOL_BODY, *LOC),
     "imports": (*_IMPORT_HEAD, *LOC),
     "calls": (*_CALL_HEAD, *LOC),
@@ -109,6 +112,7 @@ JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "cycles": ("members", "cycle_path"),
 }
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "files": ("build_ignored",),
     "symbols": ("exported",),
     "imports": ("used",),
     "dep_edges": ("external",),
@@ -162,7 +166,8 @@ def file_row(repo: str, a: FileAnalysis, run_id: str, indexed_at: str) -> Row:
         )
     )
     head = (repo, a.path, a.language, a.status, a.reason, a.level, a.content_hash, a.size_bytes, a.extractor_version)
-    return (*head, *summary, run_id, indexed_at)
+    tags = " ".join(name_tags(a.path)) if a.language == "go" else ""
+    return (*head, *summary, run_id, indexed_at, a.build_constraint, int(a.build_ignored), tags or None)
 
 
 def symbol_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
@@ -259,6 +264,8 @@ def analysis_from_rows(
         size_bytes=file[7],
         extractor_version=file[8],
         summary=summary,
+        build_constraint=file[21],
+        build_ignored=bool(file[22]),
         symbols=tuple(_symbol(r) for r in symbols),
         imports=tuple(_import(r) for r in imports),
         calls=tuple(_call(r) for r in calls),
@@ -402,8 +409,15 @@ def call_edge_from_row(r: Sequence[Any]) -> CallEdge:
 
 def imports_analysis(file: Sequence[Any], imports: Iterable[Sequence[Any]]) -> FileAnalysis:
     """A FileAnalysis carrying only what import resolution reads: path, language, status and the
-    imports (``file`` is ``(repo, path, language, status)``)."""
-    return FileAnalysis(path=file[1], language=file[2], status=file[3], imports=tuple(_import(r) for r in imports))
+    imports, and whether the file never builds (``file`` is ``(repo, path, language, status,
+    build_ignored)``)."""
+    return FileAnalysis(
+        path=file[1],
+        language=file[2],
+        status=file[3],
+        build_ignored=bool(file[4]),
+        imports=tuple(_import(r) for r in imports),
+    )
 
 
 def plain(table: str, columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:

@@ -291,9 +291,9 @@ class SqlStore:
         resolution reads (two queries for the whole repository, against four for full analyses)."""
         out: list[FileAnalysis] = []
         for where, params in self._chunks(repo, paths):
-            files = self._select(
-                f"SELECT repo, path, language, status FROM files WHERE {where.format(col='path')} ORDER BY path", params
-            )[1]
+            columns = "repo, path, language, status, build_ignored"
+            sql = f"SELECT {columns} FROM files WHERE {where.format(col='path')} ORDER BY path"
+            files = self._select(sql, params)[1]
             imports = _by_path(self._rows_where("imports", where.format(col=R.PATH_COLUMN["imports"]), params))
             out += [R.imports_analysis(f, imports.get(f[1], ())) for f in files]
         return out
