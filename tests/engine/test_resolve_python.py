@@ -123,11 +123,12 @@ def test_end_to_end_with_resolve_imports() -> None:
 
 
 def test_repository_root_that_is_itself_a_package_terminates() -> None:
-    """Indexing a package directory directly: "" is a package dir; own_root must not loop."""
+    """Indexing a package directory directly: "" is a package dir; own_root must not loop, and
+    ``import b`` is absolute (the standard library's or a distribution's ``b``), never ``b.py``."""
     from thread_assets.engine import analyze, resolve_imports
     from thread_assets.engine.resolve import RepoContext
 
     files = {"__init__.py": b"", "a.py": b"from . import b\nimport b\n", "b.py": b"x = 1\n"}
     analyses = [analyze(p, src, "python") for p, src in files.items()]
     res = resolve_imports(analyses, RepoContext(files=frozenset(files)))
-    assert [(r.module, r.target) for r in res] == [(".", "b.py"), ("b", "b.py")]
+    assert [(r.module, r.target, r.external) for r in res] == [(".", "b.py", None), ("b", None, "b")]

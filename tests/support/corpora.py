@@ -35,6 +35,7 @@ CORPORA: dict[str, Corpus] = {
     c.name: c
     for c in (
         Corpus("django", "pypi", ("django==5.2.8",), "django-5.2.8/django", ("python", "javascript")),
+        Corpus("pip", "pypi", ("pip==25.2",), "pip-25.2/src/pip", ("python",)),
         Corpus("rxjs", "npm", ("rxjs@7.8.2",), "package/src", ("typescript",)),
         Corpus(
             "go",

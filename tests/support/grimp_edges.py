@@ -38,21 +38,30 @@ def _internal(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
-def our_edges(parent: Path, package: str) -> tuple[set[Edge], Counter[str]]:
-    """Edges from our engine, plus a tally of how each import was resolved."""
+def our_edges(
+    parent: Path, package: str, layout: str = "root", exclude_type_only: bool = False
+) -> tuple[set[Edge], Counter[str]]:
+    """Edges from our engine, plus a tally of how each import was resolved. ``layout`` is where
+    the index is rooted: ``root``, the directory holding the package (a checkout), or
+    ``package``, the package directory itself (``thread index site-packages/<package>``).
+    ``exclude_type_only`` leaves out imports flagged ``type_only`` (``if TYPE_CHECKING:``), as
+    grimp's ``exclude_type_checking_imports`` does."""
+    top = parent / package if layout == "package" else parent
     files = sorted(p for p in (parent / package).rglob("*.py") if p.is_file())
     analyses = []
     for path in files:
-        rel = path.relative_to(parent).as_posix()
+        rel = path.relative_to(top).as_posix()
         analyses.append(analyze(rel, path.read_bytes(), "python"))
-    ctx = RepoContext(files=frozenset(a.path for a in analyses))
+    ctx = RepoContext(files=frozenset(a.path for a in analyses), root_name=top.name)
+    prefix = f"{package}/" if layout == "package" else ""
     edges: set[Edge] = set()
     how: Counter[str] = Counter()
+    by_path = {a.path: a for a in analyses}
     for res in resolve_imports(analyses, ctx):
         how[res.how] += 1
-        if res.target is None:
+        if res.target is None or (exclude_type_only and by_path[res.importer].imports[res.index].type_only):
             continue
-        importer, imported = module_name(res.importer), module_name(res.target)
+        importer, imported = module_name(prefix + res.importer), module_name(prefix + res.target)
         if importer != imported and _internal(imported, package):
             edges.add((importer, imported))
     return edges, how

@@ -590,7 +590,8 @@ class _Extractor:
         loc = _loc(node)
         self.import_ranges.append((loc.start_byte, loc.end_byte))
         text = self.src.text
-        add = functools.partial(self.b.add_import, **import_flags(node, text))
+        type_only, deferred, conditional = import_flags(node, text)
+        add = functools.partial(self.b.add_import, type_only=type_only, deferred=deferred, conditional=conditional)
         if code == _IMPORT:
             for child in node.children_by_field_id(_FIELD_NAME):
                 if child.type == "aliased_import":
@@ -656,8 +657,8 @@ _BRANCHES = frozenset({"try_statement", "if_statement", "match_statement"})
 _FUNCTIONS = frozenset({"function_definition", "lambda"})
 
 
-def import_flags(node: Node, text: Callable[[Node | None], str]) -> dict[str, bool]:
-    """``type_only``, ``deferred`` and ``conditional`` of one import statement, from its ancestors.
+def import_flags(node: Node, text: Callable[[Node | None], str]) -> tuple[bool, bool, bool]:
+    """(``type_only``, ``deferred``, ``conditional``) of one import statement, from its ancestors.
 
     ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) makes its body type-only and is not a
     runtime condition; its ``else`` is the runtime branch, so it counts as conditional. A function
@@ -676,7 +677,7 @@ def import_flags(node: Node, text: Callable[[Node | None], str]) -> dict[str, bo
             else:
                 conditional = True
         child, parent = parent, parent.parent
-    return {"type_only": type_only, "deferred": deferred, "conditional": conditional}
+    return type_only, deferred, conditional
 
 
 def extract(root: Node, src: Source, language: str) -> Extraction:

@@ -2,13 +2,19 @@
 
 Module names come from *roots*, the directories a Python process would have on ``sys.path``:
 
-- the repository root and ``src/`` (the two common layouts);
-- the parent of every top-level package (a directory with ``__init__.py`` whose parent has none),
-  which finds ``lib/mypkg/__init__.py`` layouts and monorepos with many projects;
+- the repository root and ``src/`` (the two common layouts), and the roots the project declares
+  in ``pyproject.toml`` / ``setup.cfg`` (``python_roots.py``);
+- the parent of every top-level package (a directory with ``__init__.py`` whose ancestors have
+  none), which finds ``lib/mypkg/__init__.py`` layouts and monorepos with many projects;
 - for one importer only, its own root: the directory above its top-level package, or its own
   directory when it is not in a package (a script or a pytest rootdir-less test sees its
   siblings). These stay private to the importer so that ``scripts/json.py`` does not shadow the
   standard library for the whole repository.
+
+A directory that is itself a package is never a root: Python 3 imports are absolute, so a bare
+``import json`` inside a package means the standard library, never the package's own ``json.py``.
+When the repository root is a package (``thread index site-packages/rich``), its modules are
+named after the root directory (``RepoContext.root_name``): ``rich.console`` is ``console.py``.
 
 A file is indexed under every root above it, so namespace packages (directories without
 ``__init__.py``) resolve through the outer root. When two roots give one module name different
@@ -31,6 +37,7 @@ from collections import defaultdict
 
 from ..model import Import
 from .base import RepoContext
+from .python_roots import declared_roots
 
 SUFFIXES = (".py", ".pyi")
 STDLIB = frozenset(sys.stdlib_module_names)
@@ -46,17 +53,21 @@ class PythonResolver:
         self.package_dirs = {
             posixpath.dirname(f) for f in self.files if posixpath.basename(f) in ("__init__.py", "__init__.pyi")
         }
-        roots = {"", "src"}
+        self.root_package = "" in self.package_dirs
+        """The repository root is itself a package: its modules are ``<root_name>.x``."""
+        self.prefix = ctx.root_name if self.root_package and ctx.root_name.isidentifier() else None
+        roots = {"", "src"} | declared_roots(ctx.files, ctx.read)
         for d in self.package_dirs:
             parent = posixpath.dirname(d)
-            if parent not in self.package_dirs:
+            if d and not self._in_package(parent):
                 roots.add(parent)
-        self.roots = frozenset(roots)
+        self.roots = frozenset(r for r in roots if r not in self.package_dirs)
+        indexed = self.roots | ({""} if self.prefix else set())
         # module name -> [(root, path)]; namespace package name -> {root}
         self.modules: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.namespaces: dict[str, set[str]] = defaultdict(set)
         self.top_names: set[str] = set()
-        self._own_roots: dict[str, str] = {}
+        self._own_roots: dict[str, str | None] = {}
         for path in sorted(self.files):
             d = posixpath.dirname(path)
             ancestors = [d]
@@ -64,14 +75,25 @@ class PythonResolver:
                 d = posixpath.dirname(d)
                 ancestors.append(d)
             for root in ancestors:
-                if root in self.roots:
+                if root in indexed:
                     self._index(root, path)
+
+    def _in_package(self, directory: str) -> bool:
+        """Whether ``directory`` or one of its ancestors is a package."""
+        while True:
+            if directory in self.package_dirs:
+                return True
+            if not directory:
+                return False
+            directory = posixpath.dirname(directory)
 
     def _index(self, root: str, path: str) -> None:
         rel = path[len(root) + 1 :] if root else path
         parts = rel.rsplit(".", 1)[0].split("/")
         if parts[-1] == "__init__":
             parts.pop()
+        if not root and self.prefix:
+            parts.insert(0, self.prefix)
         if not parts or not _is_identifier_path(parts):
             return
         name = ".".join(parts)
@@ -81,26 +103,26 @@ class PythonResolver:
         entries.append((root, path))
         self.top_names.add(parts[0])
         for i in range(1, len(parts)):
-            package = "/".join(parts[:i])
-            package_dir = f"{root}/{package}" if root else package
+            package_dir = posixpath.join(root, *parts[1 if not root and self.prefix else 0 : i])
             if package_dir not in self.package_dirs:
                 self.namespaces[".".join(parts[:i])].add(root)
 
     # -- lookups ----------------------------------------------------------------------------
-    def own_root(self, importer: str) -> str:
+    def own_root(self, importer: str) -> str | None:
+        """The directory above the importer's top-level package (its own directory outside any
+        package); None when that lies above the repository (the root is a package)."""
         start = posixpath.dirname(importer)
-        cached = self._own_roots.get(start)
-        if cached is None:
+        if start not in self._own_roots:
             d = start
-            while d and d in self.package_dirs:  # "" (the repo root) may itself be a package
+            while d and d in self.package_dirs:
                 d = posixpath.dirname(d)
-            cached = self._own_roots[start] = d
-        return cached
+            self._own_roots[start] = None if not d and self.root_package else d
+        return self._own_roots[start]
 
     def find_module(self, name: str, importer: str) -> str | None:
         entries = self.modules.get(name)
         own = self.own_root(importer)
-        if own not in self.roots:
+        if own is not None and own not in self.roots:
             local = self._local(own, name)
             if local is not None:
                 return local
