@@ -28,7 +28,8 @@ __all__ = ["RepoContext", "Resolution", "resolve_imports"]
 
 def resolve_imports(analyses: Iterable[FileAnalysis], ctx: RepoContext) -> list[Resolution]:
     """One Resolution per import of every analysed file, in (path, import index) order.
-    Imports of languages without a resolver come back ``unresolved``."""
+    Imports of languages without a resolver come back ``unresolved``; those of Go files that never
+    build (``FileAnalysis.build_ignored``) ``go:ignored``, so they make no dependency edge."""
     resolvers: dict[str, LanguageResolver] = {}
     out: list[Resolution] = []
     for analysis in sorted(analyses, key=lambda a: a.path):
@@ -43,6 +44,11 @@ def resolve_imports(analyses: Iterable[FileAnalysis], ctx: RepoContext) -> list[
                 resolver = import_module(f"{__name__}.{module_name}").make_resolver(ctx)
                 resolvers[module_name] = resolver
         for i, imp in enumerate(analysis.imports):
-            result = resolver.resolve(analysis.path, imp) if resolver else (None, None, "unresolved")
+            if analysis.build_ignored:  # a Go file no build takes: kept, but no edge
+                result: tuple[str | None, str | None, str] = (None, None, "go:ignored")
+            elif resolver is not None:
+                result = resolver.resolve(analysis.path, imp)
+            else:
+                result = (None, None, "unresolved")
             out.append(resolution(analysis.path, i, imp, result))
     return out
