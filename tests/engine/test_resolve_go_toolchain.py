@@ -37,7 +37,10 @@ def resolver(files: dict[str, bytes]):  # type: ignore[no-untyped-def]
     [
         (b"//go:build ignore\n\npackage main\n", "ignore"),
         (b"// Copyright 2020\n\n//go:build linux && (amd64 || arm64)\n\npackage x\n", "linux && (amd64 || arm64)"),
-        (b"// +build linux,386 darwin,!cgo\n// +build go1.5\n\npackage x\n", "(linux && 386 || darwin && !cgo) && go1.5"),
+        (
+            b"// +build linux,386 darwin,!cgo\n// +build go1.5\n\npackage x\n",
+            "(linux && 386 || darwin && !cgo) && go1.5",
+        ),
         (b"// +build linux\npackage x\n", None),  # a +build line must be followed by a blank line
         (b"//go:build windows\n// +build linux\n\npackage x\n", "windows"),  # //go:build wins
         (b"package x\n\n//go:build linux\n", None),  # only the header counts
