@@ -25,7 +25,11 @@ from resources.store.url import open_index
 
 from .conftest import REPO, ROOT, THREAD, free_port
 
-TOOLS = {"find_symbol", "file_symbols", "callers", "callees", "dependencies", "cycles", "index_status"}
+TOOLS = {"find_symbol", "file_symbols", "callers", "callees", "dependencies", "cycles", "index_status", "analyze"}
+SENT = [
+    {"path": "pkg/a.py", "content": "from pkg.b import helper\n\n\ndef run(x):\n    return helper(x)\n"},
+    {"path": "pkg/b.py", "content": "def helper(x):\n    return eval(x)\n"},
+]
 Session = Callable[[Client], Awaitable[None]]
 
 
@@ -135,6 +139,28 @@ def test_stdio_session_answers_every_tool_as_the_store_does(shop: Path, sqlite_u
         assert "limit" in await refused(client, "cycles", limit=0)
 
     run(stdio(sqlite_url, shop), session)
+
+
+def test_analyze_resolves_between_the_files_sent_and_stores_nothing(shop: Path, sqlite_url: str) -> None:
+    with closing(open_index(sqlite_url)) as store:
+        before = store.stats()
+
+    async def session(client: Client) -> None:
+        a, b = (await call(client, "analyze", files=SENT))["files"]
+        assert (a["path"], a["status"], b["status"]) == ("pkg/a.py", "ok", "ok")
+        assert [(s["id"], s["line"]) for s in a["symbols"]] == [("pkg/a.py::run", 4)]
+        assert [(i["line"], i["target"]) for i in a["imports"]] == [(1, "pkg/b.py")]
+        assert [(c["line"], c["caller"], c["target"]) for c in a["calls"]] == [(5, "pkg/a.py::run", "pkg/b.py::helper")]
+        assert [m["rule"] for m in b["pattern_matches"]] == ["python-eval-exec"]
+        full = (await call(client, "analyze", files=SENT[:1], detail="full"))["files"][0]
+        assert full["symbols"][0]["global_id"] == "pkg/a.py::run" and "start_byte" in full["symbols"][0]
+        assert full["imports"][0]["target"] is None  # pkg/b.py was not sent this time
+        assert "must be relative" in await refused(client, "analyze", files=[{"path": "/abs.py", "content": ""}])
+        assert "language" in await refused(client, "analyze", files=SENT, language="klingon")
+
+    run(stdio(sqlite_url, shop), session)
+    with closing(open_index(sqlite_url)) as store:
+        assert store.stats() == before
 
 
 def test_index_status_names_what_changed_on_disk(shop: Path, sqlite_url: str, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -37,7 +37,7 @@ from thread_assets.engine.languages import LANGUAGES
 from thread_assets.engine.model import SymbolKind
 from thread_assets.repo.settings import RepoSettings
 
-from .contract import page
+from .contract import ApiError, page
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 200
@@ -54,6 +54,7 @@ Lines are 1-based. Every list is one page: pass next_offset as offset for the ne
 Run index_status first when answers may be out of date: it says which files changed on disk
 since they were indexed."""
 
+Row = dict[str, Any]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description=f"page size (1-{MAX_LIMIT})")]
 Offset = Annotated[int, Field(ge=0, description="rows to skip: the previous page's next_offset")]
 
@@ -340,6 +341,72 @@ class Tools:
         return body
 
 
+class SourceFile(BaseModel):
+    path: str = Field(description="repository-relative path, e.g. pkg/mod.py (imports between the files resolve)")
+    content: str = Field(description="the file's text")
+    language: str | None = Field(default=None, description="a language name; null: detected from path and text")
+
+
+def analyze_item(record: Row) -> Row:
+    """One analysed file, compact: what an agent reads to understand code it has not indexed."""
+    item: Row = {"path": record["path"], "language": record.get("language"), "status": record["status"]}
+    if record.get("reason"):
+        item["reason"] = record["reason"]
+    summary = record.get("summary") or {}
+    if summary.get("error_count"):
+        item["syntax_errors"] = summary["error_count"]
+    item["symbols"] = [
+        {k: v for k, v in symbol_item(s).items() if k not in ("path", "language")} for s in record["symbols"]
+    ]
+    item["imports"] = [
+        {
+            "line": i["start_line"],
+            "module": i.get("module"),
+            "name": i.get("name"),
+            "target": i.get("target"),
+            "external": i.get("external"),
+            "used": i.get("used"),
+        }
+        for i in record["imports"]
+    ]
+    item["calls"] = [{k: v for k, v in call_item(c).items() if k != "path"} for c in record["calls"]]
+    item["pattern_matches"] = [
+        {
+            "line": m["start_line"],
+            "rule": m.get("rule_id"),
+            "severity": m.get("severity"),
+            "message": m.get("message"),
+            "text": m.get("matched_text"),
+        }
+        for m in record["pattern_matches"]
+    ]
+    return item
+
+
+def analyze(
+    files: Annotated[list[SourceFile], Field(min_length=1, description="the files to analyse together")],
+    language: Annotated[str | None, Field(description="language of the files that name none")] = None,
+    detail: Annotated[
+        Literal["compact", "full"],
+        Field(description="compact: ids, lines, signatures, targets; full: every field of the index's rows"),
+    ] = "compact",
+) -> Row:
+    """Analyse source code sent inline, without indexing or storing it (code not written to
+    disk yet, or from another repository): each file's symbols, imports and calls, resolved
+    between the files sent together, and pattern findings (eval, unsafe calls...)."""
+    from .analyze import AnalyzeLimits, analyze_files
+
+    limits = AnalyzeLimits()
+    size = sum(len(f.content.encode("utf-8")) for f in files)
+    if size > limits.max_body:
+        raise Refusal(f"{size} bytes of content over the limit of {limits.max_body}: send fewer files at once")
+    try:
+        answer = analyze_files([f.model_dump() for f in files], language, limits)
+    except ApiError as exc:
+        raise Refusal(exc.message) from None
+    return answer if detail == "full" else {"files": [analyze_item(r) for r in answer["files"]]}
+
+
 def _call(fn: Callable[..., dict[str, Any]]) -> Callable[..., CallToolResult]:
     """``fn`` as a tool: its answer as compact JSON, a Refusal or a store failure as an error
     result with its one-line message (never a traceback). Keeps ``fn``'s signature and docstring,
@@ -368,6 +435,7 @@ def tool_functions(tools: Tools) -> dict[str, Callable[..., dict[str, Any]]]:
         "dependencies": tools.dependencies,
         "cycles": tools.cycles,
         "index_status": tools.index_status,
+        "analyze": analyze,
     }
 
 
