@@ -6,7 +6,7 @@ msgspec Structs, so they run the same in a Dagster asset, a test or a worker pro
 
 from __future__ import annotations
 
-from .calls import CallEdge, resolve_calls
+from .calls import CallEdge, HierarchyEdge, resolve_calls, resolve_hierarchy
 from .deps import Cycle, DepEdge, dependency_edges, find_cycles
 from .import_graph import ImportGraph
 
@@ -14,8 +14,10 @@ __all__ = [
     "CallEdge",
     "Cycle",
     "DepEdge",
+    "HierarchyEdge",
     "ImportGraph",
     "dependency_edges",
     "find_cycles",
     "resolve_calls",
+    "resolve_hierarchy",
 ]

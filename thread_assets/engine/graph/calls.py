@@ -1,32 +1,53 @@
-"""Call resolution: each extracted call to the symbol it most likely runs, or to nothing.
+"""Call resolution: each extracted call to the definitions it may run, or to a verdict.
 
-Precision over recall. A call is resolved only through a binding the language makes visible at the
-call site: the caller's own class (``self``/``this``/``Self``/``cls``, a Go receiver, implicit
-``this`` in Java/C++), a top-level definition of the same file, an import whose resolution names a
-repository file, or a type defined in the same file or imported. Nothing is ever matched by name
-across the repository: ``x.save()`` on an object of unknown type stays ``unresolved`` rather than
-pointing at one of fifty ``save`` methods. Inheritance is not followed either (a ``self.m()``
-defined only in a base class is unresolved): the model records no base classes.
+Two strategies, chosen per call:
+
+- **semantic**: the call carries ``targets`` from its file's semantic pass (scopes, values and
+  declared types, see ``engine.semantics``); they are evaluated across files (``evaluate``):
+  imports and re-export chains, module bindings, function results, members through the class
+  hierarchy, and interface/trait/abstract methods dispatched to every implementation. A call may
+  get several edges (one per possible target; flow-insensitive).
+- **by name** (languages without a semantic pass, or calls it did not understand): a call is
+  resolved only through a binding the language makes visible at the call site: the caller's own
+  class (``self``/``this``/``Self``/``cls``, a Go receiver, implicit ``this`` in Java/C++), a
+  top-level definition of the same file, an import whose resolution names a repository file, or a
+  type defined in the same file or imported. Nothing is ever matched by name across the
+  repository.
+
+Every call gets a verdict: a target that is a callable symbol (a function, method or macro; a
+class stands for its constructor when it defines none), never a variable, field or constant; or a
+``reason``: ``builtin``, ``external`` (with ``callee_module``), ``dynamic`` or ``unknown``.
 
 Languages differ in what a "file" is: a Go import names a package, so a Go target (or caller)
 stands for all non-test files of its directory; Rust trait-impl members (``Point.<Display>.fmt``)
-are also reachable as ``Point.fmt``; methods never count as top-level names (a Go method defined
-away from its type has no parent in its file).
-
-Cost: every file's lookup tables are built at most once, on first use, and each call then costs
-a few dict probes plus a walk up its caller's parents (bounded by nesting depth).
+are also reachable as ``Point.fmt``; methods never count as top-level names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Literal
 
 import msgspec
 
-from ..model import CallType, FileAnalysis, Import, Location, Symbol, global_symbol_id
+from ..model import Call, CallReason, CallType, FileAnalysis, Location, Symbol, global_symbol_id
 from ..resolve.base import Resolution
+from .builtins import is_builtin
+from .evaluate import CALLABLE, TYPES, Evaluator, Obj, callee_module
+from .lookup import (
+    CLASS_LIKE,
+    CONSTRUCTIBLE,
+    IMPLICIT_THIS_LANGUAGES,
+    MODULE_CALLER,
+    NAMESPACE_LIKE,
+    QUALIFIER_LIKE,
+    SELF_RECEIVERS,
+    Lookup,
+    _Binding,
+    _FileIndex,
+    _Found,
+    _without_trait_segments,
+)
 
 CallHow = Literal[
     "same_file",
@@ -36,41 +57,35 @@ CallHow = Literal[
     "module_qualified",
     "type_qualified",
     "constructor",
+    "local",
+    "inferred",
+    "inherited",
+    "super",
+    "dispatch",
     "unresolved",
 ]
 """How a call found its target:
 
 - ``same_file``: a bare name defined at top level of the file (or in an enclosing namespace);
 - ``same_package``: a Go bare name defined at top level of another file of the caller's package
-  (the package's non-test files; a test file also sees the other test files);
-- ``import``: a bare name bound by an import (one re-export or wildcard hop followed);
+  (the package's non-test files; a test file also sees the other test files), or a Java type of
+  the caller's package;
+- ``import``: a bare name bound by an import (re-exports and wildcard imports followed);
 - ``self_method``: ``self.m()``/``this.m()``/``Self::m()``/``cls.m()``, a Go receiver, or an
   implicit-``this`` bare name in Java/C++, to a member of the caller's own type;
 - ``module_qualified``: ``mod.f()`` where ``mod`` is an imported module (``utils.f``, Go
   ``pkg.F``, Rust ``module::f``) to a top-level symbol of the module's file;
 - ``type_qualified``: ``Type.m()`` / ``ns::f()`` through a class, struct, trait or namespace
   defined in the file, imported, or reached as ``module.Type``;
-- ``constructor``: any of the above when the target is a class or struct (``Foo()``, ``new Foo``,
-  ``models.User()``);
-- ``unresolved``: everything else (builtins, externals, methods on values of unknown type).
+- ``constructor``: the target is a constructor (``__init__``, ``constructor``) or a class without
+  one (``Foo()``, ``new Foo``, ``models.User()``);
+- ``local``: a function defined inside the caller (or another local scope of the file);
+- ``inferred``: through a value or a declared type (``b = B(); b.m()``, ``doc: Document``);
+- ``inherited``: a member found in a base class (``self.m()`` defined by a mixin);
+- ``super``: ``super().m()`` / ``super.m()``;
+- ``dispatch``: one implementation of an interface, trait or abstract method called through it;
+- ``unresolved``: no target (see ``reason``).
 """
-
-MODULE_CALLER = "<module>"
-"""Local id used for calls made at file level (and for a call that targets a whole module)."""
-
-SELF_RECEIVERS = frozenset({"self", "this", "Self", "cls"})
-IMPLICIT_THIS_LANGUAGES = frozenset({"java", "cpp", "c_sharp", "csharp", "kotlin", "scala"})
-CLASS_LIKE = frozenset({"class", "struct", "impl", "interface", "trait", "enum", "union"})
-CONSTRUCTIBLE = frozenset({"class", "struct"})
-NAMESPACE_LIKE = frozenset({"namespace", "module"})
-"""Scopes whose members a bare name reaches from inside (C++/C# namespaces, TS namespaces, Rust
-inline ``mod``); class scopes are not among them (Python methods cannot call siblings bare)."""
-QUALIFIER_LIKE = CLASS_LIKE | NAMESPACE_LIKE
-_TYPE_KINDS = CLASS_LIKE - {"impl"} | {"type_alias"}
-
-# When one name has several top-level definitions (a function rebound as a variable, an overload
-# set), prefer what can be called, then types, then the rest; ties go to the first in the file.
-_RANK = {"function": 0, "method": 0, "macro": 0, **{k: 1 for k in _TYPE_KINDS}}
 
 
 class CallEdge(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,201 +99,34 @@ class CallEdge(msgspec.Struct, frozen=True, kw_only=True):
     target: str | None
     """Global id of the called symbol (``path::<module>`` when a module itself is called), or None."""
     how: CallHow
+    call_index: int = 0
+    """The call's position among its file's calls (a call with several targets has several edges)."""
+    receiver_type: str | None = None
+    """Global id of the type whose member is called (``self.x.m()`` -> the class of ``x``), or
+    the external type's dotted name."""
+    callee_module: str | None = None
+    """For a call into external code: the module it comes from (``os.path``, ``fmt``)."""
+    reason: CallReason | None = None
+    """Why there is no target: ``builtin``, ``external``, ``dynamic`` or ``unknown``."""
+    dispatch: bool = False
+    """One of several implementations an interface, trait or abstract method call may run."""
 
 
-@dataclass
-class _Binding:
-    imp: Import
-    target: str | None
+class HierarchyEdge(msgspec.Struct, frozen=True, kw_only=True):
+    """One relation of a file's type hierarchy with its base resolved (``type_hierarchy``)."""
 
-
-@dataclass
-class _FileIndex:
     path: str
-    language: str | None
-    symbols: dict[str, Symbol] = field(default_factory=dict)
-    top: dict[str, Symbol] = field(default_factory=dict)
-    by_qname: dict[str, Symbol] = field(default_factory=dict)
-    bound: dict[str, _Binding] = field(default_factory=dict)
-    """Bare imported name -> its import (a repository target preferred over an external one)."""
-    receivers: dict[str, _Binding] = field(default_factory=dict)
-    """Receiver text that denotes an imported module or type: the bound name, or for Python's
-    ``import a.b`` (which binds ``a`` but means ``a.b``) the dotted module text."""
-    top_path: dict[str, str] = field(default_factory=dict)
-    qname_path: dict[str, str] = field(default_factory=dict)
-    """For a merged Go package index only: the file each ``top`` / ``by_qname`` entry comes from."""
-    star_targets: list[str] = field(default_factory=list)
-    """Repository files this file re-exports wholesale (``from .widgets import *``)."""
-
-
-def _without_trait_segments(qname: str) -> str:
-    """``Point.<Display>.fmt`` -> ``Point.fmt``: a Rust trait impl's member, as ``self.fmt()`` or
-    ``Point::fmt`` names it."""
-    if ".<" not in qname:
-        return qname
-    return ".".join(part for part in qname.split(".") if not (part.startswith("<") and part.endswith(">")))
-
-
-def _better(new: Symbol, old: Symbol | None) -> bool:
-    return old is None or _RANK.get(new.kind, 2) < _RANK.get(old.kind, 2)
-
-
-def _build_index(analysis: FileAnalysis, targets: Mapping[tuple[str, int], str | None]) -> _FileIndex:
-    fi = _FileIndex(analysis.path, analysis.language)
-    aliases: set[str] = set()  # by_qname keys that only a trait member's plain name filled
-    for sym in analysis.symbols:
-        fi.symbols[sym.id] = sym
-        if sym.parent is None and sym.kind != "method" and _better(sym, fi.top.get(sym.name)):
-            fi.top[sym.name] = sym
-        qname = sym.qualified_name
-        if qname in aliases or _better(sym, fi.by_qname.get(qname)):
-            fi.by_qname[qname] = sym  # an inherent member beats a trait member of the same name
-            aliases.discard(qname)
-        plain = _without_trait_segments(qname)
-        if plain != qname and plain not in fi.by_qname:
-            fi.by_qname[plain] = sym
-            aliases.add(plain)
-    for i, imp in enumerate(analysis.imports):
-        target = targets.get((analysis.path, i))
-        if imp.bound is None:
-            if imp.kind == "wildcard" and target is not None and target not in fi.star_targets:
-                fi.star_targets.append(target)
-            continue
-        binding = _Binding(imp, target)
-        old = fi.bound.get(imp.bound)
-        if old is None or (old.target is None and binding.target is not None):
-            fi.bound[imp.bound] = binding
-        key = imp.module if imp.alias is None and imp.module.startswith(imp.bound + ".") else imp.bound
-        old = fi.receivers.get(key)
-        if old is None or (old.target is None and binding.target is not None):
-            fi.receivers[key] = binding
-    return fi
-
-
-_Found = tuple[str, Symbol | None] | None
-"""(path, symbol) of a call target; symbol None when a whole module is called."""
-
-
-class _Resolver:
-    def __init__(self, analyses: Mapping[str, FileAnalysis], resolutions: Iterable[Resolution]) -> None:
-        self.analyses = analyses
-        self.targets = {(r.importer, r.index): r.target for r in resolutions}
-        self._indexes: dict[str, _FileIndex] = {}
-        self._dirs: dict[str, list[str]] | None = None
-        self._packages: dict[tuple[str, bool], _FileIndex] = {}
-
-    def index(self, path: str) -> _FileIndex | None:
-        fi = self._indexes.get(path)
-        if fi is None:
-            analysis = self.analyses.get(path)
-            if analysis is None:
-                return None
-            fi = self._indexes[path] = _build_index(analysis, self.targets)
-        return fi
-
-    def _package(self, directory: str, tests: bool) -> _FileIndex:
-        """One Go package's files merged (first definition in path order wins): Go imports name
-        a package, not a file, and a type's methods are often spread over several files."""
-        key = (directory, tests)
-        pkg = self._packages.get(key)
-        if pkg is None:
-            if self._dirs is None:
-                self._dirs = {}
-                for p in sorted(self.analyses):
-                    self._dirs.setdefault(p.rpartition("/")[0], []).append(p)
-            pkg = self._packages[key] = _FileIndex(directory, "go")
-            for p in self._dirs.get(directory, []):
-                if p.endswith(".go") and (tests or not p.endswith("_test.go")):
-                    fi = self.index(p)
-                    assert fi is not None
-                    for name, sym in fi.top.items():
-                        pkg.top.setdefault(name, sym)
-                        pkg.top_path.setdefault(name, p)
-                    for qname, sym in fi.by_qname.items():
-                        pkg.by_qname.setdefault(qname, sym)
-                        pkg.qname_path.setdefault(qname, p)
-        return pkg
-
-    def _go_package_of(self, target: str) -> _FileIndex | None:
-        """The package a Go target stands for (a representative file or the directory), else None."""
-        analysis = self.analyses.get(target)
-        if analysis is None:
-            return self._package(target.rstrip("/"), tests=False)
-        if analysis.language == "go":
-            return self._package(target.rpartition("/")[0], tests=target.endswith("_test.go"))
-        return None
-
-    def top_level(self, target: str, name: str, follow: int = 1) -> tuple[str, Symbol] | None:
-        """Top-level ``name`` in ``target``, following one re-export (``from .x import f`` or
-        ``from .x import *`` in an ``__init__.py``, ``export { f } from './x'``)."""
-        pkg = self._go_package_of(target)
-        if pkg is not None:
-            sym = pkg.top.get(name)
-            return None if sym is None else (pkg.top_path[name], sym)
-        fi = self.index(target)
-        assert fi is not None
-        sym = fi.top.get(name)
-        if sym is not None:
-            return target, sym
-        if follow > 0:
-            b = fi.bound.get(name)
-            if b is not None and b.target is not None and b.imp.name is not None:
-                return self.top_level(b.target, b.imp.name, follow - 1)
-            return self.through_stars(fi, name, follow - 1)
-        return None
-
-    def imported_symbol(self, b: _Binding) -> tuple[str, Symbol] | None:
-        """The symbol ``from module import name`` binds: top-level in the target, or nested in
-        the target along the module path's tail (Rust ``use self::content::Deserializer`` where
-        ``content`` is an inline ``mod`` of the target file: ``content.Deserializer``)."""
-        if b.target is None or b.imp.name is None:
-            return None
-        found = self.top_level(b.target, b.imp.name)
-        if found is not None:
-            return found
-        fi = self.index(b.target)
-        if fi is None:
-            return None
-        parts = [p for p in b.imp.module.replace("::", ".").replace("/", ".").split(".") if p]
-        for k in range(len(parts)):
-            sym = fi.by_qname.get(".".join([*parts[k:], b.imp.name]))
-            if sym is not None:
-                return b.target, sym
-        return None
-
-    def through_stars(self, fi: _FileIndex, name: str, follow: int) -> tuple[str, Symbol] | None:
-        """``name`` brought in by a wildcard import of ``fi``; underscore names are not (Python's
-        ``import *`` skips them without an ``__all__``)."""
-        if name.startswith("_"):
-            return None
-        for star in fi.star_targets:
-            found = self.top_level(star, name, follow)
-            if found is not None:
-                return found
-        return None
-
-    def member(self, path: str, type_qname: str, name: str) -> tuple[str, Symbol] | None:
-        """``type_qname.name`` defined in ``path`` (for Go: in its package)."""
-        key = f"{type_qname}.{name}"
-        fi = self.index(path)
-        sym = fi.by_qname.get(key) if fi is not None else None
-        if sym is not None:
-            return path, sym
-        pkg = self._go_package_of(path)
-        if pkg is not None:
-            sym = pkg.by_qname.get(key)
-            if sym is not None:
-                return pkg.qname_path[key], sym
-        return None
-
-    def in_package(self, fi: _FileIndex, name: str) -> tuple[str, Symbol] | None:
-        """A Go bare name defined in another file of the caller's package."""
-        if fi.language != "go":
-            return None
-        pkg = self._go_package_of(fi.path)
-        if pkg is None or name not in pkg.top:
-            return None
-        return pkg.top_path[name], pkg.top[name]
+    type: str | None
+    """Global id of the type, or None for a relation on a type defined elsewhere (Rust impls)."""
+    type_name: str
+    base: str
+    kind: str
+    access: str | None
+    target: str | None
+    """Global id of the base type in the repository, or None."""
+    module: str | None
+    """For a base from external code: the module it comes from."""
+    location: Location
 
 
 def _enclosing_types(fi: _FileIndex, caller: Symbol | None) -> tuple[list[str], set[str]]:
@@ -315,7 +163,7 @@ def _in_enclosing_namespaces(fi: _FileIndex, caller: Symbol | None, name: str) -
     return None
 
 
-def _own_member(r: _Resolver, fi: _FileIndex, caller: Symbol | None, name: str) -> tuple[str, Symbol] | None:
+def _own_member(r: Lookup, fi: _FileIndex, caller: Symbol | None, name: str) -> tuple[str, Symbol] | None:
     for prefix in _enclosing_types(fi, caller)[0]:
         found = r.member(fi.path, prefix, name)
         if found is not None:
@@ -323,7 +171,7 @@ def _own_member(r: _Resolver, fi: _FileIndex, caller: Symbol | None, name: str) 
     return None
 
 
-def _through_import(r: _Resolver, b: _Binding, name: str) -> tuple[tuple[str, Symbol] | None, CallHow]:
+def _through_import(r: Lookup, b: _Binding, name: str) -> tuple[tuple[str, Symbol] | None, CallHow]:
     """``recv.name(...)`` where ``recv`` is bound by import ``b``."""
     if b.target is None:
         return None, "unresolved"
@@ -349,7 +197,7 @@ def _through_import(r: _Resolver, b: _Binding, name: str) -> tuple[tuple[str, Sy
 
 
 def _resolve_one(
-    r: _Resolver, fi: _FileIndex, caller: Symbol | None, call_name: str, receiver: str | None
+    r: Lookup, fi: _FileIndex, caller: Symbol | None, call_name: str, receiver: str | None
 ) -> tuple[_Found, CallHow]:
     if receiver is None:
         if fi.language in IMPLICIT_THIS_LANGUAGES:
@@ -397,7 +245,7 @@ def _strip_generics(receiver: str) -> str:
     return "".join(out).replace("::::", "::").removesuffix("::")
 
 
-def _module_type_member(r: _Resolver, fi: _FileIndex, receiver: str, name: str) -> tuple[_Found, CallHow]:
+def _module_type_member(r: Lookup, fi: _FileIndex, receiver: str, name: str) -> tuple[_Found, CallHow]:
     """``module.Type.name(...)``: a class reached through an imported module (``views.Index.as_view``)."""
     head, _, type_name = receiver.rpartition(".")
     b = fi.receivers.get(head) if head else None
@@ -409,40 +257,201 @@ def _module_type_member(r: _Resolver, fi: _FileIndex, receiver: str, name: str) 
     return r.member(typ[0], typ[1].qualified_name, name), "type_qualified"
 
 
+def _legacy_reason(fi: _FileIndex, call: Call) -> tuple[CallReason, str | None]:
+    """A verdict for a call the name-based strategy could not resolve."""
+    if call.receiver is None:
+        if is_builtin(fi.language, call.name) and call.name not in fi.top and call.name not in fi.bound:
+            return "builtin", None
+        b = fi.bound.get(call.name)
+        if b is not None and b.target is None:
+            return "external", callee_module(f"{b.imp.module}.{b.imp.name or call.name}.x")
+        return "unknown", None
+    head = call.receiver.replace("::", ".").split(".")[0].split("(")[0].split("[")[0]
+    b = fi.receivers.get(call.receiver) or fi.bound.get(head)
+    if b is not None and b.target is None:
+        dotted = f"{b.imp.module}.{b.imp.name}" if b.imp.name not in (None, "*", "default") else b.imp.module
+        rest = call.receiver.replace("::", ".")[len(head) :] if call.receiver.startswith(head) else ""
+        return "external", callee_module(f"{dotted}{rest}.{call.name}")
+    if is_builtin(fi.language, head) and head not in fi.top and head not in fi.bound:
+        return "builtin", None
+    return "unknown", None
+
+
+class _Edges:
+    """Builds one file's edges."""
+
+    def __init__(self, lookup: Lookup, evaluator: Evaluator) -> None:
+        self.lookup = lookup
+        self.evaluator = evaluator
+
+    def semantic(self, path: str, call: Call) -> list[tuple[str | None, str, str | None, str | None, str | None, bool]]:
+        """(target, how, receiver_type, callee_module, reason, dispatch) per edge."""
+        objs: list[Obj] = []
+        for ref in call.targets:
+            objs.extend(self.evaluator.evaluate(path, ref))
+        out: list[tuple[str | None, str, str | None, str | None, str | None, bool]] = []
+        seen: set[str] = set()
+        externals: list[Obj] = []
+        builtin = False
+
+        def add(p: str, sym: Symbol, how: str, recv: str | None, dispatch: bool = False) -> None:
+            gid = global_symbol_id(p, sym.id)
+            if gid not in seen:
+                seen.add(gid)
+                out.append((gid, how, recv, None, None, dispatch))
+
+        for o in objs:
+            if o.kind == "sym" and o.sym is not None:
+                sym = o.sym
+                if sym.kind in CALLABLE:
+                    add(o.path, sym, o.via, o.recv)
+                    if sym.kind == "method":
+                        for p2, impl in self.evaluator.implementations(o.path, sym):
+                            add(p2, impl, "dispatch", o.recv, dispatch=True)
+                elif sym.kind in CLASS_LIKE and sym.kind not in ("interface", "trait", "impl"):
+                    ctor = self.evaluator.constructor(o.path, sym)
+                    recv = global_symbol_id(o.path, sym.id)
+                    if ctor is not None:
+                        add(ctor[0], ctor[1], "constructor", recv)
+                    else:
+                        add(o.path, sym, "constructor", recv)
+            elif o.kind == "inst" and o.sym is not None:
+                for c in self.evaluator.member(o.path, o.sym, "__call__", 0, via="inferred", recv=o.recv):
+                    if c.sym is not None and c.sym.kind in CALLABLE:
+                        add(c.path, c.sym, "inferred", o.recv)
+            elif o.kind == "ext":
+                externals.append(o)
+            elif o.kind == "builtin":
+                builtin = True
+        if out:
+            return out
+        if externals:
+            o = externals[0]
+            return [(None, "unresolved", o.recv, callee_module(o.name), "external", False)]
+        if builtin:
+            return [(None, "unresolved", None, None, "builtin", False)]
+        return [(None, "unresolved", None, None, call.reason or "unknown", False)]
+
+    def by_name(self, fi: _FileIndex, call: Call) -> tuple[str | None, str, str | None, str | None, str | None, bool]:
+        caller = fi.symbols.get(call.caller) if call.caller is not None else None
+        found, how = _resolve_one(self.lookup, fi, caller, call.name, call.receiver)
+        if found is None:
+            reason, module = _legacy_reason(fi, call)
+            return None, "unresolved", None, module, reason, False
+        target_path, sym = found
+        if sym is not None and sym.kind not in CALLABLE and sym.kind not in TYPES | NAMESPACE_LIKE:
+            return None, "unresolved", None, None, "unknown", False  # never an edge to a variable
+        target = global_symbol_id(target_path, MODULE_CALLER if sym is None else sym.id)
+        if sym is not None and sym.kind in CONSTRUCTIBLE and how != "self_method":
+            how = "constructor"
+        return target, how, None, None, None, False
+
+
 def resolve_calls(
-    analyses: Mapping[str, FileAnalysis] | Iterable[FileAnalysis], resolutions: Iterable[Resolution]
+    analyses: Mapping[str, FileAnalysis] | Iterable[FileAnalysis],
+    resolutions: Iterable[Resolution],
+    *,
+    hierarchy: Iterable[HierarchyEdge] | None = None,
+    reads: dict[str, list[str]] | None = None,
+    paths: Iterable[str] | None = None,
 ) -> list[CallEdge]:
-    """One CallEdge per extracted call, files in path order, calls in file order."""
+    """Edges of every call of ``paths`` (default: every file), files in path order, calls in
+    file order, several edges per call in target order.
+
+    ``hierarchy``: the repository's resolved relations (for dispatch edges); computed from
+    ``analyses`` when None. ``reads``: filled with the files each file's edges were derived
+    from (plus ``<hierarchy>`` when they depend on some type's descendants)."""
     by_path = analyses if isinstance(analyses, Mapping) else {a.path: a for a in analyses}
-    r = _Resolver(by_path, resolutions)
+    lookup = Lookup(by_path, resolutions)
+    if hierarchy is None:
+        hierarchy = resolve_hierarchy(by_path, lookup)
+    evaluator = Evaluator(lookup, children(hierarchy))
+    builder = _Edges(lookup, evaluator)
     edges: list[CallEdge] = []
-    for path in sorted(by_path):
-        analysis = by_path[path]
-        if not analysis.calls:
+    for path in sorted(by_path if paths is None else paths):
+        analysis = by_path.get(path)
+        if analysis is None or not analysis.calls:
             continue
-        fi = r.index(path)
+        lookup.reads = set()
+        fi = lookup.index(path)
         assert fi is not None
-        for call in analysis.calls:
-            caller = fi.symbols.get(call.caller) if call.caller is not None else None
-            found, how = _resolve_one(r, fi, caller, call.name, call.receiver)
-            target = None
-            if found is None:
-                how = "unresolved"
+        for i, call in enumerate(analysis.calls):
+            if call.targets or call.reason is not None:
+                results = builder.semantic(path, call)
             else:
-                target_path, sym = found
-                target = global_symbol_id(target_path, MODULE_CALLER if sym is None else sym.id)
-                if sym is not None and sym.kind in CONSTRUCTIBLE and how != "self_method":
-                    how = "constructor"
-            edges.append(
-                CallEdge(
+                results = [builder.by_name(fi, call)]
+            caller = global_symbol_id(path, call.caller if call.caller is not None else MODULE_CALLER)
+            for target, how, recv, module, reason, dispatch in results:
+                edges.append(
+                    CallEdge(
+                        path=path,
+                        caller=caller,
+                        callee=call.callee,
+                        name=call.name,
+                        call_type=call.call_type,
+                        location=call.location,
+                        target=target,
+                        how=how,  # type: ignore[arg-type]
+                        call_index=i,
+                        receiver_type=recv,
+                        callee_module=module,
+                        reason=reason,  # type: ignore[arg-type]
+                        dispatch=dispatch,
+                    )
+                )
+        if reads is not None:
+            reads[path] = sorted(set(reads.get(path, ())) | (lookup.reads - {path}))
+    return edges
+
+
+def resolve_hierarchy(
+    analyses: Mapping[str, FileAnalysis],
+    lookup: Lookup | Iterable[Resolution],
+    *,
+    paths: Iterable[str] | None = None,
+    reads: dict[str, list[str]] | None = None,
+) -> list[HierarchyEdge]:
+    """Each relation of ``paths`` (default: every file) with its base resolved. ``reads``: the
+    files each file's rows were derived from are added to its list."""
+    lookup = lookup if isinstance(lookup, Lookup) else Lookup(analyses, lookup)
+    evaluator = Evaluator(lookup)
+    out: list[HierarchyEdge] = []
+    for path in sorted(analyses if paths is None else paths):
+        analysis = analyses.get(path)
+        if analysis is None or not analysis.relations:
+            continue
+        lookup.reads = set()
+        for rel in analysis.relations:
+            found = evaluator.resolve_type(path, rel.base)
+            target = global_symbol_id(*_gid(found[0])) if found else None
+            module = None if found else evaluator.external_base(path, rel.base)
+            out.append(
+                HierarchyEdge(
                     path=path,
-                    caller=global_symbol_id(path, call.caller if call.caller is not None else MODULE_CALLER),
-                    callee=call.callee,
-                    name=call.name,
-                    call_type=call.call_type,
-                    location=call.location,
+                    type=global_symbol_id(path, rel.type) if rel.type is not None else None,
+                    type_name=rel.type_name,
+                    base=rel.base,
+                    kind=rel.kind,
+                    access=rel.access,
                     target=target,
-                    how=how,
+                    module=module,
+                    location=rel.location,
                 )
             )
-    return edges
+        if reads is not None:
+            reads[path] = sorted(set(reads.get(path, ())) | (lookup.reads - {path}))
+    return out
+
+
+def _gid(found: tuple[str, Symbol]) -> tuple[str, str]:
+    return found[0], found[1].id
+
+
+def children(hierarchy: Iterable[HierarchyEdge]) -> dict[str, list[tuple[str, str]]]:
+    """Base global id -> (path, local id) of the types deriving from it (for dispatch)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for h in hierarchy:
+        if h.target is None or h.type is None:
+            continue
+        out.setdefault(h.target, []).append((h.path, h.type[len(h.path) + 2 :]))
+    return out

@@ -33,6 +33,13 @@ class DepEdge(msgspec.Struct, frozen=True, kw_only=True):
     """Sorted distinct ``Import.kind`` values; empty when no analyses were given."""
     resolved_by: tuple[str, ...]
     """Sorted distinct ``Resolution.how`` values (``python:relative``, ``external``, ...)."""
+    type_only: bool = False
+    """Every import of ``source`` that points at ``target`` is ``type_only``: the edge exists for the
+    type checker only, never at run time."""
+    deferred: bool = False
+    """No import of the pair runs when ``source`` is loaded, and at least one runs later (every one
+    is ``deferred`` or ``type_only``, not all ``type_only``): a cycle through the edge cannot fail
+    at import time."""
 
 
 class Cycle(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,8 +58,8 @@ def dependency_edges(
 ) -> list[DepEdge]:
     """Fold resolutions into one edge per (importer, target), sorted by (source, external, target).
 
-    ``analyses`` (path -> FileAnalysis) is optional and only adds the import kinds, which
-    Resolution does not carry."""
+    ``analyses`` (path -> FileAnalysis) is optional and only adds the import kinds and the
+    ``type_only``/``deferred`` flags, which Resolution does not carry."""
     groups: dict[tuple[str, bool, str], list[Resolution]] = defaultdict(list)
     for r in resolutions:
         if r.target is not None:
@@ -62,10 +69,14 @@ def dependency_edges(
     edges = []
     for (source, external, target), rs in sorted(groups.items()):
         kinds: set[str] = set()
-        if analyses is not None:
-            analysis = analyses.get(source)
-            if analysis is not None:
-                kinds = {analysis.imports[r.index].kind for r in rs if r.index < len(analysis.imports)}
+        type_only = deferred = False
+        analysis = analyses.get(source) if analyses is not None else None
+        if analysis is not None:
+            imports = [analysis.imports[r.index] for r in rs if r.index < len(analysis.imports)]
+            kinds = {i.kind for i in imports}
+            runtime = [i for i in imports if not i.type_only]
+            type_only = bool(imports) and not runtime
+            deferred = bool(runtime) and all(i.deferred for i in runtime)
         edges.append(
             DepEdge(
                 source=source,
@@ -75,9 +86,18 @@ def dependency_edges(
                 names=tuple(sorted({r.module if r.name is None else r.name for r in rs})),
                 kinds=tuple(sorted(kinds)),
                 resolved_by=tuple(sorted({r.how for r in rs})),
+                type_only=type_only,
+                deferred=deferred,
             )
         )
     return edges
+
+
+def runtime_edges(edges: Iterable[DepEdge], *, skip_type_only: bool, skip_deferred: bool) -> list[DepEdge]:
+    """The edges left when type-only edges (erased before the program runs) and/or deferred edges
+    (loaded after the importing module, inside a function or by ``import()``) are left out: the
+    cycles of what remains are those that can bite at run time, or at import time."""
+    return [e for e in edges if not (skip_type_only and e.type_only) and not (skip_deferred and e.deferred)]
 
 
 def _successors(edges: Iterable[DepEdge]) -> dict[str, list[str]]:

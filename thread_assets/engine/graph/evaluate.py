@@ -1,0 +1,501 @@
+"""Evaluating semantic call targets (``model.Ref``) across files.
+
+A file's semantic pass says what a callee is in the file's own terms (``B`` called, then its
+``m``; a parameter typed ``Document``, then its ``write``); this module follows those terms through
+imports, re-export chains, module bindings, function results, class members and the class
+hierarchy to the definitions they reach. The analysis is flow-insensitive: a name holds every value
+it is ever given, and a call may get several edges.
+
+What it may look at is bounded, so that it stays cheap and terminates: a value is followed through
+at most ``MAX_DEPTH`` bindings, re-export chains at most ``MAX_FOLLOW`` hops, and at most
+``MAX_OBJECTS`` values are kept per step. Every file read is recorded (``Lookup.reads``), memoized
+results included, so the incremental graph step can redo exactly the files whose reads changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from ..model import Ref, Symbol, global_symbol_id
+from .builtins import is_builtin
+from .lookup import CLASS_LIKE, NAMESPACE_LIKE, Lookup, _Binding
+
+MAX_DEPTH = 12
+MAX_FOLLOW = 8
+MAX_OBJECTS = 24
+CALLABLE = frozenset({"function", "method", "macro"})
+TYPES = CLASS_LIKE | {"type_alias"}
+DEFINED = CALLABLE | TYPES | NAMESPACE_LIKE
+INTERFACE_LIKE = frozenset({"interface", "trait"})
+HIERARCHY = "<hierarchy>"
+"""A pseudo-path in a file's reads: its edges depend on the descendants of some type (dispatch)."""
+CONSTRUCTOR_NAMES = {"python": ("__init__",), "javascript": ("constructor",), "typescript": ("constructor",)}
+CONSTRUCTOR_NAMES["tsx"] = CONSTRUCTOR_NAMES["typescript"]
+BASE_KINDS = frozenset({"extends", "implements", "embeds", "supertrait", "impl"})
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Obj:
+    """An abstract value: a definition (``sym``), a repository module (``mod``), an instance of
+    a type (``inst``), an instance seen from after a class in its MRO (``super``), something
+    external (``ext``: ``name`` is its dotted path, ``module`` the module it comes from) or a
+    builtin."""
+
+    kind: str
+    path: str = ""
+    sym: Symbol | None = None
+    name: str = ""
+    module: str = ""
+    via: str = ""
+    recv: str | None = None
+    after: str | None = None
+    """For ``super``: the global id of the class the lookup starts after."""
+
+
+def _dedupe(objs: Iterable[Obj]) -> list[Obj]:
+    seen: dict[tuple[str, str, str, str, str | None], Obj] = {}
+    for o in objs:
+        key = (o.kind, o.path, o.sym.id if o.sym is not None else "", o.name, o.after)
+        if key not in seen:
+            seen[key] = o
+            if len(seen) >= MAX_OBJECTS:
+                break
+    return list(seen.values())
+
+
+def _split_name(text: str) -> list[str]:
+    return [p for p in text.replace("::", ".").split(".") if p]
+
+
+def callee_module(dotted: str) -> str:
+    """The module an external callee comes from: its dotted path without the called name and
+    without trailing type names (``os.path.join`` -> ``os.path``, ``std.collections.HashMap.new``
+    -> ``std.collections``)."""
+    parts = _split_name(dotted)
+    if len(parts) > 1:
+        parts = parts[:-1]
+    while len(parts) > 1 and parts[-1][:1].isupper():
+        parts = parts[:-1]
+    return ".".join(parts) if "::" not in dotted else "::".join(parts)
+
+
+class Evaluator:
+    def __init__(self, lookup: Lookup, children: Mapping[str, list[tuple[str, str]]] | None = None) -> None:
+        self.lookup = lookup
+        self.children = children
+        """Global id of a type -> (path, local id) of the types that name it as a base (for
+        dispatch); None when the caller does not want dispatch edges."""
+        self._memo: dict[tuple[object, ...], tuple[object, frozenset[str]]] = {}
+        self._active: set[tuple[object, ...]] = set()
+
+    # ---- memoization that keeps the record of what was read
+
+    def _memoized(self, key: tuple[object, ...], compute: Callable[[], T], empty: T) -> T:
+        hit = self._memo.get(key)
+        if hit is not None:
+            self.lookup.reads |= hit[1]
+            return hit[0]  # type: ignore[return-value]
+        if key in self._active:  # a cycle (a binding that holds itself): no new values from here
+            return empty
+        outer = self.lookup.reads
+        self.lookup.reads = set()
+        self._active.add(key)
+        try:
+            value = compute()
+        finally:
+            self._active.discard(key)
+            reads = self.lookup.reads
+            self.lookup.reads = outer | reads
+        self._memo[key] = (value, frozenset(reads))
+        return value
+
+    # ---- entry point
+
+    def evaluate(self, path: str, ref: Ref, depth: int = 0) -> list[Obj]:
+        if depth > MAX_DEPTH:
+            return []
+        ops = ref.ops
+        kind, _, text = ref.base.partition(":")
+        objs: list[Obj]
+        if kind == "n":
+            objs, ops = self._dotted_import(path, text, ops)
+            if not objs:
+                objs = self.name(path, text, depth)
+        elif kind == "s":
+            fi = self.lookup.index(path)
+            sym = fi.symbols.get(text) if fi is not None else None
+            objs = [] if sym is None else [Obj("sym", path, sym, via="local")]
+            if sym is not None and ops[:1] == ("new",) and sym.kind in CLASS_LIKE:
+                objs = [Obj("inst", path, sym, via="self_method", recv=global_symbol_id(path, sym.id))]
+                ops = ops[1:]
+        elif kind == "b":
+            objs = [Obj("builtin", name=text)]
+        elif kind == "x":
+            objs = [Obj("ext", name=text, module=text, via="external")]
+        else:
+            objs = []
+        for op in ops:
+            if not objs:
+                break
+            objs = _dedupe(o2 for o in objs for o2 in self.apply(o, op, depth))
+        return objs
+
+    def _dotted_import(self, path: str, name: str, ops: tuple[str, ...]) -> tuple[list[Obj], tuple[str, ...]]:
+        """Python's ``import a.b`` binds ``a`` but means module ``a.b`` in ``a.b.f()``."""
+        fi = self.lookup.index(path)
+        if fi is None or not ops or not ops[0].startswith("."):
+            return [], ops
+        dotted = name
+        best: tuple[_Binding, int] | None = None
+        for i, op in enumerate(ops):
+            if not op.startswith(".") or op.endswith("[]"):
+                break
+            dotted += op
+            b = fi.receivers.get(dotted)
+            if b is not None and b.imp.name is None and b.imp.module == dotted:
+                best = (b, i + 1)
+        if best is None:
+            return [], ops
+        b, used = best
+        if b.target is None:
+            return [Obj("ext", name=b.imp.module, module=b.imp.module, via="external")], ops[used:]
+        return [Obj("mod", b.target, via="import")], ops[used:]
+
+    # ---- names
+
+    def name(self, path: str, name: str, depth: int) -> list[Obj]:
+        """``name`` at the top level of ``path``, then its package, then the builtins."""
+
+        def compute() -> list[Obj]:
+            objs = self.module_member(path, name, depth, MAX_FOLLOW)
+            if objs:
+                return objs
+            fi = self.lookup.index(path)
+            if fi is None:
+                return []
+            if name in fi.top or (None, name) in fi.bindings or name in fi.bound:
+                return []  # a variable of unknown value, or an import that leads nowhere known
+            pkg = self.lookup.package_of(path)
+            if pkg is not None:
+                sym = pkg.top.get(name)
+                if sym is not None and sym.kind in DEFINED:
+                    return [Obj("sym", pkg.top_path[name], sym, via="same_package")]
+                b = pkg.bindings.get((None, name))
+                if b is not None:
+                    return self._values(pkg.binding_path[(None, name)], b.values, depth)
+            if is_builtin(fi.language, name):
+                return [Obj("builtin", name=name)]
+            return []
+
+        return self._memoized(("name", path, name), compute, [])
+
+    def module_member(self, path: str, name: str, depth: int, follow: int) -> list[Obj]:
+        """What ``name`` is at the top level of module ``path`` (definitions, module bindings,
+        imports followed, wildcard imports, Python submodules), without builtins."""
+        fi = self.lookup.index(path)
+        if fi is None:
+            pkg = self.lookup.package_of_target(path)
+            if pkg is None:
+                return []
+            sym = pkg.top.get(name)
+            return [] if sym is None else [Obj("sym", pkg.top_path[name], sym, via="module_qualified")]
+        if fi.language == "go":
+            pkg = self.lookup.package_of(path)
+            if pkg is not None and name in pkg.top:
+                sym = pkg.top[name]
+                if sym.kind in DEFINED:
+                    return [Obj("sym", pkg.top_path[name], sym, via="same_file")]
+        sym = fi.top.get(name)
+        if sym is not None and sym.kind in DEFINED:
+            return [Obj("sym", path, sym, via="same_file")]
+        b = fi.bindings.get((None, name))
+        if b is not None:
+            objs = self._values(path, b.values, depth)
+            if objs:
+                return objs
+        if sym is not None:
+            return []
+        imp = fi.bound.get(name)
+        if imp is not None and follow > 0:
+            return self.imported(path, imp, depth, follow - 1)
+        if follow > 0 and not name.startswith("_"):
+            for star in fi.star_targets:
+                objs = self.module_member(star, name, depth, follow - 1)
+                if objs:
+                    return objs
+        if path.endswith("/__init__.py") or path == "__init__.py":
+            base = path[: -len("__init__.py")]
+            for cand in (f"{base}{name}.py", f"{base}{name}/__init__.py"):
+                if cand in self.lookup.analyses:
+                    return [Obj("mod", cand, via="module_qualified")]
+        return []
+
+    def imported(self, path: str, b: _Binding, depth: int, follow: int) -> list[Obj]:
+        imp = b.imp
+        if b.target is None:
+            dotted = imp.module if imp.name in (None, "*", "default") else f"{imp.module}.{imp.name}"
+            return [Obj("ext", name=dotted, module=imp.module, via="external")]
+        if imp.name is None or imp.name == "*":
+            if imp.name is None and imp.alias is None and imp.bound and imp.module.startswith(imp.bound + "."):
+                return []  # ``import a.b`` binds ``a``, which is not the module the import names
+            return [Obj("mod", b.target, via="import")]
+        if imp.name == "default":
+            objs = self.module_member(b.target, "default", depth, follow)
+            return objs or self._default_export(b.target)
+        objs = self.module_member(b.target, imp.name, depth, follow)
+        if objs:
+            return [replace(o, via="import") if o.via in ("same_file", "module_qualified") else o for o in objs]
+        found = self.lookup.imported_symbol(b)  # nested along the module path (Rust inline mods)
+        if found is not None:
+            return [Obj("sym", found[0], found[1], via="import")]
+        stem = b.target.rpartition("/")[2].partition(".")[0]
+        if stem == imp.name or b.target.endswith(f"/{imp.name}/__init__.py"):
+            return [Obj("mod", b.target, via="import")]  # ``from pkg import submodule``
+        return []
+
+    def _default_export(self, path: str) -> list[Obj]:
+        fi = self.lookup.index(path)
+        if fi is None:
+            return []
+        for sym in fi.top.values():
+            if sym.exported and "default" in sym.signature.split("(")[0].split() and sym.kind in DEFINED:
+                return [Obj("sym", path, sym, via="import")]
+        return []
+
+    def _values(self, path: str, values: Iterable[Ref], depth: int) -> list[Obj]:
+        out: list[Obj] = []
+        for v in values:
+            out.extend(self.evaluate(path, v, depth + 1))
+        return _dedupe(out)
+
+    # ---- operations
+
+    def apply(self, o: Obj, op: str, depth: int) -> list[Obj]:
+        if op.startswith("."):
+            return self.attribute(o, op[1:], depth)
+        if op == "()":
+            return self.call_result(o, depth)
+        if op == "new":
+            if o.kind == "sym" and o.sym is not None and o.sym.kind in TYPES:
+                return [Obj("inst", o.path, o.sym, via="inferred", recv=global_symbol_id(o.path, o.sym.id))]
+            if o.kind == "ext":
+                return [replace(o, recv=o.name)]
+            return []
+        if op == "super":
+            if o.kind == "inst" and o.sym is not None:
+                return [replace(o, kind="super", after=global_symbol_id(o.path, o.sym.id), via="super")]
+            return []
+        return []
+
+    def attribute(self, o: Obj, attr: str, depth: int) -> list[Obj]:
+        container = attr.endswith("[]")
+        if o.kind == "mod":
+            if container:
+                fi = self.lookup.index(o.path)
+                b = fi.bindings.get((None, attr)) if fi is not None else None
+                return self._values(o.path, b.values, depth) if b is not None else []
+            objs = self.module_member(o.path, attr, depth, MAX_FOLLOW)
+            return [replace(x, via="module_qualified") if x.via == "same_file" else x for x in objs]
+        if o.kind == "ext":
+            dotted = f"{o.name}.{attr.removesuffix('[]')}"
+            return [Obj("ext", name=dotted, module=o.module, via="external", recv=o.recv)]
+        if o.kind == "builtin":
+            return [Obj("builtin", name=f"{o.name}.{attr}")]
+        if o.sym is None:
+            return []
+        if o.kind == "sym":
+            if o.sym.kind in NAMESPACE_LIKE:
+                fi = self.lookup.index(o.path)
+                sym = fi.by_qname.get(f"{o.sym.qualified_name}.{attr}") if fi is not None else None
+                return [] if sym is None else [Obj("sym", o.path, sym, via="type_qualified")]
+            if o.sym.kind in TYPES:
+                return self.member(o.path, o.sym, attr, depth, via="type_qualified", recv=None)
+            return []
+        if o.kind in ("inst", "super"):
+            recv = global_symbol_id(o.path, o.sym.id)
+            via = "self_method" if o.via == "self_method" else "inferred"
+            if o.kind == "super":
+                via = "super"
+            return self.member(o.path, o.sym, attr, depth, via=via, recv=recv, after=o.after)
+        return []
+
+    def call_result(self, o: Obj, depth: int) -> list[Obj]:
+        if o.kind == "ext":
+            return [Obj("ext", name=o.name, module=o.module, via="external", recv=o.name)]
+        if o.kind != "sym" or o.sym is None:
+            if o.kind == "inst" and o.sym is not None:
+                calls = self.member(o.path, o.sym, "__call__", depth, via="inferred", recv=None)
+                return [x for c in calls for x in self.call_result(c, depth)]
+            return []
+        sym = o.sym
+        if sym.kind in CALLABLE:
+            fi = self.lookup.index(o.path)
+            b = fi.bindings.get((sym.id, "return")) if fi is not None else None
+            return [] if b is None else self._values(o.path, b.values, depth)
+        if sym.kind in TYPES:
+            return [Obj("inst", o.path, sym, via="inferred", recv=global_symbol_id(o.path, sym.id))]
+        return []
+
+    # ---- the class hierarchy
+
+    def member(
+        self,
+        path: str,
+        cls: Symbol,
+        attr: str,
+        depth: int,
+        *,
+        via: str,
+        recv: str | None,
+        after: str | None = None,
+    ) -> list[Obj]:
+        """``attr`` of type ``cls`` through its method resolution order: a method or nested type,
+        or the values of a member binding (``self.x = Foo()``, a declared field type)."""
+        order = self.mro(path, cls)
+        if after is not None:
+            ids = [global_symbol_id(p, c.id) for p, c in order]
+            order = order[ids.index(after) + 1 :] if after in ids else []
+        container = attr.endswith("[]")
+        for i, (p, c) in enumerate(order):
+            fi = self.lookup.index(p)
+            if fi is None:
+                continue
+            b = fi.bindings.get((c.id, attr))
+            found = None if container else self.lookup.member(p, c.qualified_name, attr)
+            if found is not None and found[1].kind in DEFINED:
+                how = via if i == 0 or via in ("super", "type_qualified") else "inherited"
+                return [Obj("sym", found[0], found[1], via=how, recv=recv)]
+            if b is not None:
+                return [replace(x, recv=x.recv) for x in self._values(p, b.values, depth)]
+            if found is not None:
+                return []  # a field or variable of unknown value
+        return []
+
+    def mro(self, path: str, cls: Symbol) -> list[tuple[str, Symbol]]:
+        """The type followed by its bases, in lookup order: Python's C3 linearization, a
+        depth-first walk (own type, then bases in declaration order) elsewhere."""
+
+        def compute() -> list[tuple[str, Symbol]]:
+            fi = self.lookup.index(path)
+            python = fi is not None and fi.language == "python"
+            heads = self.bases(path, cls)
+            lines = [self.mro(p, b) for p, b in heads]
+            if python:
+                merged = _c3([list(line) for line in lines] + [list(heads)])
+                if merged is not None:
+                    return [(path, cls), *merged]
+            out: list[tuple[str, Symbol]] = [(path, cls)]
+            seen = {(path, cls.id)}
+            for line in lines:
+                for p, c in line:
+                    if (p, c.id) not in seen:
+                        seen.add((p, c.id))
+                        out.append((p, c))
+            return out
+
+        return self._memoized(("mro", path, cls.id), compute, [(path, cls)])
+
+    def bases(self, path: str, cls: Symbol) -> list[tuple[str, Symbol]]:
+        fi = self.lookup.index(path)
+        if fi is None:
+            return []
+        out: list[tuple[str, Symbol]] = []
+        rels = list(fi.relations.get(cls.id, []))
+        if cls.kind in ("struct", "enum", "class") and fi.language == "rust":
+            rels += fi.relations.get(cls.name, [])
+        for rel in rels:
+            if rel.kind not in BASE_KINDS:
+                continue
+            for p, sym in self.resolve_type(path, rel.base):
+                if (p, sym.id) != (path, cls.id) and (p, sym) not in out:
+                    out.append((p, sym))
+        return out
+
+    def resolve_type(self, path: str, text: str, depth: int = 0) -> list[tuple[str, Symbol]]:
+        """A type named in ``path`` (``Base``, ``models.Model``, ``io::Write``) to its definitions."""
+        parts = _split_name(text)
+        if not parts:
+            return []
+        ref = Ref(f"n:{parts[0]}", tuple(f".{p}" for p in parts[1:]))
+        out = []
+        for o in self.evaluate(path, ref, depth):
+            if o.kind == "sym" and o.sym is not None and o.sym.kind in TYPES - {"type_alias"}:
+                out.append((o.path, o.sym))
+        return out
+
+    def external_base(self, path: str, text: str) -> str | None:
+        parts = _split_name(text)
+        if not parts:
+            return None
+        ref = Ref(f"n:{parts[0]}", tuple(f".{p}" for p in parts[1:]))
+        for o in self.evaluate(path, ref):
+            if o.kind == "ext":
+                return callee_module(o.name + ".x")
+        return None
+
+    def implementations(self, path: str, method: Symbol) -> list[tuple[str, Symbol]]:
+        """Every override of ``method`` below its type, for a call through an interface, a
+        trait or an abstract method (a dispatch)."""
+        if self.children is None or method.parent is None:
+            return []
+        fi = self.lookup.index(path)
+        owner = fi.symbols.get(method.parent) if fi is not None else None
+        if owner is None:
+            return []
+        abstract = any("abstract" in d for d in method.decorators) or "abstract " in method.signature
+        if owner.kind not in INTERFACE_LIKE and not abstract:
+            return []
+        self.lookup.reads.add(HIERARCHY)
+        out: list[tuple[str, Symbol]] = []
+        seen = {global_symbol_id(path, owner.id)}
+        todo = [global_symbol_id(path, owner.id)]
+        while todo:
+            for p, local in self.children.get(todo.pop(), []):
+                gid = global_symbol_id(p, local)
+                if gid in seen:
+                    continue
+                seen.add(gid)
+                todo.append(gid)
+                child_fi = self.lookup.index(p)
+                child = child_fi.symbols.get(local) if child_fi is not None else None
+                if child is None:
+                    continue
+                found = self.lookup.member(p, child.qualified_name, method.name)
+                if found is not None and found[1].kind in CALLABLE and found[1] is not method:
+                    out.append(found)
+        return out
+
+    def constructor(self, path: str, cls: Symbol) -> tuple[str, Symbol] | None:
+        fi = self.lookup.index(path)
+        language = fi.language if fi is not None else None
+        names = CONSTRUCTOR_NAMES.get(language or "", (cls.name,))
+        for p, c in self.mro(path, cls):
+            for n in names if language in CONSTRUCTOR_NAMES else (c.name,):
+                found = self.lookup.member(p, c.qualified_name, n)
+                if found is not None and found[1].kind in CALLABLE:
+                    return found
+            if language not in CONSTRUCTOR_NAMES:
+                break  # Java/C++ constructors are not inherited
+        return None
+
+
+def _c3(seqs: list[list[tuple[str, Symbol]]]) -> list[tuple[str, Symbol]] | None:
+    """C3 merge; None when the hierarchy admits no consistent order (Python raises TypeError)."""
+    out: list[tuple[str, Symbol]] = []
+    seqs = [s for s in seqs if s]
+    key = lambda item: (item[0], item[1].id)  # noqa: E731
+    while seqs:
+        for seq in seqs:
+            head = seq[0]
+            if not any(key(head) in {key(x) for x in s[1:]} for s in seqs):
+                break
+        else:
+            return None
+        out.append(head)
+        seqs = [[x for x in s if key(x) != key(head)] for s in seqs]
+        seqs = [s for s in seqs if s]
+    return out
