@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -249,6 +250,18 @@ def test_no_index_is_one_line_and_nothing_starts(tmp_path: Path) -> None:
     )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("thread: error: no index at") and done.stderr.count("\n") == 1
+
+
+def test_a_busy_port_is_one_line(sqlite_url: str) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [str(THREAD), "mcp", "--store", sqlite_url, "--http", str(port)], capture_output=True, text=True, timeout=60
+        )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "in use" in done.stderr and "pick another --http" in done.stderr
 
 
 @pytest.mark.parametrize("args", [["--http", "70000"], ["--root", "/nonexistent/dir"]])

@@ -49,7 +49,10 @@ def _serve_http(server: Any, args: argparse.Namespace, store_url: str) -> None:
     from thread_assets.api.mcp_server import http_app
 
     token = api_token(args.token)
-    sock = listen(args.host, args.http)  # a busy port: one line, before anything is announced
+    try:
+        sock = listen(args.host, args.http)  # a busy port: one line, before anything is announced
+    except UserError as exc:
+        raise UserError(str(exc).replace("--port", "--http")) from None
     host, port = sock.getsockname()[:2]
     where = f"[{host}]" if ":" in host else host
     auth = "bearer token required" if token else "no authentication"
