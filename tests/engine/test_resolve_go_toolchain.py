@@ -162,6 +162,23 @@ def test_suffix_matching_never_crosses_a_module_boundary() -> None:
     )
 
 
+def test_a_gopath_tree_serves_modules_that_require_it() -> None:
+    # Debian's /usr/share/gocode/src: modules and module-less packages side by side, by import path
+    r = resolver(
+        {
+            "github.com/stretchr/testify/go.mod": b"module github.com/stretchr/testify\n",
+            "github.com/stretchr/testify/assert/a.go": b"",
+            "github.com/davecgh/go-spew/spew/spew.go": b"",
+            "vendorless/src/github.com/davecgh/go-spew/spew/other.go": b"",
+        }
+    )
+    assert r.resolve("github.com/stretchr/testify/assert/a.go", imp("github.com/davecgh/go-spew/spew")) == (
+        "github.com/davecgh/go-spew/spew/spew.go",
+        None,
+        "go:gopath",
+    )
+
+
 def test_replace_directives_to_local_directories() -> None:
     r = resolver(
         {

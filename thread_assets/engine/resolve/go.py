@@ -24,9 +24,11 @@ Rules, in order (the ``how`` of each result):
   whose path is the longest prefix of the import path.
 - ``go:repo-module``: another module of the repository (any ``go.mod`` among ``ctx.files``)
   is the longest prefix of the path (a monorepo's nested modules).
-- ``go:gopath``: a directory of the importer's own module (or, for importers outside any module,
-  of no module) ends with the import path; inside a module the directory must sit under a
-  ``src/`` element (a GOPATH-style tree, ``src/github.com/x/y``). Never for
+- ``go:gopath``: a directory outside every module is the import path itself below the
+  repository root or a ``src/`` element (a GOPATH tree, ``src/github.com/x/y``, as Debian's
+  ``/usr/share/gocode/src`` is); or a directory of the importer's own module (for importers
+  outside every module, of no module) ends with the import path, under a ``src/`` element when
+  inside a module. Never for
   standard-library-looking paths, so that a repository directory ``util/errors`` does not
   capture ``"errors"``.
 - ``external``: standard library (no dot in the first path element; the package is the import
@@ -295,17 +297,19 @@ class GoResolver:
         return None
 
     def _gopath(self, importer: str, module: tuple[str, str] | None, path: str) -> str | None:
-        """A directory ending with ``path`` in the importer's own module (or outside every module
-        when the importer is), never across a module boundary."""
+        """A directory whose path ends with the import path. A GOPATH tree (the directory is the
+        import path below the repository root or a ``src/`` element) that belongs to no module
+        serves every importer, as GOPATH serves a module's requirements in a Debian-style tree;
+        any other suffix only serves importers of the same module (or of none), so a match never
+        crosses a module boundary."""
         root = module[1] if module is not None else None
         candidates = []
         for d in self.by_suffix.get(path, ()):
-            owner = self._module_of_dir(d)
-            if (owner[1] if owner is not None else None) != root:
-                continue
-            if root is not None and not ("/" + d).endswith("/src/" + path):
-                continue
-            candidates.append(d)
+            found = self._module_of_dir(d)
+            owner = found[1] if found is not None else None
+            layout = d == path or d.endswith("/src/" + path)
+            if (owner is None and layout) or (owner == root and (root is None or layout)):
+                candidates.append(d)
         if not candidates:
             return None
         best = min(candidates, key=lambda d: (-shared_prefix(d, importer), len(d), d))
