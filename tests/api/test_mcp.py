@@ -183,6 +183,17 @@ def test_index_status_names_what_changed_on_disk(shop: Path, sqlite_url: str, tm
 
     run(stdio(f"sqlite:///{db}", root), session)
 
+    async def elsewhere(client: Client) -> None:
+        status = await call(
+            client,
+            "index_status",
+        )
+        assert status["fresh"] is False and status["missing"]["count"] == status["checked"] == 15
+        assert "outside the repository" in status["note"]
+
+    (tmp_path / "other" / REPO).mkdir(parents=True)
+    run(stdio(f"sqlite:///{db}", tmp_path / "other" / REPO), elsewhere)
+
 
 @contextmanager
 def http_server(store_url: str, root: Path, token: str) -> Iterator[str]:

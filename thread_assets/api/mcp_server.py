@@ -336,7 +336,12 @@ class Tools:
             paths = getattr(found, what)
             body[what] = {"count": len(paths), "paths": paths[:LISTED]}
         body["graphs_stale"] = found.graphs_stale
-        if not found.fresh:
+        if found.checked and len(found.missing) == found.checked:
+            body["note"] = (
+                f"no indexed file of {name!r} is under {settings.root}: the server runs outside the repository"
+                " (start it there, or pass --root and --repo)"
+            )
+        elif not found.fresh:
             body["note"] = f"run `thread index {settings.root}` to bring the index up to date"
         return body
 
