@@ -74,7 +74,7 @@ def compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def result(body: dict[str, Any]) -> CallToolResult:
+def result(body: Row) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=compact(body))], structured_content=body)
 
 
@@ -87,9 +87,7 @@ class Refusal(Exception):
     message goes back to the agent as an error result, with what it could ask instead."""
 
 
-def _paged(
-    rows: Sequence[dict[str, Any]], shape: Callable[[dict[str, Any]], dict[str, Any]], limit: int, offset: int
-) -> dict[str, Any]:
+def _paged(rows: Sequence[Row], shape: Callable[[Row], Row], limit: int, offset: int) -> Row:
     """The page envelope of ``rows`` (up to ``limit + 1`` of them), each row shaped; ``repo``
     moves to the envelope when every row shares it."""
     body = page(rows, limit, offset)
@@ -110,7 +108,7 @@ def _doc(text: str | None) -> str | None:
     return first if len(first) <= DOC_CHARS else first[: DOC_CHARS - 1] + "…"
 
 
-def symbol_item(row: dict[str, Any]) -> dict[str, Any]:
+def symbol_item(row: Row) -> Row:
     item = {
         "id": row["global_id"],
         "kind": row["kind"],
@@ -128,7 +126,7 @@ def symbol_item(row: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def call_item(row: dict[str, Any]) -> dict[str, Any]:
+def call_item(row: Row) -> Row:
     return {
         "path": row["path"],
         "line": row["start_line"],
@@ -139,17 +137,20 @@ def call_item(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def dep_item(row: dict[str, Any]) -> dict[str, Any]:
-    return {
+def dep_item(row: Row) -> Row:
+    item = {
         "direction": row["direction"],
         "source": row["source"],
         "target": row["target"],
         "external": row["external"],
         "names": row.get("names") or [],
     }
+    if row.get("only"):  # every import of the edge is type-only or deferred
+        item["only"] = row["only"]
+    return item
 
 
-def cycle_item(row: dict[str, Any]) -> dict[str, Any]:
+def cycle_item(row: Row) -> Row:
     return {"kind": row["kind"], "files": row["member_count"], "cycle": row["cycle_path"]}
 
 
@@ -218,7 +219,7 @@ class Tools:
         language: Annotated[str | None, Field(description="only this language, e.g. python (not with search)")] = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
-    ) -> dict[str, Any]:
+    ) -> Row:
         """Find where symbols (functions, classes, methods, variables, types...) are defined: each
         with its id, kind, path, line span and signature."""
         if language is not None and language not in LANGUAGES:
@@ -247,7 +248,7 @@ class Tools:
         path: Annotated[str, Field(min_length=1, description="repository-relative path (or absolute inside it)")],
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> dict[str, Any]:
+    ) -> Row:
         """The outline of one file: its symbols in file order, each with id, kind, line span,
         signature and parent (the enclosing class or module member)."""
         rel = self.repo_path(path)
@@ -256,7 +257,7 @@ class Tools:
             raise self.no_file(rel)
         return _paged(rows, symbol_item, limit, offset)
 
-    def _calls(self, direction: str, symbol: str, limit: int, offset: int) -> dict[str, Any]:
+    def _calls(self, direction: str, symbol: str, limit: int, offset: int) -> Row:
         fetch = self.store.callers_page if direction == "callers" else self.store.callees_page
         rows = fetch(symbol, repo=self.repo, limit=limit + 1, offset=offset)
         if not rows and offset == 0 and not self.store.find_symbols(symbol, repo=self.repo, limit=1):
@@ -270,7 +271,7 @@ class Tools:
         ],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
-    ) -> dict[str, Any]:
+    ) -> Row:
         """Who calls a symbol: each call site (path, line, the calling symbol's id, the call as
         written) whose target resolved to it. A bare name matches every symbol of that name."""
         return self._calls("callers", symbol, limit, offset)
@@ -282,7 +283,7 @@ class Tools:
         ],
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
-    ) -> dict[str, Any]:
+    ) -> Row:
         """What a symbol calls: each call in its body (path, line, the call as written) with the
         resolved target's id, or null when the target is outside the index (a library)."""
         return self._calls("callees", symbol, limit, offset)
@@ -295,7 +296,7 @@ class Tools:
         ] = "both",
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> dict[str, Any]:
+    ) -> Row:
         """Import dependencies of a file: the files (or external modules, external=true) it
         imports, and the files that import it, with the imported names."""
         rel = self.repo_path(path)
@@ -304,13 +305,13 @@ class Tools:
             raise self.no_file(rel)
         return _paged(rows[offset : offset + limit + 1], dep_item, limit, offset)
 
-    def cycles(self, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> dict[str, Any]:
+    def cycles(self, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Row:
         """Every import cycle between files (each strongly connected component, and files that
         import themselves), with one cycle path through its files."""
         rows = self.store.cycles(repo=self.repo)
         return _paged(rows[offset : offset + limit + 1], cycle_item, limit, offset)
 
-    def index_status(self) -> dict[str, Any]:
+    def index_status(self) -> Row:
         """Is the index fresh? Compares every indexed file with the disk: files changed since
         indexing (stale), deleted (missing), new and not indexed (unindexed), and whether the
         import and call graphs lag the files. Answers about listed files may be out of date."""
@@ -326,7 +327,7 @@ class Tools:
             exclude=settings.exclude,
             memo=settings.stat_memo(),
         )
-        body: dict[str, Any] = {
+        body: Row = {
             "repo": name,
             "root": str(settings.root),
             "fresh": found.fresh,
@@ -412,7 +413,7 @@ def analyze(
     return answer if detail == "full" else {"files": [analyze_item(r) for r in answer["files"]]}
 
 
-def _call(fn: Callable[..., dict[str, Any]]) -> Callable[..., CallToolResult]:
+def _call(fn: Callable[..., Row]) -> Callable[..., CallToolResult]:
     """``fn`` as a tool: its answer as compact JSON, a Refusal or a store failure as an error
     result with its one-line message (never a traceback). Keeps ``fn``'s signature and docstring,
     which the SDK turns into the tool's input schema and description."""
@@ -431,7 +432,7 @@ def _call(fn: Callable[..., dict[str, Any]]) -> Callable[..., CallToolResult]:
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
 
-def tool_functions(tools: Tools) -> dict[str, Callable[..., dict[str, Any]]]:
+def tool_functions(tools: Tools) -> dict[str, Callable[..., Row]]:
     return {
         "find_symbol": tools.find_symbol,
         "file_symbols": tools.file_symbols,
