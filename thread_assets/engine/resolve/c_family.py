@@ -1,5 +1,14 @@
 """Resolving C and C++ includes to repository files.
 
+With a compilation database (``compile_commands.json`` at the root, in ``build/``, or indexed
+anywhere; see :mod:`.compile_db`), includes are searched as the compiler does, with each file's
+own flags (``c:compile-db``): a quoted include in the includer's directory and the ``-iquote``
+directories, then every include in the ``-I``, ``-isystem`` and ``-idirafter`` directories;
+``#include NAME`` expands a ``-DNAME="x.h"`` macro. For a file the database compiles, a header
+found in none of them is outside the repository (external); headers themselves are not compiled
+alone, so they search the union of every entry's directories and then fall back to the rules
+below.
+
 Without the build's ``-I`` flags we approximate the compiler's search:
 
 - ``#include "x.h"``: the including file's directory first (as every compiler does), then the
@@ -23,6 +32,7 @@ import posixpath
 from collections import defaultdict
 
 from ..model import Import
+from . import compile_db
 from .base import RepoContext
 
 _C_STANDARD_WORDS = (
@@ -48,6 +58,7 @@ class CFamilyResolver:
     def __init__(self, ctx: RepoContext) -> None:
         self.files = ctx.files
         self.include_dirs = tuple(d.strip("/") for d in ctx.include_dirs)
+        self.db = compile_db.find(ctx.files, ctx.read)
         self.by_suffix: dict[str, list[str]] = defaultdict(list)
         for path in sorted(ctx.files):
             parts = path.split("/")
@@ -55,13 +66,24 @@ class CFamilyResolver:
                 self.by_suffix["/".join(parts[i:])].append(path)
 
     def resolve(self, importer: str, imp: Import) -> tuple[str | None, str | None, str]:
-        if imp.kind not in ("relative", "system"):
-            # using declarations, namespace aliases, C++20 module imports, `#include MACRO`
-            return self._namespace(imp.module)
+        kind: str = imp.kind
         header = _normalize(imp.module)
+        if kind not in ("relative", "system"):
+            # using declarations, namespace aliases, C++20 module imports, `#include MACRO`
+            expanded = self._macro(importer, imp.module.strip())
+            if expanded is None:
+                return self._namespace(imp.module)
+            kind, header = expanded
         if not header:
             return None, None, "unresolved"
-        if imp.kind == "relative":
+        if self.db is not None:
+            search = self.db.per_file.get(importer)
+            found = self._search(importer, header, kind, search or self.db.union)
+            if found is not None:
+                return found, None, "c:compile-db"
+            if search is not None:  # the compiler's own search path found nothing in the repository
+                return None, _package(header), "external"
+        if kind == "relative":
             local = posixpath.normpath(posixpath.join(posixpath.dirname(importer), header))
             if local in self.files:
                 return local, None, "c:relative"
@@ -69,14 +91,41 @@ class CFamilyResolver:
             candidate = posixpath.normpath(posixpath.join(directory, header))
             if candidate in self.files:
                 return candidate, None, "c:include-dir"
-        if imp.kind == "system" and _is_standard(header):
+        if kind == "system" and _is_standard(header):
             return None, _package(header), "external"
         found = self._closest(importer, header)
         if found is not None:
             return found, None, "c:suffix"
-        if imp.kind == "system":
+        if kind == "system":
             return None, _package(header), "external"
         return None, None, "unresolved"
+
+    def _macro(self, importer: str, name: str) -> tuple[str, str] | None:
+        """``#include NAME`` with ``-DNAME="x.h"`` (or ``<x.h>``): (kind, header), else None."""
+        if self.db is None or not name.isidentifier():
+            return None
+        search = self.db.per_file.get(importer) or self.db.union
+        value = search.defines.get(name, "").strip()
+        if len(value) > 2 and value[0] == '"' and value[-1] == '"':
+            return "relative", _normalize(value[1:-1])
+        if len(value) > 2 and value[0] == "<" and value[-1] == ">":
+            return "system", _normalize(value[1:-1])
+        return None
+
+    def _search(self, importer: str, header: str, kind: str, search: compile_db.SearchPath) -> str | None:
+        """The compiler's search: the includer's directory and ``-iquote`` directories for a
+        quoted include, then ``-I``, ``-isystem``, ``-idirafter`` directories."""
+        dirs: list[str] = []
+        if kind == "relative":
+            dirs += [posixpath.dirname(importer), *search.quote]
+        dirs += search.angle
+        for directory in dirs:
+            if directory.startswith("/"):
+                continue  # outside the repository
+            candidate = posixpath.normpath(posixpath.join(directory, header))
+            if candidate in self.files:
+                return candidate
+        return None
 
     def _closest(self, importer: str, header: str) -> str | None:
         while header.startswith("../"):
