@@ -6,6 +6,16 @@
 // Bindings: DB (D1, the index: schema from edge/migrations), API_TOKEN (optional secret: when set,
 // every /api/ request needs `Authorization: Bearer <API_TOKEN>`).
 //
+// POST /api/analyze is not answered here (it parses code: no D1 behind it) but by an analysis
+// backend, a `thread serve` the Worker forwards the request to, after the same token check:
+//   - ANALYZER: on Cloudflare, a Durable Object namespace whose class is a Container running
+//     `thread serve --analyze-only` (src/container.js, edge/wrangler.toml); ANALYZER_INSTANCES
+//     (a var, default 1) spreads requests over that many containers;
+//   - else ANALYZE_ORIGIN: the base URL of a `thread serve` anywhere else (a var), with
+//     ANALYZE_TOKEN (a secret) as its bearer token when it has one.
+// Neither: 503. The backend's answer (status, JSON, headers that matter) goes back as it is, so the
+// answers are those of `thread serve`; a backend that does not answer is a 502.
+//
 // No Host check (`thread serve` refuses unknown host names when it has no token, against DNS
 // rebinding): Cloudflare hands the Worker only the requests for its own routes and workers.dev
 // name, so a rebinding page's name never reaches it.
@@ -14,6 +24,7 @@ import { CODES, MESSAGES, OPENAPI_JSON, PAGE, ROUTES, SQL } from "./contract.js"
 
 const ROUTE = Object.fromEntries(ROUTES.map((r) => [r.name, r]));
 const ALLOW = "GET, HEAD";
+const PASSED_HEADERS = ["content-type", "allow", "www-authenticate"];
 const DIGITS = /^[0-9]{1,10}$/;
 const FILE_SYMBOLS = /^\/api\/files\/(.*)\/symbols$/s; // like Starlette's {path:path}: greedy, may hold "/"
 const HEALTH = JSON.stringify({ status: "ok" });
@@ -302,6 +313,45 @@ function match(path) {
   return [null, {}];
 }
 
+// ---- /api/analyze: forwarded to the analysis backend
+
+function analysisBackend(env) {
+  if (env.ANALYZER) {
+    // one of N containers, picked at random (what @cloudflare/containers' getRandom does)
+    const instances = Math.max(1, Number.parseInt(env.ANALYZER_INSTANCES ?? "1", 10) || 1);
+    const name = `analyzer-${Math.floor(Math.random() * instances)}`;
+    return { stub: env.ANALYZER.get(env.ANALYZER.idFromName(name)), base: "http://analyzer" };
+  }
+  if (env.ANALYZE_ORIGIN) return { stub: null, base: env.ANALYZE_ORIGIN.replace(/\/+$/, "") };
+  return null;
+}
+
+async function analyze(request, env, url, route) {
+  const backend = analysisBackend(env);
+  if (!backend) return errorResponse(503, MESSAGES.no_analyzer);
+  const headers = new Headers();
+  for (const name of ["content-type", "content-length", "authorization"]) {
+    const value = request.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  if (env.ANALYZE_TOKEN) headers.set("authorization", `Bearer ${env.ANALYZE_TOKEN}`);
+  else if (env.API_TOKEN || backend.stub) headers.delete("authorization"); // the Worker's token is not the backend's
+  const forwarded = new Request(backend.base + route.path + url.search, { method: "POST", headers, body: request.body });
+  let answer;
+  try {
+    answer = await (backend.stub ? backend.stub.fetch(forwarded) : fetch(forwarded));
+  } catch (error) {
+    console.error("analysis backend failed:", error?.stack ?? error);
+    return errorResponse(502, MESSAGES.analyzer_unreachable);
+  }
+  const out = new Headers();
+  for (const name of PASSED_HEADERS) {
+    const value = answer.headers.get(name);
+    if (value !== null) out.set(name, value);
+  }
+  return new Response(answer.body, { status: answer.status, headers: out });
+}
+
 async function handle(request, env) {
   const url = new URL(request.url);
   const path = unquote(url.pathname);
@@ -312,7 +362,13 @@ async function handle(request, env) {
   }
   const [route, pathValues] = match(path);
   if (!route) return errorResponse(404, MESSAGES.no_route, {}, head);
-  if (request.method !== "GET" && !head) return errorResponse(405, MESSAGES.method, { allow: ALLOW });
+  if (route.method === "POST") {
+    if (request.method !== "POST") return errorResponse(405, format(MESSAGES.method, { allow: "POST" }), { allow: "POST" }, head);
+    return analyze(request, env, url, route);
+  }
+  if (request.method !== "GET" && !head) {
+    return errorResponse(405, format(MESSAGES.method, { allow: "GET" }), { allow: ALLOW });
+  }
   if (route.name === "health") return json(HEALTH, 200, {}, head);
   if (route.name === "openapi") return json(OPENAPI_JSON, 200, {}, head);
   try {

@@ -111,7 +111,7 @@ def test_required_strings_have_min_length_in_openapi() -> None:
     seen = 0
     for route in ROUTES:
         required = {p.name for p in route.all_params() if p.required and p.type == "string"}
-        for param in doc["paths"][route.path]["get"]["parameters"]:
+        for param in doc["paths"][route.path][route.method.lower()]["parameters"]:
             schema = param["schema"]
             if param["in"] == "path" or param["name"] in required:
                 assert param["required"] and schema.get("minLength") == 1, (route.path, param)
@@ -150,6 +150,7 @@ def test_the_worker_answers_as_thread_serve_for_odd_paths(odd_url: str, tmp_path
 def serve_process(store_url: str, *args: str) -> AbstractContextManager[str]:
     """``thread serve`` on a free loopback port with ``args`` and no token in its environment."""
     return serve(store_url, env={"THREAD_API_TOKEN": ""}, args=args)
+
 
 def get(base: str, host: str, **headers: str) -> httpx.Response:
     return httpx.get(base + "/api/stats", headers={"Host": host, **headers}, timeout=10)

@@ -74,7 +74,7 @@ def test_openapi_lists_every_route(client: TestClient) -> None:
     app_paths = {r.path.replace("{path:path}", "{path}") for r in client.app.routes if isinstance(r, Route)}  # type: ignore[attr-defined]
     assert set(doc["paths"]) == app_paths == {r.path for r in ROUTES}
     for route in ROUTES:
-        op = doc["paths"][route.path]["get"]
+        op = doc["paths"][route.path][route.method.lower()]
         names = {p["name"] for p in op["parameters"]}
         assert names == {p.name for p in route.all_params()} | set(route.path_params)
         assert ("401" in op["responses"]) == route.auth

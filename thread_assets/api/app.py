@@ -3,7 +3,8 @@
 The routes, parameters, messages and OpenAPI document come from ``contract.py`` (shared with the
 edge Worker). Store calls are synchronous and run in Starlette's thread pool; every one binds its
 parameters (the SQL lives in ``sql/``). Responses are compact UTF-8 JSON with rows in the store's
-deterministic order.
+deterministic order. ``POST /api/analyze`` is the one route that reads no store (``analyze.py``):
+with no store at all (``thread serve --analyze-only``) it is the only one that answers.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from resources.store.base import Store
 from resources.store.url import open_index
 
-from .contract import MESSAGES, ROUTES_BY_NAME, ApiError, error_body, openapi, page, parse_params
+from .analyze import AnalyzeLimits, analyze_files, parse_body
+from .contract import MESSAGES, ROUTES, ROUTES_BY_NAME, ApiError, error_body, openapi, page, parse_params
 
 log = logging.getLogger("thread.api")
 _encode = msgspec.json.Encoder().encode
 ALLOW = "GET, HEAD"
+POST_PATHS = frozenset(r.path for r in ROUTES if r.method == "POST")
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -170,6 +173,41 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, or ApiError(413) as soon as it is known to be over ``limit`` bytes: from
+    ``Content-Length`` before reading anything, else while it streams in."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, MESSAGES["body_too_large"].format(limit=limit))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, MESSAGES["body_too_large"].format(limit=limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _analyze_endpoint(limits: AnalyzeLimits) -> Callable[[Request], Awaitable[Response]]:
+    route = ROUTES_BY_NAME["analyze"]
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            parse_params(route, request.query_params.multi_items())  # it takes none: a 400 names one
+            files, language = parse_body(await read_body(request, limits.max_body))
+            body = await run_in_threadpool(analyze_files, files, language, limits)
+        except ApiError as exc:
+            return error_response(exc)
+        return json_response(body)
+
+    return endpoint
+
+
+async def _no_index(request: Request) -> Response:
+    return error_response(ApiError(404, MESSAGES["no_index"]))
+
+
 def _endpoint(name: str, store: Store) -> Callable[[Request], Awaitable[Response]]:
     route = ROUTES_BY_NAME[name]
     handler = HANDLERS[name]
@@ -197,17 +235,21 @@ class _Route(StarletteRoute):
 
 
 def create_app(
-    store_url: str,
+    store_url: str | None,
     token: str | None = None,
     *,
     store: Store | None = None,
     allowed_hosts: Iterable[str] | None = None,
+    limits: AnalyzeLimits | None = None,
 ) -> Starlette:
     """The ASGI application serving the contract over the index at ``store_url`` (opened now, so
     a bad URL or a store without an index fails here with a StoreError; closed at shutdown).
-    ``token``: bearer token required on ``/api/`` routes, none if empty. ``allowed_hosts``: the
-    ``Host`` names answered (see :class:`HostGuard`; ``*``: any), every one if None."""
-    store = store or open_index(store_url)
+    ``store_url`` None (and no ``store``): no index, only ``/api/analyze`` answers (the query
+    routes say so with a 404). ``token``: bearer token required on ``/api/`` routes, none if empty.
+    ``allowed_hosts``: the ``Host`` names answered (see :class:`HostGuard`; ``*``: any), every one
+    if None. ``limits``: of ``/api/analyze`` (default :class:`AnalyzeLimits`)."""
+    if store is None and store_url is not None:
+        store = open_index(store_url)
     spec = _encode(openapi())
     health = _encode({"status": "ok"})
 
@@ -223,14 +265,19 @@ def create_app(
     routes = [
         _Route("/health", get_health, methods=["GET"]),
         _Route("/openapi.json", get_openapi, methods=["GET"]),
-        *(_Route(path_of(name), _endpoint(name, store), methods=["GET"]) for name in HANDLERS),
+        *(
+            _Route(path_of(name), _endpoint(name, store) if store is not None else _no_index, methods=["GET"])
+            for name in HANDLERS
+        ),
+        _Route(ROUTES_BY_NAME["analyze"].path, _analyze_endpoint(limits or AnalyzeLimits()), methods=["POST"]),
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return error_response(ApiError(404, MESSAGES["no_route"]))
 
     async def not_allowed(request: Request, exc: Exception) -> Response:
-        return error_response(ApiError(405, MESSAGES["method"], {"Allow": ALLOW}))
+        allow = "POST" if request.scope["path"] in POST_PATHS else ALLOW
+        return error_response(ApiError(405, MESSAGES["method"].format(allow=allow.split(",")[0]), {"Allow": allow}))
 
     async def internal(request: Request, exc: Exception) -> Response:
         log.exception("query failed: %s %s", request.method, request.url.path)
@@ -241,7 +288,8 @@ def create_app(
         try:
             yield
         finally:
-            store.close()
+            if store is not None:
+                store.close()
 
     middleware = [Middleware(BearerAuth, token=token)]
     if allowed_hosts is not None:

@@ -144,8 +144,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "analyze",
         "/api/analyze",
-        "analyse source files sent in the body, together (imports and calls between them resolve); "
-        "nothing is stored",
+        "analyse source files sent in the body, together (imports and calls between them resolve); nothing is stored",
         result="object",
         method="POST",
     ),

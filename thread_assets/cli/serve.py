@@ -1,4 +1,5 @@
-"""``thread serve``: the read-only HTTP query API (Starlette + uvicorn) over any store URL."""
+"""``thread serve``: the read-only HTTP query API (Starlette + uvicorn) over any store URL, and
+on-demand analysis of source sent to it (``POST /api/analyze``; alone with ``--analyze-only``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from rich.console import Console
 
+from thread_assets.api.analyze import MAX_BODY, MAX_FILES, TIMEOUT_S, AnalyzeLimits
 from thread_assets.repo.settings import api_token
 
 from .errors import UserError
@@ -23,22 +25,28 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port must be 0-65535, not {args.port}")
+    limits = analyze_limits(args)
+    if args.analyze_only and args.store:
+        raise UserError("--analyze-only serves no index: drop --store")
     token = api_token(args.token)
-    store = open_for_query(args.store)  # no index: one line, the server never starts
+    # no index: one line, the server never starts
+    store = None if args.analyze_only else open_for_query(args.store)
     try:
         sock = listen(args.host, args.port)  # a busy port: one line, before anything is announced
     except BaseException:
-        store.close()
+        if store is not None:
+            store.close()
         raise
     # a token already keeps a rebinding page out (it cannot send it): names are checked only
     # without one, or when asked for
     hosts = allowed_hosts(args.host, args.allowed_host or []) if args.allowed_host or not token else None
-    app = create_app(store.url, token or None, store=store, allowed_hosts=hosts)
+    app = create_app(store.url if store else None, token or None, store=store, allowed_hosts=hosts, limits=limits)
     auth = "bearer token required on /api/" if token else "no authentication"
     host, port = sock.getsockname()[:2]
     where = f"[{host}]" if ":" in host else host
+    what = store.url if store else "analysis only (no index)"
     Console(stderr=True).print(
-        f"thread serve: {store.url} on http://{where}:{port} ({auth}); OpenAPI at /openapi.json",
+        f"thread serve: {what} on http://{where}:{port} ({auth}); OpenAPI at /openapi.json",
         highlight=False,
         soft_wrap=True,
     )
@@ -52,6 +60,22 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
     finally:
         sock.close()
     return 0
+
+
+def analyze_limits(args: argparse.Namespace) -> AnalyzeLimits:
+    for flag, value in (("--max-body", args.max_body), ("--max-files", args.max_files)):
+        if value < 1:
+            raise UserError(f"{flag} must be 1 or more, not {value}")
+    if not args.analyze_timeout > 0:
+        raise UserError(f"--analyze-timeout must be positive, not {args.analyze_timeout:g}")
+    if args.analyze_workers is not None and args.analyze_workers < 1:
+        raise UserError(f"--analyze-workers must be 1 or more, not {args.analyze_workers}")
+    return AnalyzeLimits(
+        max_body=args.max_body,
+        max_files=args.max_files,
+        timeout_s=args.analyze_timeout,
+        workers=args.analyze_workers,
+    )
 
 
 def allowed_hosts(bound: str, extra: list[str]) -> list[str]:
@@ -91,7 +115,10 @@ def listen(host: str, port: int) -> socket.socket:
 
 def add_serve_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> dict[str, Any]:
     """Register ``serve``; returns {command: handler}."""
-    p = sub.add_parser("serve", help="serve the index over a read-only HTTP JSON API (OpenAPI at /openapi.json)")
+    p = sub.add_parser(
+        "serve",
+        help="serve the index over a read-only HTTP JSON API (OpenAPI at /openapi.json), and analyse code sent to it",
+    )
     p.add_argument("--store", help=QUERY_STORE_HELP)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -105,4 +132,25 @@ def add_serve_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     p.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     p.add_argument("--access-log", action="store_true", help="log every request")
+    p.add_argument(
+        "--analyze-only",
+        action="store_true",
+        help="serve POST /api/analyze alone, with no index (an analysis container behind the edge Worker)",
+    )
+    p.add_argument(
+        "--max-body", type=int, default=MAX_BODY, metavar="BYTES", help=f"/api/analyze: 413 above (default {MAX_BODY})"
+    )
+    p.add_argument(
+        "--max-files", type=int, default=MAX_FILES, help=f"/api/analyze: files per request, 413 above ({MAX_FILES})"
+    )
+    p.add_argument(
+        "--analyze-timeout",
+        type=float,
+        default=TIMEOUT_S,
+        metavar="S",
+        help=f"/api/analyze: seconds per file, then an error record for it (default {TIMEOUT_S:g})",
+    )
+    p.add_argument(
+        "--analyze-workers", type=int, metavar="N", help="/api/analyze: parser processes (default: every CPU)"
+    )
     return {"serve": cmd_serve}
