@@ -82,6 +82,10 @@ CREATE TABLE IF NOT EXISTS imports (
     end_col BIGINT NOT NULL,
     start_byte BIGINT NOT NULL,
     end_byte BIGINT NOT NULL,
+    type_only BIGINT NOT NULL DEFAULT 0,
+    deferred BIGINT NOT NULL DEFAULT 0,
+    conditional BIGINT NOT NULL DEFAULT 0,
+    dynamic BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (repo, path, ordinal)
 );
 CREATE INDEX IF NOT EXISTS imports_module ON imports (module);
@@ -149,6 +153,8 @@ CREATE TABLE IF NOT EXISTS dep_edges (
     kinds TEXT NOT NULL,
     resolved_by TEXT NOT NULL,
     run_id TEXT NOT NULL,
+    type_only BIGINT NOT NULL DEFAULT 0,
+    deferred BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (repo, source, external, target)
 );
 CREATE INDEX IF NOT EXISTS dep_edges_source ON dep_edges (source);

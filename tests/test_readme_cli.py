@@ -195,8 +195,8 @@ def _edit(readme: str, old: str, new: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        pytest.param("| `thread cycles` |", "| `thread cycle` |", "which the parser does not have", id="renamed"),
-        pytest.param("| `thread cycles` |", "| nothing |", "names no `thread ...` command", id="no-command"),
+        pytest.param("| `thread stats` |", "| `thread stat` |", "which the parser does not have", id="renamed"),
+        pytest.param("| `thread stats` |", "| nothing |", "names no `thread ...` command", id="no-command"),
         pytest.param(" [--force]", "", "leaves out --force", id="option-missing"),
         pytest.param(" [--force]", " [--force] [--dry-run]", "has no option --dry-run", id="unknown-option"),
         pytest.param("--debounce-ms 15]", "--debounce-ms 30]", "parser's default is 15", id="wrong-default"),

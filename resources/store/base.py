@@ -202,7 +202,12 @@ class Store(Protocol):
 
     def deps(self, path: str, *, repo: str | None = None, direction: Direction = "both") -> list[dict[str, Any]]: ...
 
-    def cycles(self, *, repo: str | None = None) -> list[dict[str, Any]]: ...
+    def cycles(
+        self, *, repo: str | None = None, skip_type_only: bool = False, skip_deferred: bool = False
+    ) -> list[dict[str, Any]]:
+        """Stored cycles of the whole graph; without type-only and/or deferred edges (see
+        ``DepEdge``), the cycles of what remains, found on demand."""
+        ...
 
     def stats(self, *, repo: str | None = None) -> dict[str, Any]: ...
 

@@ -107,6 +107,10 @@ def _statements(sql: str) -> list[str]:
 
 
 ADDED_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "0005_import_flags.sql": (
+        ("imports", ("type_only", "deferred", "conditional", "dynamic")),
+        ("dep_edges", ("type_only", "deferred")),
+    ),
     "0006_build_constraints.sql": (("files", ("build_constraint", "build_ignored", "build_file_tags")),),
 }
 """Migration name -> (table, columns) it adds to tables that 0001 created. 0001 is generated

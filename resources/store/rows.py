@@ -31,6 +31,7 @@ from thread_assets.engine import (
     global_symbol_id,
 )
 from thread_assets.engine.extract.go_build import name_tags
+from thread_assets.engine.graph.deps import find_cycles, runtime_edges
 
 Row = tuple[Any, ...]
 
@@ -63,17 +64,21 @@ _BUILD = ("build_constraint", "build_ignored", "build_file_tags")
 _SYMBOL_HEAD = ("repo", "path", "ordinal", "symbol_id", "global_id", "name", "qualified_name", "kind", "visibility")
 _SYMBOL_BODY = ("signature", "parameters", "return_type", "generics", "decorators", "parent", "docstring", "exported")
 _IMPORT_HEAD = ("repo", "path", "ordinal", "module", "name", "alias", "bound", "kind", "level", "used")
+_IMPORT_FLAGS = ("type_only", "deferred", "conditional", "dynamic")
 _CALL_HEAD = ("repo", "path", "ordinal", "caller", "callee", "name", "receiver", "call_type", "arg_count")
 _MATCH_HEAD = ("repo", "path", "ordinal", "rule_id", "severity", "message", "matched_text", "captures")
 _RESOLUTION = ("repo", "importer", "import_index", "module", "name", "target", "external", "how", "run_id")
-_DEP = ("repo", "source", "external", "target", "import_count", "names", "kinds", "resolved_by", "run_id")
+_DEP = (
+    *("repo", "source", "external", "target", "import_count", "names", "kinds", "resolved_by", "run_id"),
+    *("type_only", "deferred"),
+)
 _CYCLE = ("repo", "ordinal", "kind", "members", "cycle_path", "member_count", "edge_count", "run_id")
 _EDGE_HEAD = ("repo", "path", "ordinal", "caller", "callee", "name", "call_type", "target", "how")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "files": (*_FILE_HEAD, *SUMMARY, "run_id", "indexed_at", *_BUILD),
     "symbols": (*_SYMBOL_HEAD, *_SYMBOL_BODY, *LOC),
-    "imports": (*_IMPORT_HEAD, *LOC),
+    "imports": (*_IMPORT_HEAD, *LOC, *_IMPORT_FLAGS),
     "calls": (*_CALL_HEAD, *LOC),
     "pattern_matches": (*_MATCH_HEAD, *LOC),
     "import_resolutions": _RESOLUTION,
@@ -114,8 +119,8 @@ JSON_COLUMNS: dict[str, tuple[str, ...]] = {
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "files": ("build_ignored",),
     "symbols": ("exported",),
-    "imports": ("used",),
-    "dep_edges": ("external",),
+    "imports": ("used", *_IMPORT_FLAGS),
+    "dep_edges": ("external", "type_only", "deferred"),
 }
 
 _encode = msgspec.json.Encoder().encode
@@ -197,7 +202,7 @@ def symbol_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
 def import_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
     for i, m in enumerate(a.imports):
         head = (repo, a.path, i, m.module, m.name, m.alias, m.bound, m.kind, m.level, int(m.used))
-        yield (*head, *_loc(m.location))
+        yield (*head, *_loc(m.location), int(m.type_only), int(m.deferred), int(m.conditional), int(m.dynamic))
 
 
 def call_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
@@ -301,6 +306,10 @@ def _import(r: Sequence[Any]) -> Import:
         level=r[8],
         used=bool(r[9]),
         location=_location(r, 10),
+        type_only=bool(r[16]),
+        deferred=bool(r[17]),
+        conditional=bool(r[18]),
+        dynamic=bool(r[19]),
     )
 
 
@@ -363,6 +372,8 @@ def graph_rows(
                 to_json(d.kinds),
                 to_json(d.resolved_by),
                 run_id,
+                int(d.type_only),
+                int(d.deferred),
             )
             for d in dep_edges
         ],
@@ -387,6 +398,8 @@ def dep_edge_from_row(r: Sequence[Any]) -> DepEdge:
         names=_STRS.decode(r[5]),
         kinds=_STRS.decode(r[6]),
         resolved_by=_STRS.decode(r[7]),
+        type_only=bool(r[9]),
+        deferred=bool(r[10]),
     )
 
 
@@ -429,4 +442,30 @@ def plain(table: str, columns: Sequence[str], row: Sequence[Any]) -> dict[str, A
     for c in BOOL_COLUMNS.get(table, ()):
         if c in out and out[c] is not None:
             out[c] = bool(out[c])
+    return out
+
+
+def filtered_cycles(
+    pairs: Iterable[Mapping[str, Any]], *, skip_type_only: bool, skip_deferred: bool
+) -> list[dict[str, Any]]:
+    """Rows shaped like ``cycles`` rows (per repository, numbered as stored ones are) of the graph
+    of ``dep_pairs`` rows without the edges left out."""
+    by_repo: dict[str, list[DepEdge]] = {}
+    for p in pairs:
+        edge = DepEdge(
+            source=p["source"],
+            target=p["target"],
+            count=1,
+            names=(),
+            resolved_by=(),
+            type_only=bool(p["type_only"]),
+            deferred=bool(p["deferred"]),
+        )
+        by_repo.setdefault(p["repo"], []).append(edge)
+    out: list[dict[str, Any]] = []
+    for repo in sorted(by_repo):
+        kept = runtime_edges(by_repo[repo], skip_type_only=skip_type_only, skip_deferred=skip_deferred)
+        for i, c in enumerate(find_cycles(kept)):
+            row = (repo, i, c.kind, list(c.members), list(c.path), len(c.members), c.edge_count)
+            out.append(dict(zip(_CYCLE[:-1], row, strict=True)))
     return out

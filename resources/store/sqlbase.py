@@ -493,7 +493,12 @@ class SqlStore:
                     out.append({"direction": way, **R.plain("dep_edges", list(r), list(r.values()))})
         return out
 
-    def cycles(self, *, repo: str | None = None) -> list[dict[str, Any]]:
+    def cycles(
+        self, *, repo: str | None = None, skip_type_only: bool = False, skip_deferred: bool = False
+    ) -> list[dict[str, Any]]:
+        if skip_type_only or skip_deferred:
+            pairs = self._query("dep_pairs", {"repo": repo})
+            return R.filtered_cycles(pairs, skip_type_only=skip_type_only, skip_deferred=skip_deferred)
         return [R.plain("cycles", list(r), list(r.values())) for r in self._query("cycles", {"repo": repo})]
 
     def stats(self, *, repo: str | None = None) -> dict[str, Any]:

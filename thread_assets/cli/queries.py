@@ -220,7 +220,11 @@ def cmd_deps(args: argparse.Namespace, out: Console) -> int:
             return _not_found(
                 f"the index holds no file {path!r}{_did_you_mean(_near_paths(store, path, args))}", args.json
             )
-    cols = ("direction", "source", "target", "external", "import_count")
+    cols = ("direction", "source", "target", "external", "import_count", "only")
+    if not args.json:  # a readable column for the two edge flags; --json keeps the booleans
+        rows = [
+            {**r, "only": "type-only" if r.get("type_only") else "deferred" if r.get("deferred") else ""} for r in rows
+        ]
     _print_rows(out, rows, cols, f"dependencies of {path}", args.json)
     return 0
 
@@ -233,14 +237,16 @@ def _near_paths(store: Store, path: str, args: argparse.Namespace) -> list[str]:
 
 def cmd_cycles(args: argparse.Namespace, out: Console) -> int:
     with closing(open_for_query(args.store)) as store:
-        rows = store.cycles(repo=args.repo)
+        rows = store.cycles(repo=args.repo, skip_type_only=args.skip_type_only, skip_deferred=args.skip_deferred)
+    left_out = [n for n, on in (("type-only", args.skip_type_only), ("deferred", args.skip_deferred)) if on]
+    what = "import cycles" + (f" without {' and '.join(left_out)} edges" if left_out else "")
     if args.json:
         _print_rows(out, rows, (), "", True)
     elif not rows:
-        out.print("import cycles: none")
+        out.print(f"{what}: none")
     else:
         cells = ([r["kind"], r["member_count"], " -> ".join(r["cycle_path"])] for r in rows)
-        out.print(table(f"import cycles ({len(rows)})", ("kind", "files", "cycle"), cells, numeric=("files",)))
+        out.print(table(f"{what} ({len(rows)})", ("kind", "files", "cycle"), cells, numeric=("files",)))
     return 0
 
 
@@ -363,6 +369,17 @@ def add_query_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     deps.add_argument("--direction", choices=("out", "in", "both"), default="both")
     common(deps)
     cyc = sub.add_parser("cycles", help="every import cycle (strongly connected component, self-import)")
+    cyc.add_argument(
+        "--skip-type-only",
+        action="store_true",
+        help="leave out edges whose imports are all type-only (if TYPE_CHECKING, import type): run-time cycles",
+    )
+    cyc.add_argument(
+        "--skip-deferred",
+        action="store_true",
+        help="leave out edges whose run-time imports are all deferred (in a function body, import()): "
+        "with --skip-type-only, the cycles that can fail at import time",
+    )
     common(cyc)
     st = sub.add_parser("stats", help="counts: files by language and status, symbols, imports, calls, cycles")
     common(st)
