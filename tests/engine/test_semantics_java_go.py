@@ -1,0 +1,185 @@
+"""Java and Go semantic passes: golden micro-programs end to end, and the records they add.
+
+Each directory ``tests/semantics/{java,go}/<category>/`` is a small repository (Go ones with a
+``go.mod``); ``expected.json`` lists every ``[caller, callee]`` edge the call graph must have,
+as global ids, and no other edge may appear. ``known_gaps.json`` (optional) lists expected edges
+the graph step does not produce yet, ``known_wrong.json`` (optional) edges it produces that are
+wrong: both must stay as they are, so fixing one fails the test until it leaves the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from thread_assets.engine import analyze
+from thread_assets.engine.graph import resolve_calls
+from thread_assets.engine.model import Ref
+from thread_assets.engine.resolve import RepoContext, resolve_imports
+
+ROOT = Path(__file__).resolve().parent.parent / "semantics"
+PROGRAMS = sorted(p for lang in ("java", "go") for p in (ROOT / lang).iterdir() if p.is_dir())
+NOT_SOURCE = {"expected.json", "known_gaps.json", "known_wrong.json"}
+
+
+def edges_of(program: Path) -> set[tuple[str, str]]:
+    data = {
+        p.relative_to(program).as_posix(): p.read_bytes()
+        for p in sorted(program.rglob("*"))
+        if p.is_file() and p.name not in NOT_SOURCE
+    }
+    analyses = {path: analyze(path, raw) for path, raw in data.items() if path.endswith((".java", ".go"))}
+    for a in analyses.values():
+        assert a.status == "ok", (a.path, a.reason)
+    resolutions = resolve_imports(analyses.values(), RepoContext(files=frozenset(data), read=data.get))
+    return {(e.caller, e.target) for e in resolve_calls(analyses, resolutions) if e.target is not None}
+
+
+def _pairs(path: Path) -> set[tuple[str, str]]:
+    if not path.exists():
+        return set()
+    return {(a, b) for a, b in json.loads(path.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=[f"{p.parent.name}/{p.name}" for p in PROGRAMS])
+def test_golden_program(program: Path) -> None:
+    expected = _pairs(program / "expected.json")
+    gaps = _pairs(program / "known_gaps.json")
+    wrong = _pairs(program / "known_wrong.json")
+    assert gaps <= expected and not wrong & expected
+    got = edges_of(program)
+    assert sorted(got - expected - wrong) == [], "edges nobody expects"
+    assert sorted(wrong - got) == [], "a known wrong edge is gone: remove it from known_wrong.json"
+    assert sorted(expected - gaps - got) == [], "expected edges missing"
+    assert sorted(gaps & got) == [], "a known gap is fixed: remove it from known_gaps.json"
+
+
+def test_every_category_is_covered() -> None:
+    for lang in ("java", "go"):
+        have = {p.name for p in (ROOT / lang).iterdir() if p.is_dir()}
+        assert {"interface_dispatch", "constructors", "closures", "shadowing", "generics"} <= have, lang
+    assert {"inheritance", "static_calls", "nested"} <= {p.name for p in (ROOT / "java").iterdir()}
+    assert {"embedding", "packages"} <= {p.name for p in (ROOT / "go").iterdir()}
+
+
+# ---- record level: what the passes say about one file ----------------------------------------
+
+
+def _calls(path: str, text: str) -> dict[str, tuple[tuple[Ref, ...], str | None]]:
+    a = analyze(path, text.encode())
+    assert a.status == "ok", a.reason
+    return {c.callee: (c.targets, c.reason) for c in a.calls}
+
+
+def test_java_builtins_reflection_and_unknown_receivers() -> None:
+    got = _calls(
+        "R.java",
+        """
+import java.lang.reflect.Method;
+class R {
+    void run(Method m, Object o, java.util.List<String> xs) throws Exception {
+        System.out.println("x");
+        String.valueOf(1).trim();
+        m.invoke(o);
+        o.getClass().getMethod("x").invoke(o);
+        xs.forEach(x -> x.strip());
+        xs.forEach(y -> y.go());
+    }
+}
+""",
+    )
+    assert got["System.out.println"] == ((), "builtin")
+    assert got["String.valueOf(1).trim"] == ((), "builtin")
+    assert got["m.invoke"] == ((), "dynamic")
+    assert got['o.getClass().getMethod("x").invoke'] == ((), "dynamic")
+    assert got["y.go"] == ((), "unknown")  # an untyped lambda parameter
+
+
+def test_java_records_relations_and_bindings() -> None:
+    a = analyze(
+        "P.java",
+        b"""
+interface Named extends Comparable<Named>, java.io.Serializable { }
+record P(String name, Named other) implements Named {
+    enum Kind { A, B; void k() { } }
+    P self() { return this; }
+    void use() { other.hashCode(); Kind.A.k(); self().use(); }
+}
+""",
+    )
+    rels = {(r.type, r.base, r.kind) for r in a.relations}
+    assert rels == {
+        ("Named", "Comparable", "extends"),
+        ("Named", "java.io.Serializable", "extends"),
+        ("P", "Named", "implements"),
+    }
+    binds = {(b.scope, b.name): b.values for b in a.bindings}
+    assert binds[("P", "other")] == (Ref("s:Named", ("new",)),)
+    assert binds[("P.self", "return")] == (Ref("s:P", ("new",)),)
+    assert binds[("P.Kind", "A")] == (Ref("s:P.Kind", ("new",)),)
+    calls = {c.callee: c.targets for c in a.calls}
+    assert calls["other.hashCode"] == (Ref("s:Named", ("new", ".hashCode")),)
+    assert calls["Kind.A.k"] == (Ref("s:P.Kind", (".A", ".k")),)
+    assert calls["self().use"] == (Ref("s:P", ("new", ".self", "()", ".use")),)
+
+
+def test_go_records_relations_and_bindings() -> None:
+    a = analyze(
+        "s.go",
+        b"""package s
+
+import "net/http"
+
+type Server struct {
+	*Base
+	http.Handler
+	routes map[string]Route
+	mux    *http.ServeMux
+}
+
+var registry = map[string]func(){"a": start}
+
+func start() {}
+
+func (s *Server) Routes() []Route { return nil }
+
+func (s *Server) Run(w http.ResponseWriter) error {
+	for _, r := range s.routes {
+		r.Serve()
+	}
+	s.mux.Handle("/", nil)
+	registry["a"]()
+	if err := s.check(); err != nil {
+		return err
+	}
+	switch v := w.(type) {
+	case *Server:
+		v.Run(nil)
+	}
+	w.Write(nil)
+	ch := make(chan *Base)
+	(<-ch).Close()
+	return nil
+}
+""",
+    )
+    assert {(r.type, r.base, r.kind) for r in a.relations} == {
+        ("Server", "Base", "embeds"),
+        ("Server", "http.Handler", "embeds"),
+    }
+    binds = {(b.scope, b.name): b.values for b in a.bindings}
+    assert binds[("Server", "routes[]")] == (Ref("n:Route", ("new",)),)
+    assert binds[("Server", "mux")] == (Ref("n:http", (".ServeMux", "new")),)
+    assert binds[("Server", "Base")] == (Ref("n:Base", ("new",)),)
+    assert binds[(None, "registry[]")] == (Ref("n:start"),)
+    assert binds[("Server.Run", "return")] == (Ref("b:error", ("new",)),)
+    calls = {c.callee: (c.targets, c.reason) for c in a.calls}
+    assert calls["r.Serve"] == ((Ref("n:Server", ("new", ".routes[]", ".Serve")),), None)
+    assert calls["s.mux.Handle"] == ((Ref("n:Server", ("new", ".mux", ".Handle")),), None)
+    assert calls['registry["a"]'] == ((Ref("n:registry[]"),), None)
+    assert calls["v.Run"] == ((Ref("n:Server", ("new", ".Run")),), None)
+    assert calls["w.Write"] == ((Ref("n:http", (".ResponseWriter", "new", ".Write")),), None)
+    assert calls["make"] == ((), "builtin")
+    assert calls["(<-ch).Close"] == ((Ref("n:Base", ("new", ".Close")),), None)

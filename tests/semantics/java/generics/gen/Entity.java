@@ -1,0 +1,7 @@
+package gen;
+
+public class Entity {
+    public void validate() { }
+
+    public void save() { }
+}

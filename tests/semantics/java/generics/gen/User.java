@@ -1,0 +1,5 @@
+package gen;
+
+public class User extends Entity {
+    public void greet() { }
+}

@@ -1,0 +1,5 @@
+package sh;
+
+public class Helper {
+    public void run() { }
+}

@@ -1,0 +1,5 @@
+package sh;
+
+public class Worker {
+    public void run() { }
+}

@@ -1,0 +1,549 @@
+"""Go: what each call may reach, from the file's scopes and declared types.
+
+One query pass collects the nodes that open scopes (functions, methods, function literals,
+blocks, ``if``/``for``/``switch``/``select`` statements and their cases), the declarations that
+bind names (``:=``, ``var``, ``range``, type-switch guards, local types) and the calls; they are
+swept once in byte order with a stack of open scopes, so a call sees exactly the names declared
+before it in the blocks around it, and a local shadows a package-level name or an import.
+
+Values are flow-insensitive :class:`~thread_assets.engine.model.Ref` lists: a declared type is an
+instance of it (pointers stripped, ``Ref("n:Server", ("new",))``), ``x := NewServer()`` holds
+``NewServer``'s result (its ``return`` binding: the declared first result), ``&Server{}`` and
+``pkg.T{}`` are instances, ``f := helper`` holds the function, ``g := s.start`` the method value.
+Calls become:
+
+- ``s.start()`` on a receiver, parameter or local -> its type ``.start`` (promoted methods of
+  embedded structs and interface dispatch are the graph step's, through ``embeds`` relations);
+- ``pkg.F()`` -> ``Ref("n:pkg", (".F",))`` (the import; ``fmt.Println`` ends external);
+- ``F()`` -> ``n:F`` (this file or another file of the package);
+- ``len``/``append``/``make``/``new``/``panic``... and conversions to predeclared types ->
+  ``builtin`` unless the file shadows them; a function literal called in place, or a value whose
+  type the file cannot tell (a ``func`` parameter) -> ``unknown``.
+
+Bindings: struct fields by declared type (``field[]`` for the elements of slices and maps),
+embedded fields, package-level variables, and the declared first result of each function and
+method (``return``). Relations: struct and interface embedding (``embeds``), as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from msgspec.structs import replace
+from tree_sitter import Node
+
+from ..extract.common import Source, captures
+from ..model import Binding, Call, CallReason, Import, Ref, Symbol, TypeRelation
+from ..parse import language_object
+from .go_types import BUILTIN_FUNCTIONS, BUILTIN_TYPES, element_type, named_type
+
+_QUERY = """
+[(function_declaration) (method_declaration)] @func
+(func_literal) @lit
+[(block) (if_statement) (for_statement) (expression_switch_statement) (type_switch_statement)
+ (select_statement) (expression_case) (default_case) (communication_case)] @scope
+(type_case) @tcase
+(short_var_declaration) @short
+(var_declaration) @var
+(range_clause) @range
+(type_declaration) @tdecl
+(call_expression) @call
+(type_conversion_expression type: (generic_type)) @call
+"""
+# Events at one position: scopes open before the declarations in them, declarations before calls.
+_ORDER = {"func": 0, "lit": 0, "scope": 0, "tcase": 0, "short": 1, "var": 1, "range": 1, "tdecl": 1, "call": 2}
+_MAX_DEPTH = 120
+"""Receiver chains deeper than this (generated code) are left unknown rather than risk Python's
+recursion limit."""
+
+Values = tuple[Ref, ...]
+
+
+@dataclass(slots=True)
+class _Var:
+    values: Values
+    elems: Values = ()
+
+
+@dataclass(slots=True, eq=False)
+class _Frame:
+    end: int
+    vars: dict[str, _Var] = field(default_factory=dict)
+    types: set[str] = field(default_factory=set)
+    """Local type names and type parameters: they shadow package-level types but reach nothing."""
+
+
+def semantics(
+    root: Node,
+    src: Source,
+    language: str,
+    symbols: tuple[Symbol, ...],
+    imports: tuple[Import, ...],
+    calls: tuple[Call, ...],
+) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
+    found = captures(language_object(language), _QUERY, root)
+    return _GoPass(src, symbols, imports, found).run(root, calls)
+
+
+def _with(values: Values, *ops: str) -> Values:
+    return tuple(Ref(v.base, v.ops + ops) for v in values)
+
+
+def _instance(ref: Ref | None) -> Values:
+    return (Ref(ref.base, (*ref.ops, "new")),) if ref is not None else ()
+
+
+class _GoPass:
+    def __init__(
+        self, src: Source, symbols: tuple[Symbol, ...], imports: tuple[Import, ...], found: dict[str, list[Node]]
+    ) -> None:
+        self.data = src.data
+        self.found = found
+        self.by_end: dict[int, Symbol] = {}
+        self.top: set[str] = set()
+        self.top_vars: set[str] = set()
+        for s in symbols:
+            if s.kind in ("function", "method", "struct", "interface", "type_alias"):
+                self.by_end.setdefault(s.location.end_byte, s)
+            if s.parent is None and s.kind != "method":
+                self.top.add(s.name)
+                if s.kind == "variable":
+                    self.top_vars.add(s.name)
+        self.packages = {i.bound for i in imports if i.bound}
+        self.stack: list[_Frame] = []
+        self.memo: dict[int, Values] = {}
+        self.relations: list[TypeRelation] = []
+        self.bindings: list[tuple[int, Binding]] = []
+
+    def text(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def run(
+        self, root: Node, calls: tuple[Call, ...]
+    ) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
+        self.stack = [_Frame(end=1 << 62)]
+        for node in root.named_children:
+            if node.type == "type_declaration":
+                for spec in node.named_children:
+                    if spec.type == "type_spec":
+                        self._type_spec(spec)
+            elif node.type == "var_declaration":
+                self._package_vars(node)
+        results = self._sweep()
+        out = list(calls)
+        for i, call in enumerate(calls):
+            got = results.get((call.location.start_byte, call.location.end_byte))
+            if got is not None:
+                out[i] = replace(call, targets=got[0], reason=got[1])
+        self.bindings.sort(key=lambda b: b[0])
+        return tuple(out), tuple(self.relations), tuple(b for _, b in self.bindings)
+
+    # ---- types -------------------------------------------------------------------------------
+    def _type_ref(self, tnode: Node | None) -> Ref | None:
+        """The named type as a Ref base (``n:Server``, ``n:http`` ``.Request``); None for what has
+        no methods of its own and for names a local scope shadows."""
+        node = named_type(tnode)
+        if node is None:
+            return None
+        if node.type in ("qualified_type", "selector_expression"):
+            pkg = node.child_by_field_name("package") or node.child_by_field_name("operand")
+            name = node.child_by_field_name("name") or node.child_by_field_name("field")
+            return Ref(f"n:{self.text(pkg)}", (f".{self.text(name)}",))
+        tname = self.text(node)
+        for frame in reversed(self.stack):
+            if tname in frame.types:
+                return None
+            if tname in frame.vars:
+                return None
+        if tname in BUILTIN_TYPES and tname not in self.top:
+            return Ref("b:error") if tname == "error" else None
+        return Ref(f"n:{tname}")
+
+    def _declared(self, tnode: Node | None) -> _Var:
+        if tnode is None:
+            return _Var(())
+        elem = element_type(tnode)
+        return _Var(_instance(self._type_ref(tnode)), _instance(self._type_ref(elem)) if elem is not None else ())
+
+    def _bind(self, at: int, scope: str | None, name: str, var: _Var) -> None:
+        if var.values:
+            self.bindings.append((at, Binding(scope=scope, name=name, values=var.values)))
+        if var.elems:
+            self.bindings.append((at, Binding(scope=scope, name=f"{name}[]", values=var.elems)))
+
+    def _type_spec(self, spec: Node) -> None:
+        sym = self.by_end.get(spec.end_byte)
+        tnode = spec.child_by_field_name("type")
+        if sym is None or tnode is None or sym.kind not in ("struct", "interface"):
+            return
+        if sym.kind == "struct":
+            body = next((c for c in tnode.named_children if c.type == "field_declaration_list"), None)
+            for fd in body.named_children if body is not None else ():
+                if fd.type != "field_declaration":
+                    continue
+                ftype = fd.child_by_field_name("type")
+                names = fd.children_by_field_name("name")
+                var = self._declared(ftype)
+                if names:
+                    for n in names:
+                        self._bind(fd.start_byte, sym.id, self.text(n), var)
+                    continue
+                self._embeds(sym, ftype, fd)
+                base = named_type(ftype)
+                if base is not None:
+                    last = base.child_by_field_name("name") if base.type == "qualified_type" else base
+                    self._bind(fd.start_byte, sym.id, self.text(last), var)
+        else:
+            for elem in tnode.named_children:
+                if elem.type == "type_elem":
+                    for t in elem.named_children:
+                        self._embeds(sym, t, t)
+
+    def _embeds(self, sym: Symbol, tnode: Node | None, at: Node) -> None:
+        base = named_type(tnode)
+        if base is None:
+            return
+        text = "".join(self.text(base).split())
+        self.relations.append(
+            TypeRelation(type=sym.id, type_name=sym.name, base=text, kind="embeds", location=Source.loc(at))
+        )
+
+    def _package_vars(self, decl: Node) -> None:
+        specs: list[Node] = []
+        for child in decl.named_children:
+            if child.type == "var_spec":
+                specs.append(child)
+            elif child.type == "var_spec_list":
+                specs.extend(c for c in child.named_children if c.type == "var_spec")
+        for spec in specs:
+            for name, var in self._spec_vars(spec):
+                self._bind(spec.start_byte, None, name, var)
+
+    def _spec_vars(self, spec: Node) -> list[tuple[str, _Var]]:
+        names = [self.text(n) for n in spec.children_by_field_name("name")]
+        tnode = spec.child_by_field_name("type")
+        if tnode is not None:
+            var = self._declared(tnode)
+            return [(n, var) for n in names if n != "_"]
+        value = spec.child_by_field_name("value")
+        rights = [c for c in value.named_children if c.type != "comment"] if value is not None else []
+        return [(n, v) for n, v in zip(names, self._assigned(len(names), rights), strict=True) if n != "_"]
+
+    def _assigned(self, count: int, rights: list[Node]) -> list[_Var]:
+        """What each of ``count`` names gets from the right-hand expressions: pairwise, or all
+        from one multi-valued expression (the first name gets the call's declared first result,
+        the element of ``m[k]``, the type of ``x.(T)``)."""
+        if len(rights) == count:
+            return [self._var_of(r) for r in rights]
+        if len(rights) == 1 and count > 1:
+            return [self._var_of(rights[0])] + [_Var(())] * (count - 1)
+        return [_Var(())] * count
+
+    def _var_of(self, node: Node) -> _Var:
+        return _Var(self._eval(node, 0), self._elems(node, 0))
+
+    # ---- the sweep ---------------------------------------------------------------------------
+    def _sweep(self) -> dict[tuple[int, int], tuple[Values, CallReason | None]]:
+        events: list[tuple[int, int, int, str, Node]] = []
+        for cap, nodes in self.found.items():
+            order = _ORDER[cap]
+            for n in nodes:
+                events.append((n.start_byte, -n.end_byte, order, cap, n))
+        events.sort(key=lambda e: (e[0], e[1], e[2]))
+        results: dict[tuple[int, int], tuple[Values, CallReason | None]] = {}
+        stack = self.stack
+        for start, _, _, cap, node in events:
+            while len(stack) > 1 and stack[-1].end <= start:
+                stack.pop()
+            if cap == "call":
+                results[(node.start_byte, node.end_byte)] = self._call(node)
+            elif cap == "func" or cap == "lit":
+                self._function(node)
+            elif cap == "scope":
+                stack.append(_Frame(end=node.end_byte))
+            elif cap == "tcase":
+                self._type_case(node)
+            elif len(stack) > 1:  # package-level declarations were read before the sweep
+                self._declaration(cap, node)
+        return results
+
+    def _declare(self, name: str, var: _Var) -> None:
+        if name and name != "_":
+            self.stack[-1].vars[name] = var
+
+    def _function(self, node: Node) -> None:
+        frame = _Frame(end=node.end_byte)
+        tps = node.child_by_field_name("type_parameters")
+        if tps is not None:
+            for decl in tps.named_children:
+                frame.types.update(self.text(n) for n in decl.children_by_field_name("name"))
+        self.stack.append(frame)
+        sym = self.by_end.get(node.end_byte) if node.type != "func_literal" else None
+        result = node.child_by_field_name("result")
+        if sym is not None and result is not None:
+            first: Node | None = result
+            if result.type == "parameter_list":
+                head = next((c for c in result.named_children if c.type == "parameter_declaration"), None)
+                first = head.child_by_field_name("type") if head is not None else None
+            ret = self._declared(first)
+            if ret.values:
+                self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=ret.values)))
+        for fld in ("receiver", "parameters", "result"):
+            plist = node.child_by_field_name(fld)
+            if plist is None or plist.type != "parameter_list":
+                continue
+            for decl in plist.named_children:
+                if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                    continue
+                tnode = decl.child_by_field_name("type")
+                var = self._declared(tnode)
+                if decl.type == "variadic_parameter_declaration":
+                    var = _Var((), var.values)
+                for n in decl.children_by_field_name("name"):
+                    self._declare(self.text(n), var)
+
+    def _type_case(self, node: Node) -> None:
+        self.stack.append(_Frame(end=node.end_byte))
+        switch = node.parent
+        alias = switch.child_by_field_name("alias") if switch is not None else None
+        if switch is None or alias is None:
+            return
+        name = next((self.text(c) for c in alias.named_children if c.type == "identifier"), "")
+        types = [t for t in node.children_by_field_name("type")]
+        if len(types) == 1:
+            var = self._declared(types[0])
+        else:  # several types, or default: the value keeps the switched expression's type
+            value = switch.child_by_field_name("value")
+            var = self._var_of(value) if value is not None else _Var(())
+        self._declare(name, var)
+
+    def _declaration(self, cap: str, node: Node) -> None:
+        if cap == "short":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            names = [self.text(c) for c in left.named_children] if left is not None else []
+            rights = [c for c in right.named_children if c.type != "comment"] if right is not None else []
+            for name, var in zip(names, self._assigned(len(names), rights), strict=True):
+                self._declare(name, var)
+        elif cap == "var":
+            for child in node.named_children:
+                specs = [child] if child.type == "var_spec" else []
+                if child.type == "var_spec_list":
+                    specs = [c for c in child.named_children if c.type == "var_spec"]
+                for spec in specs:
+                    for name, var in self._spec_vars(spec):
+                        self._declare(name, var)
+        elif cap == "range":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is None or right is None or not any(c.type == ":=" for c in node.children):
+                return
+            names = [self.text(c) for c in left.named_children]
+            elems = self._elems(right, 0)
+            for i, name in enumerate(names):
+                self._declare(name, _Var(elems if i == 1 else ()))
+        elif cap == "tdecl":
+            for spec in node.named_children:
+                name_node = spec.child_by_field_name("name")
+                if name_node is not None:
+                    self.stack[-1].types.add(self.text(name_node))
+
+    # ---- values ------------------------------------------------------------------------------
+    def _local(self, name: str) -> _Var | None:
+        for frame in reversed(self.stack):
+            var = frame.vars.get(name)
+            if var is not None:
+                return var
+            if name in frame.types:
+                return _Var(())
+        return None
+
+    def _eval(self, node: Node, depth: int) -> Values:
+        got = self.memo.get(node.id)
+        if got is not None:
+            return got
+        if depth > _MAX_DEPTH:
+            return ()
+        values = self._eval_uncached(node, depth + 1)
+        self.memo[node.id] = values
+        return values
+
+    def _eval_uncached(self, node: Node, depth: int) -> Values:
+        t = node.type
+        if t == "identifier":
+            name = self.text(node)
+            var = self._local(name)
+            if var is not None:
+                return var.values
+            if name in ("nil", "true", "false", "iota", "_"):
+                return ()
+            return (Ref(f"n:{name}"),)
+        if t == "selector_expression":
+            operand = node.child_by_field_name("operand")
+            name = self.text(node.child_by_field_name("field"))
+            if operand is None:
+                return ()
+            pkg = self._package(operand)
+            if pkg is not None:
+                return (Ref(f"n:{pkg}", (f".{name}",)),)
+            return _with(self._eval(operand, depth), f".{name}")
+        if t == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier" and self._builtin(self.text(fn)):
+                return self._builtin_result(node, depth)
+            targets, _ = self._call(node, depth)
+            return _with(targets, "()")
+        if t == "composite_literal":
+            return _instance(self._type_ref(node.child_by_field_name("type")))
+        if t in ("unary_expression", "parenthesized_expression"):
+            operand = node.child_by_field_name("operand") or next(
+                (c for c in node.named_children if c.type != "comment"), None
+            )
+            if operand is None:
+                return ()
+            op = node.child_by_field_name("operator")
+            if op is not None and self.text(op) == "<-":
+                return self._elems(operand, depth)
+            return self._eval(operand, depth)
+        if t == "type_assertion_expression":
+            return _instance(self._type_ref(node.child_by_field_name("type")))
+        if t == "index_expression":
+            operand = node.child_by_field_name("operand")
+            return self._elems(operand, depth) if operand is not None else ()
+        if t == "slice_expression":
+            operand = node.child_by_field_name("operand")
+            return self._eval(operand, depth) if operand is not None else ()
+        if t == "type_conversion_expression":
+            return _instance(self._type_ref(node.child_by_field_name("type")))
+        return ()
+
+    def _builtin_result(self, node: Node, depth: int) -> Values:
+        """``new(T)`` is a T; ``append(xs, ...)`` is xs again; the rest hold nothing callable."""
+        fname = self.text(node.child_by_field_name("function"))
+        args = node.child_by_field_name("arguments")
+        first = next((c for c in args.named_children if c.type != "comment"), None) if args is not None else None
+        if first is None:
+            return ()
+        if fname == "new":
+            return _instance(self._type_ref(first))
+        if fname == "append":
+            return self._eval(first, depth)
+        return ()
+
+    def _elems(self, node: Node, depth: int) -> Values:
+        """Elements of a slice, array, map or channel expression (``range``, indexing, ``<-``)."""
+        t = node.type
+        if t == "identifier":
+            name = self.text(node)
+            var = self._local(name)
+            if var is not None:
+                return var.elems
+            return (Ref(f"n:{name}[]"),)
+        if t == "selector_expression":
+            operand = node.child_by_field_name("operand")
+            name = self.text(node.child_by_field_name("field"))
+            if operand is None:
+                return ()
+            pkg = self._package(operand)
+            if pkg is not None:
+                return (Ref(f"n:{pkg}", (f".{name}[]",)),)
+            return _with(self._eval(operand, depth), f".{name}[]")
+        if t == "composite_literal":
+            elem = element_type(node.child_by_field_name("type"))
+            if elem is not None and named_type(elem) is not None:
+                return _instance(self._type_ref(elem))
+            out: list[Ref] = []
+            body = node.child_by_field_name("body")
+            for el in body.named_children if body is not None else ():
+                value = el.child_by_field_name("value") if el.type == "keyed_element" else el
+                if value is not None and value.type == "literal_element":
+                    value = next((c for c in value.named_children if c.type != "comment"), None)
+                if value is not None:
+                    out.extend(v for v in self._eval(value, depth) if v not in out)
+            return tuple(out)
+        if t == "call_expression":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            first = next((c for c in args.named_children if c.type != "comment"), None) if args is not None else None
+            if fn is not None and first is not None and fn.type == "identifier" and self._builtin(self.text(fn)):
+                if self.text(fn) == "make":
+                    return self._declared(first).elems
+                if self.text(fn) == "append":
+                    return self._elems(first, depth)
+            return ()
+        if t in ("parenthesized_expression", "unary_expression", "slice_expression"):
+            operand = node.child_by_field_name("operand") or next(
+                (c for c in node.named_children if c.type != "comment"), None
+            )
+            return self._elems(operand, depth) if operand is not None else ()
+        return ()
+
+    def _package(self, operand: Node) -> str | None:
+        """The imported package an operand names, unless a local shadows it."""
+        if operand.type != "identifier":
+            return None
+        name = self.text(operand)
+        if name in self.packages and self._local(name) is None:
+            return name
+        return None
+
+    def _is_container(self, operand: Node | None) -> bool:
+        """``xs[i](...)`` indexes a slice or map of functions unless ``xs`` names a generic
+        function (``F[int](...)``): a local variable, a field or a package variable, not a type or
+        function of the package."""
+        if operand is None:
+            return False
+        if operand.type == "identifier":
+            name = self.text(operand)
+            return self._local(name) is not None or name in self.top_vars
+        return operand.type in ("selector_expression", "index_expression", "call_expression") and (
+            self._package(operand.child_by_field_name("operand") or operand) is None
+        )
+
+    def _builtin(self, name: str) -> bool:
+        return (
+            (name in BUILTIN_FUNCTIONS or name in BUILTIN_TYPES) and name not in self.top and self._local(name) is None
+        )
+
+    # ---- calls -------------------------------------------------------------------------------
+    def _call(self, node: Node, depth: int = 0) -> tuple[Values, CallReason | None]:
+        if node.type == "type_conversion_expression":  # F[int](x): an explicitly instantiated generic call
+            gtype = node.child_by_field_name("type")
+            base = gtype.child_by_field_name("type") if gtype is not None else None
+            ref = self._type_ref(base)
+            return ((ref,), None) if ref is not None else ((), "unknown")
+        fn = node.child_by_field_name("function")
+        if fn is None:
+            return (), "unknown"
+        while fn.type in ("index_expression", "generic_type", "parenthesized_expression"):  # F[T](x), (f)(x)
+            if fn.type == "index_expression" and self._is_container(fn.child_by_field_name("operand")):
+                elems = self._elems(fn.child_by_field_name("operand"), depth)  # type: ignore[arg-type]
+                return elems, None if elems else "unknown"
+            if fn.type == "parenthesized_expression":
+                inner = next((c for c in fn.named_children if c.type != "comment"), None)
+            else:
+                inner = fn.child_by_field_name("operand") or fn.child_by_field_name("type")
+            if inner is None:
+                break
+            fn = inner
+        t = fn.type
+        if t == "identifier":
+            name = self.text(fn)
+            var = self._local(name)
+            if var is not None:
+                return var.values, None if var.values else "unknown"
+            if name in BUILTIN_FUNCTIONS or name in BUILTIN_TYPES:
+                if name not in self.top:
+                    return (), "builtin"
+            return (Ref(f"n:{name}"),), None
+        if t == "func_literal":
+            return (), "unknown"
+        if t in ("type_identifier", "qualified_type", "pointer_type", "generic_type"):
+            ref = self._type_ref(fn)
+            return ((ref,), None) if ref is not None else ((), "builtin")
+        targets = self._eval(fn, depth)
+        if targets and all(r.base.startswith("b:") for r in targets):
+            return (), "builtin"
+        return targets, None if targets else "unknown"

@@ -1,0 +1,789 @@
+"""Java: what each call may reach, from the file's scopes and declared types.
+
+One query pass collects the nodes that open scopes (types, anonymous class bodies, methods,
+lambdas, blocks, ``for``/``catch``/``try``/``switch`` parts), the declarations that bind names
+(fields, locals, parameters, ``for``/``catch``/resource variables, ``instanceof`` and ``case``
+patterns) and the calls; they are swept once in byte order with a stack of open scopes, so a
+call sees exactly the names declared before it in the blocks around it.
+
+What a name holds is its declared type (``var x = new Foo()`` takes the initializer's), as a
+:class:`~thread_assets.engine.model.Ref`: flow-insensitive, since Java's static types do not
+change. Calls become:
+
+- ``m()`` -> the class that declares ``m`` among the lexically enclosing classes of this file
+  (``Ref("s:C", ("new", ".m"))``), else the innermost class through its hierarchy;
+- ``x.m()`` -> ``x``'s type ``.m`` (an interface type lets the graph step add dispatch edges);
+  ``Type.m()`` -> the type ``.m``; ``super.m()`` -> ``("new", "super", ".m")``;
+- ``new Foo()`` / ``this(...)`` -> the class (the graph step picks its constructor),
+  ``super(...)`` -> the superclass as written;
+- ``java.lang`` types the file does not shadow (``System.out.println``, ``String.valueOf``) ->
+  ``builtin``; ``Method.invoke`` / ``Class.newInstance`` -> ``dynamic``; a receiver of unknown
+  type (an untyped lambda parameter) -> ``unknown``.
+
+Bindings: fields (``Binding(scope=class, name=field)``, elements of arrays and one-argument
+generics as ``field[]``), enum constants, record components and methods' declared return types
+(``return``). Relations: ``extends`` / ``implements`` as written, generic arguments removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from msgspec.structs import replace
+from tree_sitter import Node
+
+from ..extract.common import Source, captures
+from ..model import Binding, Call, CallReason, Import, Ref, Symbol, TypeRelation
+from ..parse import language_object
+from .java_types import JAVA_LANG, PRIMITIVE_TYPES, REFLECTIVE_CALLS, element_type, strip_type, type_segments
+
+_QUERY = """
+[(class_declaration) (interface_declaration) (enum_declaration) (record_declaration)
+ (annotation_type_declaration)] @type
+(object_creation_expression (class_body) @anon)
+(enum_constant body: (class_body) @anon)
+[(method_declaration) (constructor_declaration) (compact_constructor_declaration)] @method
+(lambda_expression) @lambda
+[(block) (constructor_body) (for_statement) (enhanced_for_statement) (catch_clause)
+ (try_with_resources_statement) (switch_block_statement_group) (switch_rule)] @scope
+[(field_declaration) (constant_declaration)] @field
+(local_variable_declaration) @local
+(enhanced_for_statement) @foreach
+(catch_formal_parameter) @catch
+(resource) @resource
+(instanceof_expression) @instanceof
+(type_pattern) @pattern
+[(method_invocation) (object_creation_expression) (explicit_constructor_invocation)] @call
+"""
+# Events at one position: scopes open before the declarations in them, declarations before calls.
+_ORDER = {
+    "type": 0,
+    "anon": 0,
+    "method": 0,
+    "lambda": 0,
+    "scope": 0,
+    "local": 1,
+    "foreach": 1,
+    "catch": 1,
+    "resource": 1,
+    "instanceof": 1,
+    "pattern": 1,
+    "call": 2,
+    "field": 3,
+}
+_TYPE_KINDS = frozenset({"class", "interface", "enum"})
+_JDK_ROOTS = frozenset({"java", "javax", "jdk", "sun"})
+_MAX_DEPTH = 120
+"""Receiver chains deeper than this (generated builder code) are left unknown rather than risk
+Python's recursion limit."""
+
+Values = tuple[Ref, ...]
+
+
+@cache
+def _query_text() -> str:
+    return _QUERY
+
+
+@dataclass(slots=True)
+class _Var:
+    values: Values
+    elems: Values = ()
+
+
+@dataclass(slots=True, eq=False)
+class _Class:
+    id: str | None
+    """Local symbol id; None for an anonymous class body."""
+    name: str
+    kind: str
+    node: Node
+    base: Values = ()
+    """An anonymous class's instance: its base type with ``new``."""
+    outer: _Class | None = None
+    methods: set[str] = field(default_factory=set)
+    fields: dict[str, _Var] = field(default_factory=dict)
+    nested: dict[str, str] = field(default_factory=dict)
+    tparams: dict[str, Ref] = field(default_factory=dict)
+    superclass: Ref | None = None
+
+    def instance(self) -> Values:
+        return (Ref(f"s:{self.id}", ("new",)),) if self.id is not None else self.base
+
+
+@dataclass(slots=True, eq=False)
+class _Frame:
+    end: int
+    cls: _Class | None = None
+    vars: dict[str, _Var] = field(default_factory=dict)
+    tparams: dict[str, Ref] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+
+
+def semantics(
+    root: Node,
+    src: Source,
+    language: str,
+    symbols: tuple[Symbol, ...],
+    imports: tuple[Import, ...],
+    calls: tuple[Call, ...],
+) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
+    found = captures(language_object(language), _query_text(), root)
+    return _JavaPass(src, symbols, imports, found).run(calls)
+
+
+def _with(values: Values, *ops: str) -> Values:
+    return tuple(Ref(v.base, v.ops + ops) for v in values)
+
+
+class _JavaPass:
+    def __init__(
+        self, src: Source, symbols: tuple[Symbol, ...], imports: tuple[Import, ...], found: dict[str, list[Node]]
+    ) -> None:
+        self.data = src.data
+        self.found = found
+        self.symbols = symbols
+        self.imported = {i.bound for i in imports if i.bound}
+        self.reflect = any(i.module.startswith(("java.lang.reflect", "java.lang.invoke")) for i in imports)
+        self.by_end: dict[int, Symbol] = {}
+        for s in symbols:
+            if s.kind in _TYPE_KINDS or s.kind == "method":
+                self.by_end.setdefault(s.location.end_byte, s)
+        self.classes: dict[int, _Class] = {}
+        """Node id of a type declaration or anonymous class body -> its class."""
+        self.top_types: dict[str, str] = {}
+        self.stack: list[_Frame] = []
+        self.memo: dict[int, Values] = {}
+        self.calls_memo: dict[int, tuple[Values, CallReason | None]] = {}
+        self.overloaded: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+        """(class id, member name) -> (symbol id, fewest, most arguments) of each overload."""
+        self.relations: list[TypeRelation] = []
+        self.bindings: list[tuple[int, Binding]] = []
+
+    def text(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    # ---- the file's classes, before any body is read ---------------------------------------
+    def run(self, calls: tuple[Call, ...]) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
+        self._classes()
+        results = self._sweep()
+        out = list(calls)
+        for i, call in enumerate(calls):
+            got = results.get((call.location.start_byte, call.location.end_byte))
+            if got is not None:
+                targets, reason = got
+                out[i] = replace(call, targets=targets, reason=reason)
+        self.bindings.sort(key=lambda b: b[0])
+        return tuple(out), tuple(self.relations), tuple(b for _, b in self.bindings)
+
+    def _classes(self) -> None:
+        members: dict[str, list[Symbol]] = {}
+        for s in self.symbols:
+            if s.parent is not None:
+                members.setdefault(s.parent, []).append(s)
+        for node in self.found.get("type", ()):
+            sym = self.by_end.get(node.end_byte)
+            if sym is None or sym.kind not in _TYPE_KINDS:
+                continue
+            cls = _Class(sym.id, sym.name, node.type, node)
+            for m in members.get(sym.id, ()):
+                if m.kind == "method":
+                    cls.methods.add(m.name)
+                    if m.id.endswith(")"):
+                        variadic = any(p.kind == "variadic" for p in m.parameters)
+                        n = len(m.parameters)
+                        span = (n - 1, 1 << 30) if variadic else (n, n)
+                        self.overloaded.setdefault((sym.id, m.name), []).append((m.id, *span))
+                elif m.kind in _TYPE_KINDS:
+                    cls.nested[m.name] = m.id
+            self.classes[node.id] = cls
+            if sym.parent is None:
+                self.top_types.setdefault(sym.name, sym.id)
+        for body in self.found.get("anon", ()):
+            owner = body.parent
+            cls = _Class(None, "", "anonymous", body)
+            cls.methods = {
+                self.text(c.child_by_field_name("name")) for c in body.named_children if c.type == "method_declaration"
+            }
+            self.classes[body.id] = cls
+        for cls in self.classes.values():
+            cls.outer = self._enclosing_class(cls.node)
+        # type parameters and bases need the outer classes, so a second round
+        for cls in self.classes.values():
+            chain = self._chain(cls)
+            if cls.id is None:
+                owner = cls.node.parent
+                if owner is not None and owner.type == "enum_constant":
+                    enum = cls.outer
+                    cls.base = enum.instance() if enum is not None else ()
+                else:
+                    t = self._type_ref(owner.child_by_field_name("type") if owner is not None else None, chain)
+                    cls.base = (Ref(t.base, (*t.ops, "new")),) if t is not None else ()
+                continue
+            tps = cls.node.child_by_field_name("type_parameters")
+            if tps is not None:
+                cls.tparams = self._tparams(tps, chain)
+                chain = self._chain(cls)
+            self._relations(cls, chain)
+        for node in self.found.get("field", ()):
+            self._field(node)
+        for cls in self.classes.values():
+            if cls.kind == "record_declaration":
+                self._record_components(cls)
+            elif cls.kind == "enum_declaration":
+                self._enum_constants(cls)
+
+    def _enclosing_class(self, node: Node) -> _Class | None:
+        cur = node.parent
+        while cur is not None:
+            found = self.classes.get(cur.id)
+            if found is not None:
+                return found
+            cur = cur.parent
+        return None
+
+    @staticmethod
+    def _chain(cls: _Class | None) -> list[_Frame]:
+        """Frames standing for a class and its lexical outers (outermost first), for resolving
+        type names outside the sweep."""
+        out: list[_Frame] = []
+        while cls is not None:
+            out.append(_Frame(end=cls.node.end_byte, cls=cls))
+            cls = cls.outer
+        out.reverse()
+        return out
+
+    def _tparams(self, tps: Node, frames: list[_Frame]) -> dict[str, Ref]:
+        out: dict[str, Ref] = {}
+        for tp in tps.named_children:
+            if tp.type != "type_parameter":
+                continue
+            name_node = next((c for c in tp.named_children if c.type in ("type_identifier", "identifier")), None)
+            if name_node is None:
+                continue
+            bound = next((c for c in tp.named_children if c.type == "type_bound"), None)
+            first = next((c for c in bound.named_children), None) if bound is not None else None
+            ref = self._type_ref(first, frames) if first is not None else None
+            out[self.text(name_node)] = ref if ref is not None else Ref("b:Object")
+        return out
+
+    def _relations(self, cls: _Class, frames: list[_Frame]) -> None:
+        assert cls.id is not None
+        node = cls.node
+        groups: list[tuple[str, Node]] = []
+        sup = node.child_by_field_name("superclass")
+        if sup is not None:
+            groups.extend(("extends", c) for c in sup.named_children)
+        for child in node.named_children:
+            if child.type in ("super_interfaces", "extends_interfaces"):
+                kind = "implements" if child.type == "super_interfaces" else "extends"
+                for tl in child.named_children:
+                    groups.extend((kind, c) for c in (tl.named_children if tl.type == "type_list" else [tl]))
+        for kind, tnode in groups:
+            stripped = strip_type(tnode)
+            if stripped is None:
+                continue
+            segs = type_segments(stripped, self.data)
+            if not segs:
+                continue
+            self.relations.append(
+                TypeRelation(
+                    type=cls.id,
+                    type_name=cls.name,
+                    base=".".join(segs),
+                    kind=kind,  # type: ignore[arg-type]
+                    location=Source.loc(tnode),
+                )
+            )
+            if kind == "extends" and cls.kind == "class_declaration":
+                cls.superclass = self._type_ref(tnode, frames)
+
+    def _declared(self, tnode: Node | None, frames: list[_Frame], dims: bool = False) -> _Var:
+        """What a variable declared with this type holds: an instance of it, and for arrays and
+        one-argument generics the elements' type."""
+        if tnode is None:
+            return _Var(())
+        if dims or tnode.type == "array_type":
+            elem = tnode.child_by_field_name("element") if tnode.type == "array_type" and not dims else tnode
+            eref = self._type_ref(elem, frames)
+            return _Var((), (Ref(eref.base, (*eref.ops, "new")),) if eref is not None else ())
+        ref = self._type_ref(tnode, frames)
+        values = (Ref(ref.base, (*ref.ops, "new")),) if ref is not None else ()
+        elem_node = element_type(tnode)
+        inner = self._type_ref(elem_node, frames) if elem_node is not None else None
+        return _Var(values, (Ref(inner.base, (*inner.ops, "new")),) if inner is not None else ())
+
+    def _bind(self, at: int, scope: str, name: str, var: _Var) -> None:
+        if var.values:
+            self.bindings.append((at, Binding(scope=scope, name=name, values=var.values)))
+        if var.elems:
+            self.bindings.append((at, Binding(scope=scope, name=f"{name}[]", values=var.elems)))
+
+    def _field(self, node: Node) -> None:
+        cls = self._enclosing_class(node)
+        if cls is None:
+            return
+        frames = self._chain(cls)
+        tnode = node.child_by_field_name("type")
+        for decl in node.children_by_field_name("declarator"):
+            name = self.text(decl.child_by_field_name("name"))
+            var = self._declared(tnode, frames, dims=decl.child_by_field_name("dimensions") is not None)
+            cls.fields[name] = var
+            if cls.id is not None:
+                self._bind(decl.start_byte, cls.id, name, var)
+
+    def _record_components(self, cls: _Class) -> None:
+        assert cls.id is not None
+        frames = self._chain(cls)
+        params = cls.node.child_by_field_name("parameters")
+        for p in params.named_children if params is not None else ():
+            if p.type != "formal_parameter":
+                continue
+            name = self.text(p.child_by_field_name("name"))
+            var = self._declared(p.child_by_field_name("type"), frames)
+            cls.fields[name] = var
+            self._bind(p.start_byte, cls.id, name, var)
+
+    def _enum_constants(self, cls: _Class) -> None:
+        assert cls.id is not None
+        body = cls.node.child_by_field_name("body")
+        for c in body.named_children if body is not None else ():
+            if c.type == "enum_constant":
+                name = self.text(c.child_by_field_name("name"))
+                var = _Var(cls.instance())
+                cls.fields[name] = var
+                self._bind(c.start_byte, cls.id, name, var)
+
+    # ---- type names --------------------------------------------------------------------------
+    def _type_name(self, name: str, frames: list[_Frame]) -> Ref | None:
+        """A simple type name as Java resolves it: type parameters, local and member classes of
+        the enclosing classes, the file's top-level types, imports, then ``java.lang`` and the
+        package (left to the graph step). A type parameter stands for its bound."""
+        for frame in reversed(frames):
+            if name in frame.tparams:
+                return frame.tparams[name]
+            if name in frame.types:
+                return Ref(f"s:{frame.types[name]}")
+            cls = frame.cls
+            if cls is not None:
+                if name in cls.tparams:
+                    return cls.tparams[name]
+                if cls.id is not None and cls.name == name:
+                    return Ref(f"s:{cls.id}")
+                if name in cls.nested:
+                    return Ref(f"s:{cls.nested[name]}")
+        if name in self.top_types:
+            return Ref(f"s:{self.top_types[name]}")
+        if name in self.imported:
+            return Ref(f"n:{name}")
+        if name in JAVA_LANG:
+            return Ref(f"b:{name}")
+        return Ref(f"n:{name}")
+
+    def _known_type(self, name: str, frames: list[_Frame]) -> Ref | None:
+        """The type an identifier in expression position names, when it is not a variable."""
+        ref = self._type_name(name, frames)
+        if ref is None:
+            return None
+        if ref.base.startswith("n:") and name not in self.imported:
+            # Same-package type or an inherited field: CamelCase reads as a type, LOUD_CASE as a constant.
+            if not name[:1].isupper() or (name.isupper() and len(name) > 1):
+                return None
+        return ref
+
+    def _type_ref(self, tnode: Node | None, frames: list[_Frame]) -> Ref | None:
+        node = strip_type(tnode)
+        if node is None or node.type in PRIMITIVE_TYPES or node.type == "array_type":
+            return None
+        segs = type_segments(node, self.data)
+        if not segs or segs[0] == "var":
+            return None
+        head = self._type_name(segs[0], frames)
+        if head is None:
+            return None
+        if len(segs) == 1:
+            return head
+        if head.base.startswith("b:") or (head.base.startswith("n:") and not segs[0][:1].isupper()):
+            package = [x for x in segs[:-1] if not x[:1].isupper()]
+            if segs[0] in _JDK_ROOTS and len(package) >= 2:  # java.util.List: the JDK's
+                return Ref(f"x:{'.'.join(package)}", tuple(f".{x}" for x in segs[len(package) :]))
+            head = Ref(f"n:{segs[0]}")  # a package name: com.acme.Widget
+        return Ref(head.base, head.ops + tuple(f".{s}" for s in segs[1:]))
+
+    # ---- the sweep ---------------------------------------------------------------------------
+    def _sweep(self) -> dict[tuple[int, int], tuple[tuple[Ref, ...], CallReason | None]]:
+        events: list[tuple[int, int, int, str, Node]] = []
+        for cap, nodes in self.found.items():
+            order = _ORDER[cap]
+            if cap == "field":
+                continue
+            for n in nodes:
+                events.append((n.start_byte, -n.end_byte, order, cap, n))
+        events.sort(key=lambda e: (e[0], e[1], e[2]))
+        self.stack = [_Frame(end=1 << 62)]
+        results: dict[tuple[int, int], tuple[tuple[Ref, ...], CallReason | None]] = {}
+        for start, _, _, cap, node in events:
+            stack = self.stack
+            while len(stack) > 1 and stack[-1].end <= start:
+                stack.pop()
+            if cap == "call":
+                results[(node.start_byte, node.end_byte)] = self._call(node)
+            elif cap == "type" or cap == "anon":
+                cls = self.classes.get(node.id)
+                if cls is not None and cls.id is not None and cap == "type":
+                    if len(stack) > 1 and stack[-1].cls is None:
+                        stack[-1].types[cls.name] = cls.id  # a local class
+                stack.append(_Frame(end=node.end_byte, cls=cls))
+            elif cap == "method":
+                self._method(node)
+            elif cap == "lambda":
+                self._lambda(node)
+            elif cap == "scope":
+                stack.append(_Frame(end=node.end_byte))
+            else:
+                self._declaration(cap, node)
+        return results
+
+    def _declare(self, name: str, var: _Var) -> None:
+        if name:
+            self.stack[-1].vars[name] = var
+
+    def _method(self, node: Node) -> None:
+        frame = _Frame(end=node.end_byte)
+        tps = node.child_by_field_name("type_parameters")
+        if tps is not None:
+            frame.tparams = self._tparams(tps, self.stack)
+        self.stack.append(frame)
+        sym = self.by_end.get(node.end_byte)
+        if sym is not None and sym.kind == "method":
+            rtype = node.child_by_field_name("type")
+            if rtype is not None:
+                ret = self._declared(rtype, self.stack, dims=node.child_by_field_name("dimensions") is not None)
+                if ret.values:
+                    self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=ret.values)))
+        self._parameters(node.child_by_field_name("parameters"))
+
+    def _parameters(self, plist: Node | None) -> None:
+        if plist is None:
+            return
+        for p in plist.named_children:
+            if p.type == "formal_parameter":
+                dims = p.child_by_field_name("dimensions") is not None
+                var = self._declared(p.child_by_field_name("type"), self.stack, dims=dims)
+                self._declare(self.text(p.child_by_field_name("name")), var)
+            elif p.type == "spread_parameter":
+                tnode = next((c for c in p.named_children if c.type not in ("modifiers", "variable_declarator")), None)
+                decl = next((c for c in p.named_children if c.type == "variable_declarator"), None)
+                if decl is not None:
+                    var = self._declared(tnode, self.stack, dims=True)
+                    self._declare(self.text(decl.child_by_field_name("name")), var)
+            elif p.type == "identifier":
+                self._declare(self.text(p), _Var(()))
+
+    def _lambda(self, node: Node) -> None:
+        self.stack.append(_Frame(end=node.end_byte))
+        params = node.child_by_field_name("parameters")
+        if params is None:
+            return
+        if params.type == "identifier":
+            self._declare(self.text(params), _Var(()))
+        elif params.type == "inferred_parameters":
+            for c in params.named_children:
+                if c.type == "identifier":
+                    self._declare(self.text(c), _Var(()))
+        else:
+            self._parameters(params)
+
+    def _declaration(self, cap: str, node: Node) -> None:
+        frames = self.stack
+        if cap == "local":
+            tnode = node.child_by_field_name("type")
+            inferred = tnode is not None and self.text(tnode) == "var"
+            for decl in node.children_by_field_name("declarator"):
+                name = self.text(decl.child_by_field_name("name"))
+                value = decl.child_by_field_name("value")
+                if inferred:
+                    var = _Var(self._eval(value, 0) if value is not None else ())
+                else:
+                    var = self._declared(tnode, frames, dims=decl.child_by_field_name("dimensions") is not None)
+                self._declare(name, var)
+        elif cap == "foreach":
+            tnode = node.child_by_field_name("type")
+            name_node = node.child_by_field_name("name")
+            if name_node is None:
+                return
+            if tnode is not None and self.text(tnode) == "var":
+                value = node.child_by_field_name("value")
+                self._declare(self.text(name_node), _Var(self._elems(value, 0) if value is not None else ()))
+            else:
+                dims = node.child_by_field_name("dimensions") is not None
+                self._declare(self.text(name_node), self._declared(tnode, frames, dims=dims))
+        elif cap == "catch":
+            types: list[Ref] = []
+            for c in node.named_children:
+                if c.type == "catch_type":
+                    for t in c.named_children:
+                        ref = self._type_ref(t, frames)
+                        if ref is not None:
+                            types.append(Ref(ref.base, (*ref.ops, "new")))
+            self._declare(self.text(node.child_by_field_name("name")), _Var(tuple(types)))
+        elif cap == "resource":
+            name_node = node.child_by_field_name("name")
+            if name_node is None:
+                return
+            tnode = node.child_by_field_name("type")
+            if tnode is not None and self.text(tnode) == "var":
+                value = node.child_by_field_name("value")
+                self._declare(self.text(name_node), _Var(self._eval(value, 0) if value is not None else ()))
+            else:
+                self._declare(self.text(name_node), self._declared(tnode, frames))
+        elif cap == "instanceof":
+            name_node = node.child_by_field_name("name")
+            if name_node is not None:
+                self._declare(self.text(name_node), self._declared(node.child_by_field_name("right"), frames))
+        elif cap == "pattern":
+            named = node.named_children
+            if len(named) >= 2 and named[-1].type == "identifier":
+                self._declare(self.text(named[-1]), self._declared(named[0], frames))
+
+    # ---- values ------------------------------------------------------------------------------
+    def _this(self) -> Values:
+        for frame in reversed(self.stack):
+            if frame.cls is not None:
+                return frame.cls.instance()
+        return ()
+
+    def _innermost_class(self) -> _Class | None:
+        return next((f.cls for f in reversed(self.stack) if f.cls is not None), None)
+
+    def _variable(self, name: str) -> _Var | None:
+        """A local, parameter or field of a lexically enclosing class of this file."""
+        for frame in reversed(self.stack):
+            var = frame.vars.get(name)
+            if var is not None:
+                return var
+            cls = frame.cls
+            if cls is not None:
+                var = cls.fields.get(name)
+                if var is not None:
+                    return var
+        return None
+
+    def _name(self, name: str) -> Values:
+        var = self._variable(name)
+        if var is not None:
+            return var.values
+        if name in self.imported:  # import static a.B.FIELD
+            return (Ref(f"n:{name}"),)
+        return _with(self._this(), f".{name}")  # inherited field
+
+    def _eval(self, node: Node, depth: int) -> Values:
+        got = self.memo.get(node.id)
+        if got is not None:
+            return got
+        if depth > _MAX_DEPTH:
+            return ()
+        values = self._eval_uncached(node, depth + 1)
+        self.memo[node.id] = values
+        return values
+
+    def _eval_uncached(self, node: Node, depth: int) -> Values:
+        t = node.type
+        if t == "identifier":
+            return self._name(self.text(node))
+        if t == "this":
+            return self._this()
+        if t == "field_access":
+            return self._field_access(node, depth)
+        if t == "method_invocation":
+            targets, _ = self._call_raw(node, depth)
+            return _with(targets, "()")
+        if t == "object_creation_expression":
+            ctor, _ = self._new(node, depth)
+            body = next((c for c in node.named_children if c.type == "class_body"), None)
+            if body is not None and not ctor:
+                return self.classes[body.id].base if body.id in self.classes else ()
+            return _with(ctor, "new")
+        if t == "parenthesized_expression":
+            inner = next((c for c in node.named_children if "comment" not in c.type), None)
+            return self._eval(inner, depth) if inner is not None else ()
+        if t == "cast_expression":
+            return self._declared(node.child_by_field_name("type"), self.stack).values
+        if t == "ternary_expression":
+            out: list[Ref] = []
+            for f in ("consequence", "alternative"):
+                sub = node.child_by_field_name(f)
+                if sub is not None:
+                    out.extend(v for v in self._eval(sub, depth) if v not in out)
+            return tuple(out)
+        if t == "assignment_expression":
+            right = node.child_by_field_name("right")
+            return self._eval(right, depth) if right is not None else ()
+        if t == "array_access":
+            array = node.child_by_field_name("array")
+            return self._elems(array, depth) if array is not None else ()
+        if t == "string_literal" or t == "text_block":
+            return (Ref("b:String", ("new",)),)
+        if t == "class_literal":
+            return (Ref("b:Class", ("new",)),)
+        return ()
+
+    def _elems(self, node: Node, depth: int) -> Values:
+        """Elements of an array or collection expression (``for (var x : xs)``, ``xs[i]``)."""
+        if node.type == "identifier":
+            var = self._variable(self.text(node))
+            if var is not None:
+                return var.elems
+            return _with(self._this(), f".{self.text(node)}[]")
+        if node.type == "field_access":
+            obj = node.child_by_field_name("object")
+            name = self.text(node.child_by_field_name("field"))
+            if obj is not None and obj.type == "this":
+                cls = self._innermost_class()
+                if cls is not None and name in cls.fields:
+                    return cls.fields[name].elems
+            return _with(self._eval(obj, depth) if obj is not None else (), f".{name}[]")
+        return ()
+
+    def _field_access(self, node: Node, depth: int) -> Values:
+        obj = node.child_by_field_name("object")
+        name = self.text(node.child_by_field_name("field"))
+        if obj is None:
+            return ()
+        if name == "this":  # Outer.this
+            ref = self._type_name(self.text(obj), self.stack)
+            return (Ref(ref.base, (*ref.ops, "new")),) if ref is not None else ()
+        if obj.type == "super":
+            return _with(self._this(), "super", f".{name}")
+        if obj.type == "this":
+            cls = self._innermost_class()
+            if cls is not None and name in cls.fields:
+                return cls.fields[name].values
+            return _with(self._this(), f".{name}")
+        if obj.type == "identifier":
+            static = self._static_type(self.text(obj))
+            if static is not None:
+                return (Ref(static.base, (*static.ops, f".{name}")),)
+        return _with(self._eval(obj, depth), f".{name}")
+
+    def _static_type(self, name: str) -> Ref | None:
+        """The type an identifier names when it is not a variable (``Color.RED``, ``Math.max``)."""
+        if self._variable(name) is not None:
+            return None
+        return self._known_type(name, self.stack)
+
+    # ---- calls -------------------------------------------------------------------------------
+    def _call(self, node: Node) -> tuple[Values, CallReason | None]:
+        targets, reason = self._call_raw(node, 0)
+        if targets and all(r.base.startswith("b:") for r in targets):
+            return (), "builtin"
+        if not targets and reason is None:
+            reason = "unknown"
+        return self._overloads(node, targets), reason
+
+    def _call_raw(self, node: Node, depth: int) -> tuple[Values, CallReason | None]:
+        got = self.calls_memo.get(node.id)
+        if got is None:
+            t = node.type
+            if t == "method_invocation":
+                got = self._invocation(node, depth)
+            elif t == "object_creation_expression":
+                got = self._new(node, depth)
+            else:
+                got = self._explicit_ctor(node)
+            self.calls_memo[node.id] = got
+        return got
+
+    def _overloads(self, node: Node, targets: Values) -> Values:
+        """A constructor or method of a class of this file that is overloaded: the overloads
+        whose parameter count fits the call's arguments, named by their symbol ids (the graph step
+        would otherwise take the first one)."""
+        if not self.overloaded:
+            return targets
+        args = node.child_by_field_name("arguments")
+        count = sum(1 for c in args.named_children if "comment" not in c.type) if args is not None else 0
+        out: list[Ref] = []
+        for ref in targets:
+            key: tuple[str, str] | None = None
+            if ref.base.startswith("s:"):
+                cls_id = ref.base[2:]
+                if not ref.ops and node.type != "method_invocation":
+                    key = (cls_id, cls_id.rpartition(".")[2])
+                elif ref.ops in (("new", ref.ops[-1]), (ref.ops[-1],)) and ref.ops[-1].startswith("."):
+                    key = (cls_id, ref.ops[-1][1:])
+            fits = [sid for sid, low, high in self.overloaded.get(key, ()) if low <= count <= high] if key else []
+            out.extend(Ref(f"s:{sid}") for sid in fits) if fits else out.append(ref)
+        return tuple(out)
+
+    def _invocation(self, node: Node, depth: int) -> tuple[Values, CallReason | None]:
+        name = self.text(node.child_by_field_name("name"))
+        obj = node.child_by_field_name("object")
+        op = f".{name}"
+        if obj is None:
+            return self._implicit_this(name), None
+        if obj.type == "super":
+            return _with(self._this(), "super", op), None
+        if obj.type == "identifier":
+            static = self._static_type(self.text(obj))
+            if static is not None:
+                return (Ref(static.base, (*static.ops, op)),), None
+        receiver = self._eval(obj, depth)
+        if name in REFLECTIVE_CALLS and self._reflective(name, receiver):
+            return (), "dynamic"
+        return _with(receiver, op), None
+
+    def _implicit_this(self, name: str) -> Values:
+        for frame in reversed(self.stack):
+            cls = frame.cls
+            if cls is not None and name in cls.methods:
+                return _with(cls.instance(), f".{name}") if cls.id is not None else ()
+        if name in self.imported:  # import static a.B.m
+            return (Ref(f"n:{name}"),)
+        return _with(self._this(), f".{name}")
+
+    def _reflective(self, name: str, receiver: Values) -> bool:
+        kinds = REFLECTIVE_CALLS[name]
+        if not receiver:
+            return self.reflect
+        for ref in receiver:
+            ops = ref.ops
+            if ops == ("new",) and ref.base[2:] in kinds:
+                return True
+            if len(ops) >= 2 and ops[-1] == "()":
+                made = ops[-2]
+                if made in (".getMethod", ".getDeclaredMethod") and "Method" in kinds:
+                    return True
+                if made in (".getConstructor", ".getDeclaredConstructor") and "Constructor" in kinds:
+                    return True
+                if made in (".forName", ".getClass") and "Class" in kinds:
+                    return True
+        return False
+
+    def _new(self, node: Node, depth: int) -> tuple[Values, CallReason | None]:
+        tnode = node.child_by_field_name("type")
+        first = node.children[0] if node.children else None
+        if first is not None and first.type != "new" and "comment" not in first.type and tnode is not None:
+            # outer.new Inner(): Inner is a member class of outer's type
+            stripped = strip_type(tnode)
+            name = self.text(stripped)
+            for frame in reversed(self.stack):
+                cls = frame.cls
+                if cls is not None and name in cls.nested:
+                    return (Ref(f"s:{cls.nested[name]}"),), None
+            return _with(self._eval(first, depth), f".{name}"), None
+        ref = self._type_ref(tnode, self.stack)
+        return ((ref,) if ref is not None else ()), None
+
+    def _explicit_ctor(self, node: Node) -> tuple[Values, CallReason | None]:
+        keyword = node.child_by_field_name("constructor")
+        cls = self._innermost_class()
+        if cls is None or cls.id is None or keyword is None:
+            return (), "unknown"
+        if keyword.type == "this":
+            return (Ref(f"s:{cls.id}"),), None
+        if cls.superclass is not None:
+            return (cls.superclass,), None
+        return (), "builtin"  # Object(), Enum(), Record()
