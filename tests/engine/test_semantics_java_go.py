@@ -1,10 +1,12 @@
 """Java and Go semantic passes: golden micro-programs end to end, and the records they add.
 
-Each directory ``tests/semantics/{java,go}/<category>/`` is a small repository (Go ones with a
-``go.mod``); ``expected.json`` lists every ``[caller, callee]`` edge the call graph must have,
-as global ids, and no other edge may appear. ``known_gaps.json`` (optional) lists expected edges
-the graph step does not produce yet, ``known_wrong.json`` (optional) edges it produces that are
-wrong: both must stay as they are, so fixing one fails the test until it leaves the file.
+Each directory ``tests/semantics/{java,go}/<category>/<program>/`` is a small repository (Go
+ones with a ``go.mod``) analysed alone: ``analyze``, ``resolve_imports``, ``resolve_calls``.
+Its ``expected.json`` maps each caller to every callee it must have an edge to (global ids), and
+no other edge may appear. Two optional keys of the same shape record what the graph step gets
+wrong today: ``known_gaps`` (expected edges it does not produce) and ``known_wrong`` (edges it
+produces that are wrong). Both must stay exactly as they are, so fixing one fails the test until
+it is removed from the file.
 """
 
 from __future__ import annotations
@@ -20,15 +22,14 @@ from thread_assets.engine.model import Ref
 from thread_assets.engine.resolve import RepoContext, resolve_imports
 
 ROOT = Path(__file__).resolve().parent.parent / "semantics"
-PROGRAMS = sorted(p for lang in ("java", "go") for p in (ROOT / lang).iterdir() if p.is_dir())
-NOT_SOURCE = {"expected.json", "known_gaps.json", "known_wrong.json"}
+PROGRAMS = sorted(p.parent for lang in ("java", "go") for p in (ROOT / lang).glob("*/*/expected.json"))
 
 
 def edges_of(program: Path) -> set[tuple[str, str]]:
     data = {
         p.relative_to(program).as_posix(): p.read_bytes()
         for p in sorted(program.rglob("*"))
-        if p.is_file() and p.name not in NOT_SOURCE
+        if p.is_file() and p.name != "expected.json"
     }
     analyses = {path: analyze(path, raw) for path, raw in data.items() if path.endswith((".java", ".go"))}
     for a in analyses.values():
@@ -37,31 +38,27 @@ def edges_of(program: Path) -> set[tuple[str, str]]:
     return {(e.caller, e.target) for e in resolve_calls(analyses, resolutions) if e.target is not None}
 
 
-def _pairs(path: Path) -> set[tuple[str, str]]:
-    if not path.exists():
-        return set()
-    return {(a, b) for a, b in json.loads(path.read_text(encoding="utf-8"))}
+def _pairs(spec: dict[str, dict[str, list[str]]], key: str) -> set[tuple[str, str]]:
+    return {(caller, callee) for caller, callees in spec.get(key, {}).items() for callee in callees}
 
 
-@pytest.mark.parametrize("program", PROGRAMS, ids=[f"{p.parent.name}/{p.name}" for p in PROGRAMS])
+@pytest.mark.parametrize("program", PROGRAMS, ids=[p.relative_to(ROOT).as_posix() for p in PROGRAMS])
 def test_golden_program(program: Path) -> None:
-    expected = _pairs(program / "expected.json")
-    gaps = _pairs(program / "known_gaps.json")
-    wrong = _pairs(program / "known_wrong.json")
+    spec = json.loads((program / "expected.json").read_text(encoding="utf-8"))
+    expected, gaps, wrong = (_pairs(spec, k) for k in ("edges", "known_gaps", "known_wrong"))
     assert gaps <= expected and not wrong & expected
     got = edges_of(program)
     assert sorted(got - expected - wrong) == [], "edges nobody expects"
-    assert sorted(wrong - got) == [], "a known wrong edge is gone: remove it from known_wrong.json"
     assert sorted(expected - gaps - got) == [], "expected edges missing"
-    assert sorted(gaps & got) == [], "a known gap is fixed: remove it from known_gaps.json"
+    assert sorted(gaps & got) == [], "a known gap is fixed: remove it from known_gaps"
+    assert sorted(wrong - got) == [], "a known wrong edge is gone: remove it from known_wrong"
 
 
 def test_every_category_is_covered() -> None:
-    for lang in ("java", "go"):
-        have = {p.name for p in (ROOT / lang).iterdir() if p.is_dir()}
-        assert {"interface_dispatch", "constructors", "closures", "shadowing", "generics"} <= have, lang
-    assert {"inheritance", "static_calls", "nested"} <= {p.name for p in (ROOT / "java").iterdir()}
-    assert {"embedding", "packages"} <= {p.name for p in (ROOT / "go").iterdir()}
+    have = {lang: {p.parent.name for p in PROGRAMS if p.parent.parent.name == lang} for lang in ("java", "go")}
+    common = {"interface_dispatch", "constructors", "closures", "shadowing", "generics"}
+    assert common | {"inheritance", "static_calls", "nested"} <= have["java"]
+    assert common | {"embedding", "packages"} <= have["go"]
 
 
 # ---- record level: what the passes say about one file ----------------------------------------
