@@ -123,3 +123,100 @@ def test_helpers() -> None:
     assert package_name("a") == "a"
     text = strip_json_comments('{"url": "http://x//y", /* c */ "a": [1, 2,], // t\n}')
     assert text.replace(" ", "") == '{"url":"http://x//y","a":[1,2]\n}'.replace(" ", "")
+
+
+def test_exports_subpaths_patterns_conditions_and_self_reference() -> None:
+    manifest = """{
+      "name": "@acme/kit",
+      "exports": {
+        ".": {"types": "./dist/index.d.ts", "import": "./dist/index.mjs", "require": "./dist/index.cjs"},
+        "./v4/core": {"import": {"types": "./src/v4/core/index.ts", "default": "./dist/v4/core.js"}},
+        "./utils/*": "./src/utils/*.ts",
+        "./utils/private/*": null,
+        "./package.json": "./package.json",
+        "./legacy/": "./src/legacy/"
+      }
+    }"""
+    r = resolver(
+        {
+            "kit/package.json": manifest,
+            "kit/tsconfig.json": '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}',
+            "kit/src/index.ts": "",
+            "kit/src/v4/core/index.ts": "",
+            "kit/src/utils/strings.ts": "",
+            "kit/src/utils/private/x.ts": "",
+            "kit/src/legacy/old.js": "",
+            "kit/src/deep/user.ts": "",
+        }
+    )
+    user = "kit/src/deep/user.ts"
+    # "types" comes first among the keys: dist/index.d.ts, mapped back to its source through outDir
+    assert r.resolve(user, imp("@acme/kit")) == ("kit/src/index.ts", None, "js:self")
+    assert r.resolve(user, imp("@acme/kit/v4/core")) == ("kit/src/v4/core/index.ts", None, "js:self")
+    assert r.resolve(user, imp("@acme/kit/utils/strings")) == ("kit/src/utils/strings.ts", None, "js:self")
+    assert r.resolve(user, imp("@acme/kit/utils/private/x")) == (None, None, "unresolved")  # null excludes
+    assert r.resolve(user, imp("@acme/kit/not-exported")) == (None, None, "unresolved")
+    assert r.resolve(user, imp("@acme/kit/legacy/old.js")) == ("kit/src/legacy/old.js", None, "js:self")
+    assert r.resolve(user, imp("@acme/other")) == (None, "@acme/other", "external")
+
+
+def test_custom_conditions_from_tsconfig() -> None:
+    manifest = '{"name": "lib", "exports": {".": {"source": "./src/main.ts", "default": "./main.js"}}}'
+    files = {"lib/package.json": manifest, "lib/src/main.ts": "", "lib/main.js": "", "lib/a.ts": ""}
+    assert resolver(files).resolve("lib/a.ts", imp("lib")) == ("lib/main.js", None, "js:self")
+    files["lib/tsconfig.json"] = '{"compilerOptions": {"customConditions": ["source"]}}'
+    assert resolver(files).resolve("lib/a.ts", imp("lib")) == ("lib/src/main.ts", None, "js:self")
+
+
+def test_imports_field_internal_specifiers() -> None:
+    manifest = """{"name": "app", "imports": {
+        "#config": {"node": "./src/config.node.ts", "default": "./src/config.ts"},
+        "#lib/*": "./src/lib/*.js",
+        "#dep": "left-pad"
+    }}"""
+    r = resolver(
+        {"package.json": manifest, "src/config.node.ts": "", "src/lib/a.ts": "", "src/main.ts": "", "src/config.ts": ""}
+    )
+    assert r.resolve("src/main.ts", imp("#config")) == ("src/config.node.ts", None, "js:imports")
+    assert r.resolve("src/main.ts", imp("#lib/a")) == ("src/lib/a.ts", None, "js:imports")
+    assert r.resolve("src/main.ts", imp("#dep")) == (None, "left-pad", "external")
+    assert r.resolve("src/main.ts", imp("#missing")) == (None, None, "unresolved")
+
+
+def test_workspace_packages_resolve_to_their_sources() -> None:
+    r = resolver(
+        {
+            "package.json": '{"private": true, "workspaces": ["packages/*"]}',
+            "packages/core/package.json": '{"name": "@ws/core", "main": "dist/index.js", "types": "dist/index.d.ts"}',
+            "packages/core/src/index.ts": "",
+            "packages/core/src/extra.ts": "",
+            "packages/web/package.json": '{"name": "@ws/web", "exports": {"./*": "./lib/*.js"}}',
+            "packages/web/src/page.ts": "",
+            "packages/web/src/use.ts": "",
+            "examples/copy/package.json": '{"name": "@ws/core"}',
+            "examples/copy/index.js": "",
+        }
+    )
+    assert r.resolve("packages/web/src/use.ts", imp("@ws/core")) == ("packages/core/src/index.ts", None, "js:workspace")
+    assert r.resolve("packages/web/src/use.ts", imp("@ws/core/dist/extra.js")) == (
+        "packages/core/src/extra.ts",
+        None,
+        "js:workspace",
+    )
+    assert r.resolve("packages/core/src/index.ts", imp("@ws/web/page")) == (
+        "packages/web/src/page.ts",
+        None,
+        "js:workspace",
+    )
+
+
+def test_pnpm_workspace_yaml() -> None:
+    r = resolver(
+        {
+            "pnpm-workspace.yaml": "packages:\n  - 'libs/**'\n  - '!libs/ignored'\n",
+            "libs/a/package.json": '{"name": "a", "module": "index.mjs"}',
+            "libs/a/index.mjs": "",
+            "b.js": "",
+        }
+    )
+    assert r.resolve("b.js", imp("a")) == ("libs/a/index.mjs", None, "js:workspace")
