@@ -1,0 +1,679 @@
+"""Semantic pass for JavaScript, TypeScript and TSX.
+
+One query pass over the tree yields scopes (functions, classes, blocks, namespaces), declarations,
+calls, assignments and returns, visited in source order with a stack of open scopes (as the
+extractor visits its own captures). Declarations are recorded first and evaluated on demand, so
+hoisting and use-before-declaration need no second walk. Then every call gets its targets:
+
+- names: a parameter, ``let``/``const``/``var``, catch or loop variable, or local function
+  shadows the top level (``new Class()`` on a parameter ``Class`` is not the file's ``Class``);
+  a local function is its symbol (``s:outer.helper``); a local variable is what it was given
+  (``const c = new Client()`` -> ``Client`` instance) or what its declared type says;
+- receivers: ``this`` in methods and class fields (arrows keep the enclosing ``this``), fields and
+  parameter properties by their declared types and by ``this.x = ...`` anywhere in the class,
+  typed parameters and variables, ``new Foo()``, results of calls (``return`` bindings);
+- ``super(...)`` calls the base class (its constructor), ``super.m()`` looks past the class;
+- ``ns.f()`` on a namespace import or a TS ``namespace`` is ``n:ns`` ``.f``: the graph step
+  follows the module and its ``export *`` chains;
+- globals of the language and hosts (``console``, ``JSON``, ``Promise``, ``Object.keys``) and
+  values of builtin types (a ``string`` parameter, a ``[]`` literal) are ``builtin``; computed
+  members and casts in callee position (``obj[key]()``, ``(f as any)()``) are ``dynamic``.
+
+Bindings record module and namespace variables, class and interface fields (declared types,
+parameter properties, ``#private`` fields, ``this.x = ...``), container literals (``NAME[]``) and
+function results (declared return types, ``Promise<T>`` awaited to ``T``, else the returned
+values). Relations record ``extends`` / ``implements`` of classes and interfaces.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from functools import cache
+
+import msgspec
+from tree_sitter import Node
+
+from ..extract.common import Source, captures
+from ..model import Binding, Call, CallReason, Import, Ref, Symbol, TypeRelation
+from ..parse import language_object
+from .javascript_scopes import Frame, declare, lookup
+from .javascript_values import Evaluator, dedupe
+
+_GROUPS: dict[str, tuple[str, ...]] = {
+    "fn": (
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "function",
+        "generator_function",
+        "arrow_function",
+        "method_definition",
+    ),
+    "cls": ("class_declaration", "abstract_class_declaration", "class"),
+    "blk": ("statement_block", "switch_body", "for_statement", "for_in_statement", "catch_clause"),
+    "ns": ("internal_module", "module"),
+    "var": ("lexical_declaration", "variable_declaration"),
+    "call": ("call_expression", "new_expression"),
+    "asg": ("assignment_expression",),
+    "ret": ("return_statement",),
+    "fld": ("public_field_definition", "field_definition"),
+    "sig": ("method_signature", "abstract_method_signature", "function_signature", "property_signature"),
+    "iface": ("interface_declaration",),
+    "alias": ("type_alias_declaration",),
+}
+_RANK = {name: i for i, name in enumerate(_GROUPS)}
+_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
+_FUNCTION_KINDS = frozenset({"function", "method"})
+_FOLDABLE = frozenset({"namespace", "module", "variable", "constant", "property", "class", "enum"})
+"""Symbols whose members are symbols too: ``ns.f`` / ``obj.m`` inside the same file are folded to
+the member's symbol."""
+_CALLABLE_MEMBERS = frozenset({"function", "method", "class", "namespace", "module", "variable", "constant"})
+_PRIMITIVES = frozenset({"b:String", "b:Number", "b:Boolean", "b:BigInt", "b:Symbol", "b:RegExp"})
+"""Values not worth a binding: what a string or number constant holds types no call of the repository."""
+_MODIFIERS = frozenset({"accessibility_modifier", "readonly", "override_modifier"})
+
+
+@cache
+def _query(language: str) -> str:
+    lang = language_object(language)
+    parts = []
+    for group, kinds in _GROUPS.items():
+        present = [k for k in kinds if lang.id_for_node_kind(k, True) is not None]
+        if present:
+            parts.append("[" + " ".join(f"({k})" for k in present) + f"] @{group}")
+    return "\n".join(parts)
+
+
+def semantics(
+    root: Node,
+    src: Source,
+    language: str,
+    symbols: tuple[Symbol, ...],
+    imports: tuple[Import, ...],
+    calls: tuple[Call, ...],
+) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
+    return _Pass(root, src, language, symbols, imports).run(calls)
+
+
+class _Pass:
+    def __init__(
+        self, root: Node, src: Source, language: str, symbols: tuple[Symbol, ...], imports: tuple[Import, ...]
+    ) -> None:
+        self.root = root
+        self.src = src
+        self.language = language
+        self.ev = Evaluator(src.data)
+        self.symbols = {s.id: s for s in symbols}
+        ordered = sorted(symbols, key=lambda s: (s.location.start_byte, -s.location.end_byte))
+        self.sym_list = ordered
+        self.sym_starts = [s.location.start_byte for s in ordered]
+        self.children: dict[tuple[str, str], str] = {}
+        self.top_symbols: dict[str, Symbol] = {}
+        self.constructors: set[str] = set()
+        """Functions given prototype methods (``F.prototype.m = function``): ``this`` in them is an F."""
+        for s in symbols:
+            if s.parent is None:
+                self.top_symbols.setdefault(s.name, s)
+                self.ev.top_names.add(s.name)
+            else:
+                self.children.setdefault((s.parent, s.name), s.id)
+                if s.kind == "method" and self.symbols[s.parent].kind == "function":
+                    self.constructors.add(s.parent)
+        for imp in imports:
+            if imp.bound:
+                self.ev.top_names.add(imp.bound)
+        self.relations: list[TypeRelation] = []
+        self.call_sites: list[tuple[Node, Frame]] = []
+        self.functions: list[tuple[Node, Frame]] = []
+        self.scopes: list[Frame] = []
+        """Program and namespace frames: their variables are bindings other files reach."""
+        self.fields: dict[tuple[str, str], list[tuple[Node | None, Node | None, Frame]]] = {}
+        self.signatures: list[tuple[str, Node, Frame]] = []
+        self.assignments: list[tuple[str, Node, Frame]] = []
+        self.ns_bodies: dict[int, str | None] = {}
+
+    # -- driver ---------------------------------------------------------------------------
+
+    def run(self, calls: tuple[Call, ...]) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
+        program = Frame(end=1 << 62, parent=None, kind="program", node=self.root)
+        self.ev.program = program
+        self.scopes.append(program)
+        self._walk(program)
+        for name, right, frame in self.assignments:
+            hit = lookup(frame, name)
+            if hit is not None:
+                hit[1].sources.append((None, right, (), frame))
+        return self._resolve_calls(calls), tuple(self.relations), self._bindings()
+
+    def _walk(self, program: Frame) -> None:
+        caps = captures(language_object(self.language), _query(self.language), self.root)
+        items: list[tuple[int, int, int, str, Node]] = []
+        for group, nodes in caps.items():
+            rank = _RANK[group]
+            for n in nodes:
+                items.append((n.start_byte, -n.end_byte, rank, group, n))
+        items.sort(key=lambda i: (i[0], i[1], i[2]))
+        handlers = {
+            "fn": self._function,
+            "cls": self._class,
+            "blk": self._block,
+            "ns": self._namespace,
+            "var": self._variables,
+            "call": self._call,
+            "asg": self._assignment,
+            "ret": self._return,
+            "fld": self._field,
+            "sig": self._signature,
+            "iface": self._interface,
+            "alias": self._alias,
+        }
+        stack = [program]
+        top = program
+        for start, _end, _rank, group, node in items:
+            while top.end <= start:
+                stack.pop()
+                top = stack[-1]
+            pushed = handlers[group](node, top)
+            if pushed is not None:
+                stack.append(pushed)
+                top = pushed
+
+    # -- symbols --------------------------------------------------------------------------
+
+    def _symbol_for(self, node: Node, top: Frame, kinds: frozenset[str]) -> str | None:
+        """The symbol the extractor made of this function/class node: the innermost one of the
+        right kind whose location holds the node and starts inside the enclosing scope."""
+        limit = -1
+        f: Frame | None = top
+        while f is not None:
+            if f.kind != "block" and f.node is not None:
+                limit = f.node.start_byte if f.kind != "program" else -1
+                break
+            f = f.parent
+        start, end = node.start_byte, node.end_byte
+        i = bisect_right(self.sym_starts, start) - 1
+        while i >= 0 and self.sym_starts[i] > limit:
+            s = self.sym_list[i]
+            if s.location.end_byte >= end and s.kind in kinds:
+                return s.id
+            i -= 1
+        return None
+
+    def _this_of(self, sym: str | None) -> tuple[Ref, ...]:
+        """``this`` inside a function that is a method of a class, a prototype method, a
+        constructor function, or a method of an object-literal symbol."""
+        if sym is None:
+            return ()
+        s = self.symbols[sym]
+        if s.kind == "function" and sym in self.constructors:
+            return (Ref(f"s:{sym}", ("new",)),)
+        if s.kind != "method" or s.parent is None:
+            return ()
+        parent = self.symbols[s.parent]
+        if parent.kind in ("class", "function"):
+            return (Ref(f"s:{parent.id}", ("new",)),)
+        if parent.kind in ("variable", "constant", "property"):
+            return (Ref(f"s:{parent.id}"),)
+        return ()
+
+    # -- scopes ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _child(top: Frame, end: int, kind: str, node: Node | None = None) -> Frame:
+        return Frame(
+            end=end,
+            parent=top,
+            kind=kind,
+            this=top.this,
+            cls=top.cls,
+            static=top.static,
+            heritage=top.heritage,
+            heritage_frame=top.heritage_frame,
+            node=node,
+        )
+
+    def _function(self, node: Node, top: Frame) -> Frame:
+        t = node.type
+        sym = self._symbol_for(node, top, _FUNCTION_KINDS)
+        if t == "arrow_function":
+            frame = self._child(top, node.end_byte, "arrow", node)
+        else:
+            frame = Frame(end=node.end_byte, parent=top, kind="function", node=node)
+            if t == "method_definition" and top.kind == "class":
+                frame.cls, frame.heritage, frame.heritage_frame = top.cls, top.heritage, top.heritage_frame
+                frame.static = any(c.type == "static" for c in node.children)
+                if top.cls is not None:
+                    frame.this = (Ref(f"s:{top.cls}"),) if frame.static else (Ref(f"s:{top.cls}", ("new",)),)
+            else:
+                frame.this = self._this_of(sym)
+        frame.symbol = sym
+        frame.returns = []
+        if sym is not None:
+            self.ev.fn_symbols[node.id] = sym
+        name = node.child_by_field_name("name")
+        if name is not None and t != "method_definition":
+            fixed = (Ref(f"s:{sym}"),) if sym is not None else ()
+            declare(top if t in _DECLARATIONS else frame, self.ev.text(name), fixed=fixed)
+        self._type_parameters(node, frame)
+        params = node.child_by_field_name("parameters")
+        if params is not None:
+            self._parameters(params, frame)
+        else:
+            single = node.child_by_field_name("parameter")
+            if single is not None:
+                self._pattern(single, None, None, frame, frame)
+        if t == "method_definition" and top.kind == "class" and top.cls is not None and params is not None:
+            if name is not None and self.ev.text(name) == "constructor":
+                self._parameter_properties(params, frame, top.cls)
+        body = node.child_by_field_name("body")
+        if t == "arrow_function" and body is not None and body.type != "statement_block":
+            frame.returns.append((body, frame))
+        self.functions.append((node, frame))
+        return frame
+
+    def _class(self, node: Node, top: Frame) -> Frame:
+        sym = self._symbol_for(node, top, frozenset({"class"}))
+        frame = Frame(end=node.end_byte, parent=top, kind="class", node=node, cls=sym)
+        if sym is not None:
+            frame.this = (Ref(f"s:{sym}", ("new",)),)
+            self.ev.fn_symbols[node.id] = sym
+        name = node.child_by_field_name("name")
+        if name is not None:
+            fixed = (Ref(f"s:{sym}"),) if sym is not None else ()
+            declare(frame if node.type == "class" else top, self.ev.text(name), fixed=fixed)
+        self._type_parameters(node, frame)
+        frame.heritage_frame = top
+        for child in node.children:
+            if child.type == "class_heritage":
+                self._heritage(child, frame, sym)
+        return frame
+
+    def _heritage(self, heritage: Node, frame: Frame, sym: str | None) -> None:
+        for part in heritage.named_children:
+            if part.type == "extends_clause":
+                for value in part.children_by_field_name("value"):
+                    frame.heritage = frame.heritage or value
+                    self._relation(sym, value, "extends")
+            elif part.type == "implements_clause":
+                for base in part.named_children:
+                    self._relation(sym, base, "implements")
+            elif part.type != "comment":  # JavaScript: the expression itself
+                frame.heritage = frame.heritage or part
+                self._relation(sym, part, "extends")
+
+    def _relation(self, sym: str | None, base: Node, kind: str) -> None:
+        if sym is None:
+            return
+        self.relations.append(
+            TypeRelation(
+                type=sym,
+                type_name=self.symbols[sym].name,
+                base=_without_type_arguments(self.ev.text(base)),
+                kind=kind,  # type: ignore[arg-type]
+                location=Source.loc(base),
+            )
+        )
+
+    def _interface(self, node: Node, top: Frame) -> None:
+        sym = self._symbol_for(node, top, frozenset({"interface"}))
+        for child in node.named_children:
+            if child.type == "extends_type_clause":
+                for base in child.named_children:
+                    if base.type != "comment":
+                        self._relation(sym, base, "extends")
+
+    def _alias(self, node: Node, top: Frame) -> None:
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if top.kind == "program" and name is not None and value is not None:
+            self.ev.aliases.setdefault(self.ev.text(name), value)
+
+    def _block(self, node: Node, top: Frame) -> Frame:
+        owner = self.ns_bodies.pop(node.id, 0)
+        if owner != 0:
+            frame = self._child(top, node.end_byte, "namespace", node)
+            frame.this = ()
+            frame.symbol = owner if isinstance(owner, str) else None
+            self.scopes.append(frame)
+            return frame
+        frame = self._child(top, node.end_byte, "block")
+        t = node.type
+        if t == "catch_clause":
+            param = node.child_by_field_name("parameter")
+            if param is not None:
+                self._pattern(param, None, None, frame, frame)
+        elif t == "for_in_statement":
+            kind = node.child_by_field_name("kind")
+            left = node.child_by_field_name("left")
+            if kind is not None and left is not None:
+                target = frame if self.ev.text(kind) != "var" else top.hoist()
+                op = node.child_by_field_name("operator")
+                right = node.child_by_field_name("right")
+                if op is not None and self.ev.text(op) == "of" and right is not None and left.type == "identifier":
+                    declare(target, self.ev.text(left), source=(None, right, ("[]",), top))
+                else:
+                    self._pattern(left, None, None, frame, target)
+        return frame
+
+    def _namespace(self, node: Node, top: Frame) -> None:
+        sym = self._symbol_for(node, top, frozenset({"namespace", "module"}))
+        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        if name is not None and name.type in ("identifier", "nested_identifier"):
+            first = self.ev.text(name).split(".", 1)[0]
+            declare(top, first, fixed=(Ref(f"s:{sym}"),) if sym is not None and "." not in self.ev.text(name) else ())
+        if body is not None:
+            self.ns_bodies[body.id] = sym
+
+    def _type_parameters(self, node: Node, frame: Frame) -> None:
+        tps = node.child_by_field_name("type_parameters")
+        if tps is None:
+            return
+        frame.types = {}
+        for tp in tps.named_children:
+            if tp.type == "type_parameter":
+                name = tp.child_by_field_name("name")
+                if name is not None:
+                    frame.types[self.ev.text(name)] = tp.child_by_field_name("constraint")
+
+    # -- declarations ---------------------------------------------------------------------
+
+    def _parameters(self, params: Node, frame: Frame) -> None:
+        for child in params.named_children:
+            t = child.type
+            if t == "required_parameter" or t == "optional_parameter":
+                pattern = child.child_by_field_name("pattern")
+                ptype = child.child_by_field_name("type")
+                if pattern is None:
+                    continue
+                if pattern.type == "this":
+                    if ptype is not None:
+                        frame.this = self.ev.type_refs(ptype, frame)
+                    continue
+                self._pattern(pattern, ptype, child.child_by_field_name("value"), frame, frame)
+            elif t != "comment" and t != "decorator":
+                self._pattern(child, None, None, frame, frame)
+
+    def _parameter_properties(self, params: Node, frame: Frame, cls: str) -> None:
+        """``constructor(private client: QueryClient)`` declares the field ``client``."""
+        for child in params.named_children:
+            if child.type not in ("required_parameter", "optional_parameter"):
+                continue
+            if not any(c.type in _MODIFIERS for c in child.children):
+                continue
+            pattern = child.child_by_field_name("pattern")
+            if pattern is not None and pattern.type == "identifier":
+                key = (cls, self.ev.text(pattern))
+                self.fields.setdefault(key, []).append(
+                    (child.child_by_field_name("type"), child.child_by_field_name("value"), frame)
+                )
+
+    def _pattern(
+        self,
+        pattern: Node,
+        ptype: Node | None,
+        value: Node | None,
+        frame: Frame,
+        target: Frame,
+        path: tuple[str, ...] | None = (),
+    ) -> None:
+        """Declare the names a binding pattern binds in ``target``; each holds the property
+        ``path`` of the declared type or value (unknown below an array pattern)."""
+        t = pattern.type
+        text = self.ev.text
+        if t == "identifier" or t == "shorthand_property_identifier_pattern":
+            source = (ptype, value, path, frame) if path is not None and (ptype or value) else None
+            declare(target, text(pattern), source=source)
+        elif t == "object_pattern":
+            for member in pattern.named_children:
+                mt = member.type
+                sub = None if path is None else path
+                if mt == "shorthand_property_identifier_pattern":
+                    self._pattern(member, ptype, value, frame, target, None if sub is None else (*sub, text(member)))
+                elif mt == "pair_pattern":
+                    key, inner = member.child_by_field_name("key"), member.child_by_field_name("value")
+                    if inner is not None:
+                        deeper = None if sub is None or key is None else (*sub, text(key).strip("'\""))
+                        self._pattern(inner, ptype, value, frame, target, deeper)
+                elif mt == "object_assignment_pattern":
+                    left, right = member.child_by_field_name("left"), member.child_by_field_name("right")
+                    if left is not None:
+                        deeper = None if sub is None else (*sub, text(left))
+                        self._pattern(left, ptype, value, frame, target, deeper)
+                        if right is not None:
+                            declare(target, text(left), source=(None, right, (), frame))
+                elif mt == "rest_pattern":
+                    for name in _names(member):
+                        declare(target, text(name))
+        elif t == "assignment_pattern":
+            left, right = pattern.child_by_field_name("left"), pattern.child_by_field_name("right")
+            if left is not None:
+                self._pattern(left, ptype, value, frame, target, path)
+                if right is not None and left.type == "identifier":
+                    declare(target, text(left), source=(None, right, (), frame))
+        elif t in ("array_pattern", "rest_pattern"):
+            for name in _names(pattern):
+                declare(target, text(name))
+
+    def _variables(self, node: Node, top: Frame) -> None:
+        target = top.hoist() if node.type == "variable_declaration" else top
+        for decl in node.named_children:
+            if decl.type != "variable_declarator":
+                continue
+            name = decl.child_by_field_name("name")
+            if name is not None:
+                self._pattern(name, decl.child_by_field_name("type"), decl.child_by_field_name("value"), top, target)
+
+    def _field(self, node: Node, top: Frame) -> None:
+        if top.kind != "class" or top.cls is None:
+            return
+        name = node.child_by_field_name("name") or node.child_by_field_name("property")
+        if name is None:
+            return
+        value = node.child_by_field_name("value")
+        if value is not None and value.type in ("arrow_function", "function_expression", "function"):
+            return  # a method symbol
+        key = (top.cls, _member_key(self.ev.text(name)))
+        self.fields.setdefault(key, []).append((node.child_by_field_name("type"), value, top))
+
+    def _signature(self, node: Node, top: Frame) -> None:
+        """Interface members, overload and abstract signatures: declared types other files reach."""
+        for s in self._symbols_at(node):
+            if node.type == "property_signature":
+                if s.parent is not None and s.kind == "property":
+                    name = node.child_by_field_name("name")
+                    if name is not None:
+                        key = (s.parent, _member_key(self.ev.text(name)))
+                        self.fields.setdefault(key, []).append((node.child_by_field_name("type"), None, top))
+                return
+            if s.kind in _FUNCTION_KINDS:
+                rt = node.child_by_field_name("return_type")
+                if rt is not None:
+                    self.signatures.append((s.id, rt, top))
+                return
+
+    def _symbols_at(self, node: Node) -> list[Symbol]:
+        i = bisect_right(self.sym_starts, node.start_byte) - 1
+        out = []
+        while i >= 0 and self.sym_starts[i] == node.start_byte:
+            out.append(self.sym_list[i])
+            i -= 1
+        return out
+
+    def _assignment(self, node: Node, top: Frame) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        if left.type == "identifier":
+            self.assignments.append((self.ev.text(left), right, top))
+        elif left.type == "member_expression":
+            obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
+            if obj is None or prop is None or obj.type != "this" or len(top.this) != 1:
+                return
+            this = top.this[0]
+            if this.ops == ("new",) and this.base.startswith("s:"):
+                key = (this.base[2:], self.ev.text(prop))
+                self.fields.setdefault(key, []).append((None, right, top))
+
+    def _return(self, node: Node, top: Frame) -> None:
+        f = top.function()
+        if f is None or f.returns is None:
+            return
+        for child in node.named_children:
+            if child.type != "comment":
+                f.returns.append((child, top))
+                return
+
+    def _call(self, node: Node, top: Frame) -> None:
+        self.call_sites.append((node, top))
+
+    # -- results --------------------------------------------------------------------------
+
+    def _resolve_calls(self, calls: tuple[Call, ...]) -> tuple[Call, ...]:
+        index = {(c.location.start_byte, c.location.end_byte): i for i, c in enumerate(calls)}
+        out = list(calls)
+        for node, frame in self.call_sites:
+            i = index.get((node.start_byte, node.end_byte))
+            if i is None:
+                continue
+            refs, reason = self.ev.callee_values(node, frame)
+            targets, reason = self._verdict(refs, reason)
+            if node.type == "new_expression" and targets:
+                targets = dedupe((*targets, *self._construct_signatures(targets)))
+            out[i] = msgspec.structs.replace(calls[i], targets=targets, reason=reason)
+        return tuple(out)
+
+    def _verdict(self, refs: tuple[Ref, ...], reason: str | None) -> tuple[tuple[Ref, ...], CallReason | None]:
+        if reason is not None:
+            return (), reason  # type: ignore[return-value]
+        own = tuple(self._fold(r) for r in refs if not r.base.startswith(("b:", "t:", "e:")))
+        if own:
+            return dedupe(own), None
+        if any(r.base.startswith(("b:", "e:")) for r in refs):
+            return (), "builtin"
+        return (), "unknown"
+
+    def _construct_signatures(self, targets: tuple[Ref, ...]) -> list[Ref]:
+        """``new X()`` where X is a value typed by an interface with ``new (...)``: that member
+        (``const EmptyError: EmptyErrorCtor = ...``). A class of this file needs no such guess."""
+        out = []
+        for r in targets:
+            sym = self.symbols.get(r.base[2:]) if r.base.startswith("s:") and not r.ops else None
+            if sym is None and r.base.startswith("n:") and not r.ops:
+                sym = self.top_symbols.get(r.base[2:])
+            if sym is not None and sym.kind in ("class", "function"):
+                continue
+            out.append(Ref(r.base, (*r.ops, ".new")))
+        return out
+
+    def _fold(self, ref: Ref) -> Ref:
+        """``ns.f`` / ``obj.m`` where ``ns`` or ``obj`` is a symbol of this file holding members:
+        the member's symbol itself."""
+        ops = ref.ops
+        if not ops or not ops[0].startswith(".") or ops[0].endswith("[]"):
+            return ref
+        base = ref.base
+        sym: Symbol | None = None
+        if base.startswith("n:"):
+            sym = self.top_symbols.get(base[2:])
+        elif base.startswith("s:"):
+            sym = self.symbols.get(base[2:])
+        if sym is None or sym.kind not in _FOLDABLE:
+            return ref
+        folded = None
+        while ops and ops[0].startswith(".") and sym is not None and sym.kind in _FOLDABLE:
+            child = self.children.get((sym.id, ops[0][1:]))
+            if child is None or self.symbols[child].kind not in _CALLABLE_MEMBERS:
+                break
+            sym, ops = self.symbols[child], ops[1:]
+            folded = sym
+        return ref if folded is None else Ref(f"s:{folded.id}", ops)
+
+    def _bindings(self) -> tuple[Binding, ...]:
+        ev = self.ev
+        out: list[Binding] = []
+
+        def emit(scope: str | None, name: str, refs: Iterable[Ref]) -> None:
+            plain: list[Ref] = []
+            for r in refs:
+                if r.base.startswith("e:"):
+                    plain.append(Ref("b:Array"))
+                    if not name.endswith("[]"):
+                        emit(scope, f"{name}[]", ev.element_of((r,)))
+                elif r.base not in _PRIMITIVES and not r.base.startswith("t:"):
+                    plain.append(r)
+            kept = dedupe(self._fold(r) for r in plain)
+            if kept:
+                out.append(Binding(scope=scope, name=name, values=kept))
+
+        for frame in self.scopes:
+            for name, decl in frame.names.items():
+                if decl.fixed:
+                    continue
+                emit(frame.symbol, name, ev.decl_values(decl))
+                emit(frame.symbol, f"{name}[]", (r for s in decl.sources for r in self._containers(s[1], s[3])))
+        for (cls, name), sources in self.fields.items():
+            values: list[Ref] = []
+            for type_node, value, frame in sources:
+                if type_node is not None:
+                    values.extend(ev.type_refs(type_node, frame))
+                elif value is not None:
+                    values.extend(ev.values(value, frame))
+            emit(cls, name, dedupe(values))
+            emit(cls, f"{name}[]", (r for _t, v, f in sources for r in self._containers(v, f)))
+        for node, frame in self.functions:
+            if frame.symbol is None or node.type in ("generator_function", "generator_function_declaration"):
+                continue
+            if self.symbols[frame.symbol].name == "constructor":
+                continue
+            rt = node.child_by_field_name("return_type")
+            if rt is not None:
+                emit(frame.symbol, "return", ev.type_refs(rt, frame, unwrap=True))
+            elif frame.returns:
+                emit(frame.symbol, "return", dedupe(r for e, f in frame.returns for r in ev.values(e, f)))
+        for sym, rt, frame in self.signatures:
+            emit(sym, "return", ev.type_refs(rt, frame, unwrap=True))
+        return tuple(out)
+
+    def _containers(self, value: Node | None, frame: Frame) -> tuple[Ref, ...]:
+        return () if value is None else self.ev.literal_elements(value, frame)
+
+
+def _names(pattern: Node) -> list[Node]:
+    out: list[Node] = []
+    todo = [pattern]
+    while todo:
+        n = todo.pop()
+        t = n.type
+        if t in ("identifier", "shorthand_property_identifier_pattern"):
+            out.append(n)
+        elif t == "pair_pattern":
+            value = n.child_by_field_name("value")
+            if value is not None:
+                todo.append(value)
+        elif t in ("assignment_pattern", "object_assignment_pattern"):
+            left = n.child_by_field_name("left")
+            if left is not None:
+                todo.append(left)
+        elif t in ("object_pattern", "array_pattern", "rest_pattern"):
+            todo.extend(n.named_children)
+    return out
+
+
+def _member_key(text: str) -> str:
+    if len(text) >= 2 and text[0] in "'\"" and text[-1] == text[0]:
+        return text[1:-1]
+    return text
+
+
+def _without_type_arguments(text: str) -> str:
+    """``Base<T, Map<K, V>>`` -> ``Base``; whitespace squashed."""
+    out: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "<":
+            depth += 1
+        elif ch == ">" and depth:
+            depth -= 1
+        elif not depth and not ch.isspace():
+            out.append(ch)
+    return "".join(out)
