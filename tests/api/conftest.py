@@ -4,6 +4,7 @@ subprocesses on loopback, and the edge Worker on Miniflare. No mocks anywhere.""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -135,19 +136,21 @@ def serve(
             proc.stdout.close()
 
 
-def token_worker(into: Path, token: str) -> Path:
+def token_worker(into: Path, token: str | None, **bindings: str) -> Path:
     """The Worker exactly as deployed (edge/src copied byte for byte) behind an entry module that
-    adds the API_TOKEN secret binding, which the shared Miniflare harness only takes from
-    wrangler.toml [vars] (where a secret must not go). workerd refuses modules outside the
-    script's directory, hence the copy."""
+    adds the API_TOKEN secret binding and any other string ``bindings`` (ANALYZE_ORIGIN, ...),
+    which the shared Miniflare harness only takes from wrangler.toml [vars] (where a secret must
+    not go). workerd refuses modules outside the script's directory, hence the copy."""
     into.mkdir(parents=True, exist_ok=True)
     for js in (ROOT / "edge" / "src").glob("*.js"):
         shutil.copyfile(js, into / js.name)
+    added = {**({"API_TOKEN": token} if token else {}), **bindings}
     entry = into / "with_token.js"
     entry.write_text(
         'import worker from "./index.js";\n'
+        f"const ADDED = {json.dumps(added)};\n"
         "export default {\n"
-        f"  fetch: (request, env, ctx) => worker.fetch(request, {{ ...env, API_TOKEN: {token!r} }}, ctx),\n"
+        "  fetch: (request, env, ctx) => worker.fetch(request, { ...env, ...ADDED }, ctx),\n"
         "};\n",
         encoding="utf-8",
     )

@@ -2,12 +2,15 @@
 edge Worker over D1 (Miniflare: workerd running D1's own code, not a mock). The same repository is
 indexed into each store through Dagster; the same requests (every route, pagination, filters,
 odd paths, every error) must get the same status, the same JSON and the same headers that matter
-from all three. Then an end-to-end run: a real repository (a slice of Django) indexed into D1
-through Dagster, read back through the Worker as mounted by the shared harness, and compared with
-``thread serve`` over the same slice indexed into SQLite."""
+from all three. ``POST /api/analyze`` too: the Worker forwards it to its analysis backend, here
+the SQLite ``thread serve`` (``ANALYZE_ORIGIN``), and must answer as the servers do. Then an
+end-to-end run: a real repository (a slice of Django) indexed into D1 through Dagster, read back
+through the Worker as mounted by the shared harness, and compared with ``thread serve`` over the
+same slice indexed into SQLite."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -20,12 +23,13 @@ import pytest
 from resources.store.url import open_store
 from tests.support import miniflare
 from tests.support.postgres import throwaway_database
+from thread_assets.api.analyze import MAX_BODY, MAX_FILES
 
 from .conftest import FILES, REPO, TOKEN, file_symbols_url, index, serve, token_worker
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 HEADERS = ("content-type", "allow", "www-authenticate")
-Request = tuple[str, str, dict[str, str]]
+Request = tuple[str, str, dict[str, str]] | tuple[str, str, dict[str, str], bytes]
 
 
 @contextmanager
@@ -57,14 +61,14 @@ def targets(shop: Path, sqlite_url: str, tmp_path_factory: pytest.TempPathFactor
     with ExitStack() as stack:
         pg_url = stack.enter_context(throwaway_database())
         index(shop, pg_url)
-        d1 = stack.enter_context(local_d1(api_script=token_worker(tmp_path_factory.mktemp("worker"), TOKEN)))
+        sqlite_base = stack.enter_context(serve(sqlite_url, TOKEN))
+        worker = token_worker(
+            tmp_path_factory.mktemp("worker"), TOKEN, ANALYZE_ORIGIN=sqlite_base + "/", ANALYZE_TOKEN=TOKEN
+        )
+        d1 = stack.enter_context(local_d1(api_script=worker))
         assert d1.api_url, "the harness mounted no API Worker"
         index(shop, d1.d1_url)
-        yield {
-            "sqlite": stack.enter_context(serve(sqlite_url, TOKEN)),
-            "postgres": stack.enter_context(serve(pg_url, TOKEN)),
-            "worker": d1.api_url,
-        }
+        yield {"sqlite": sqlite_base, "postgres": stack.enter_context(serve(pg_url, TOKEN)), "worker": d1.api_url}
 
 
 def contract_requests(sqlite_url: str) -> list[Request]:
@@ -171,15 +175,56 @@ def contract_requests(sqlite_url: str) -> list[Request]:
         for url in ("/api/stats", "/api/symbols?name=render", "/api/nope", "/health", "/openapi.json"):
             requests.append(("GET", url, headers))
         requests.append(("POST", "/api/stats", headers))
+    return requests + analyze_requests()
+
+
+def analyze_requests() -> list[Request]:
+    """POST /api/analyze: answers, every kind of error, methods and the token."""
+
+    def body(value: Any) -> bytes:
+        return json.dumps(value).encode()
+
+    shop = [{"path": p, "content": FILES[p]} for p in ("app/models.py", "app/views.py", "web/index.js")]
+    bodies = [
+        body({"files": shop}),
+        body({"files": shop[:1], "language": "python"}),
+        body({"files": [{"path": "a.cbl", "content": "       IDENTIFICATION DIVISION.\n", "language": "cobol"}]}),
+        body({"files": [{"path": "x", "content": "\u0000binary"}]}),
+        b"",
+        b"{",
+        b"[]",
+        b'{"files": []}',
+        body({"files": shop, "extra": 1}),
+        body({"files": [{"path": "../a.py", "content": ""}]}),
+        body({"files": [shop[0], shop[0]]}),
+        body({"files": shop, "language": "klingon"}),
+        body({"files": [{"path": f"m{i}.py", "content": ""} for i in range(MAX_FILES + 1)]}),
+        body({"files": [{"path": "big.py", "content": "x" * (MAX_BODY + 1)}]}),
+    ]
+    requests: list[Request] = [("POST", "/api/analyze", AUTH, b) for b in bodies]
+    requests += [("POST", "/api/analyze?x=1", AUTH, bodies[0]), ("POST", "/api/analyze/", AUTH, bodies[0])]
+    requests += [("POST", "/api/%61nalyze", AUTH, bodies[1])]
+    requests += [(m, "/api/analyze", AUTH) for m in ("GET", "HEAD", "PUT", "DELETE")]
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}):
+        requests.append(("POST", "/api/analyze", headers, bodies[0]))
     return requests
 
 
 def answer(client: httpx.Client, base: str, request: Request) -> dict[str, Any]:
-    method, url, headers = request
-    r = client.request(method, base + url, headers=headers)
+    method, url, headers, *content = request
+    r = client.request(method, base + url, headers=headers, content=content[0] if content else None)
     out: dict[str, Any] = {"status": r.status_code, **{h: r.headers.get(h) for h in HEADERS}}
-    out["body"] = r.json() if r.content else None
+    out["body"] = without_timings(r.json()) if r.content else None
     return out
+
+
+def without_timings(value: Any) -> Any:
+    """An analysis answer without ``parse_time_ms`` (a timing, different at every parse)."""
+    if isinstance(value, dict):
+        return {k: without_timings(v) for k, v in value.items() if k != "parse_time_ms"}
+    if isinstance(value, list):
+        return [without_timings(v) for v in value]
+    return value
 
 
 def test_three_implementations_one_contract(targets: dict[str, str], sqlite_url: str) -> None:
@@ -197,7 +242,7 @@ def test_three_implementations_one_contract(targets: dict[str, str], sqlite_url:
                     mismatches.append((request, name, got, reference))
     assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:3]}"
     # the list exercises every outcome
-    assert {200, 400, 401, 404, 405} <= set(statuses), statuses
+    assert {200, 400, 401, 404, 405, 413} <= set(statuses), statuses
     assert statuses[200] > 300
 
 
