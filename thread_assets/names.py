@@ -46,6 +46,10 @@ PID_TAG = "thread/pid"
 """On Thread's runs: the host and process executing it (set when an in-process run is created,
 by the run worker itself for a run the daemon launches); a run left in flight by a process of
 this host that is gone is marked failed instead of being waited for."""
+COMMIT_TAG = "thread/commit"
+"""On a run a push webhook started: the commit the checkout was at when it was indexed."""
+DELIVERY_TAG = "thread/delivery"
+"""On a run a push webhook started: the delivery id (``X-GitHub-Delivery``) that set it off."""
 REQUEST_TAG = "thread/request"
 """On a run the file-change sensor requests: a token the sensor's tick waits to see on a run
 before letting go of the repository lock."""

@@ -31,6 +31,7 @@ from resources.store.url import open_index
 
 from .analyze import AnalyzeLimits, analyze_files, parse_body
 from .contract import MESSAGES, ROUTES, ROUTES_BY_NAME, ApiError, error_body, openapi, page, parse_params
+from .webhooks import SHUTDOWN_S, GitHubHooks
 
 log = logging.getLogger("thread.api")
 _encode = msgspec.json.Encoder().encode
@@ -241,13 +242,15 @@ def create_app(
     store: Store | None = None,
     allowed_hosts: Iterable[str] | None = None,
     limits: AnalyzeLimits | None = None,
+    hooks: GitHubHooks | None = None,
 ) -> Starlette:
     """The ASGI application serving the contract over the index at ``store_url`` (opened now, so
     a bad URL or a store without an index fails here with a StoreError; closed at shutdown).
     ``store_url`` None (and no ``store``): no index, only ``/api/analyze`` answers (the query
     routes say so with a 404). ``token``: bearer token required on ``/api/`` routes, none if empty.
     ``allowed_hosts``: the ``Host`` names answered (see :class:`HostGuard`; ``*``: any), every one
-    if None. ``limits``: of ``/api/analyze`` (default :class:`AnalyzeLimits`)."""
+    if None. ``limits``: of ``/api/analyze`` (default :class:`AnalyzeLimits`). ``hooks``: serve
+    ``POST /hooks/github`` (``webhooks.py``), whose updates in progress are let finish at shutdown."""
     if store is None and store_url is not None:
         store = open_index(store_url)
     spec = _encode(openapi())
@@ -270,6 +273,7 @@ def create_app(
             for name in HANDLERS
         ),
         _Route(ROUTES_BY_NAME["analyze"].path, _analyze_endpoint(limits or AnalyzeLimits()), methods=["POST"]),
+        *([hooks.route()] if hooks is not None else []),
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -288,6 +292,8 @@ def create_app(
         try:
             yield
         finally:
+            if hooks is not None:
+                await run_in_threadpool(hooks.close, SHUTDOWN_S)
             if store is not None:
                 store.close()
 

@@ -7,15 +7,18 @@ import argparse
 import errno
 import ipaddress
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from thread_assets.api.analyze import MAX_BODY, MAX_FILES, TIMEOUT_S, AnalyzeLimits
-from thread_assets.repo.settings import api_token
+from thread_assets.repo.settings import api_token, query_store_url
 
 from .errors import UserError
 from .queries import QUERY_STORE_HELP, open_for_query
+
+if TYPE_CHECKING:
+    from thread_assets.api.webhooks import GitHubHooks
 
 
 def cmd_serve(args: argparse.Namespace, out: Console) -> int:
@@ -29,6 +32,7 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
     if args.analyze_only and args.store:
         raise UserError("--analyze-only serves no index: drop --store")
     token = api_token(args.token)
+    hooks = github_hooks(args, has_index=not args.analyze_only)  # a mistake in it: one line, before anything
     # no index: one line, the server never starts
     store = None if args.analyze_only else open_for_query(args.store)
     try:
@@ -40,7 +44,9 @@ def cmd_serve(args: argparse.Namespace, out: Console) -> int:
     # a token already keeps a rebinding page out (it cannot send it): names are checked only
     # without one, or when asked for
     hosts = allowed_hosts(args.host, args.allowed_host or []) if args.allowed_host or not token else None
-    app = create_app(store.url if store else None, token or None, store=store, allowed_hosts=hosts, limits=limits)
+    app = create_app(
+        store.url if store else None, token or None, store=store, allowed_hosts=hosts, limits=limits, hooks=hooks
+    )
     auth = "bearer token required on /api/" if token else "no authentication"
     host, port = sock.getsockname()[:2]
     where = f"[{host}]" if ":" in host else host
@@ -76,6 +82,29 @@ def analyze_limits(args: argparse.Namespace) -> AnalyzeLimits:
         timeout_s=args.analyze_timeout,
         workers=args.analyze_workers,
     )
+
+
+def github_hooks(args: argparse.Namespace, *, has_index: bool) -> GitHubHooks | None:
+    """``POST /hooks/github`` when a webhook secret is set: its checkouts checked now (one line
+    for a mistake), each push's update indexing into the store this server answers from."""
+    from functools import partial
+
+    from thread_assets.api.webhooks import GitHubHooks, log_to_stderr, webhook_config
+    from thread_assets.repo.git_checkout import GitError
+
+    try:
+        config = webhook_config(args.webhook_secret, args.webhook_repo)
+    except (ValueError, GitError) as exc:
+        raise UserError(str(exc)) from None
+    if config is None:
+        return None
+    if not has_index:
+        raise UserError("--webhook-secret updates an index: not with --analyze-only")
+    from thread_assets.drivers.push import update_checkout
+
+    secret, checkouts = config
+    log_to_stderr()
+    return GitHubHooks(secret, checkouts, partial(update_checkout, store_url=query_store_url(args.store)))
 
 
 def allowed_hosts(bound: str, extra: list[str]) -> list[str]:
@@ -152,5 +181,18 @@ def add_serve_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     p.add_argument(
         "--analyze-workers", type=int, metavar="N", help="/api/analyze: parser processes (default: every CPU)"
+    )
+    p.add_argument(
+        "--webhook-secret",
+        metavar="SECRET",
+        help="serve POST /hooks/github, GitHub push webhooks signed with this secret (default: $THREAD_WEBHOOK_SECRET)",
+    )
+    p.add_argument(
+        "--webhook-repo",
+        action="append",
+        metavar="REPO",
+        help="OWNER/NAME=PATH: a GitHub repository whose pushes fast-forward the clone at PATH and update its index "
+        "(repeatable; OWNER/NAME@BRANCH=PATH for another branch than the checked-out one; "
+        "default: $THREAD_WEBHOOK_REPOS, comma-separated)",
     )
     return {"serve": cmd_serve}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +111,7 @@ def index_repository(
     force: bool = False,
     wait: bool = True,
     on_wait: OnWait | None = None,
+    tags: Mapping[str, str] | None = None,
     **options: Any,
 ) -> IndexSummary:
     """Bring the index of a repository up to date through Dagster and summarise it.
@@ -119,6 +120,7 @@ def index_repository(
     :meth:`RepoSettings.resolve` (``store_url``, ``name``, ``workers``, ``include``, ...).
     ``force`` re-analyses every file (the content cache still answers for unchanged bytes unless
     the cache is off). ``instance``: run against this instance instead of the repository's own.
+    ``tags``: more tags for the update's run (a push webhook tags it with the commit).
 
     The whole update holds the repository lock (:mod:`thread_assets.orchestration.lock`):
     another update of the same index is waited for (``on_wait`` says which), or, with
@@ -148,7 +150,7 @@ def index_repository(
         updater = Updater(instance, build_resources(settings))
         analysing = len(changes.to_analyse)
         with _analysis_progress(progress, analysing):
-            outcome = updater.run(store, name, changes, origin="index", graphs_needed=force, wait_s=None)
+            outcome = updater.run(store, name, changes, origin="index", graphs_needed=force, wait_s=None, tags=tags)
         memo.save()
         paths = ChangedFiles.of(changes)
         summary = IndexSummary(

@@ -24,7 +24,7 @@ import contextlib
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -348,9 +348,11 @@ class Updater:
         graphs_needed: bool = False,
         wait_s: float | None = 600.0,
         on_wait: OnWait | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> UpdateOutcome:
         """``wait_s``: how long to wait for Thread runs in flight; None when the caller made sure
-        there are none (:func:`hold_for_update`)."""
+        there are none (:func:`hold_for_update`). ``tags``: more tags for the run (a push
+        webhook's commit), shown in the UI; Thread's own tags win on a clash."""
         started = time.perf_counter()
         if wait_s is not None:
             wait_for_runs(self.instance, wait_s, scope=self.scope, on_wait=on_wait)
@@ -368,7 +370,7 @@ class Updater:
             result = self.job(request.job_name).execute_in_process(
                 instance=self.instance,
                 partition_key=request.partition_key,
-                tags={**request.tags, **process_tags()},
+                tags={**(tags or {}), **request.tags, **process_tags()},
                 run_config=QUIET_RUN_CONFIG,
             )
             outcome.result = result
