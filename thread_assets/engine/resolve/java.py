@@ -1,10 +1,17 @@
-"""Java import resolution: fully qualified names to source files.
+"""Java import resolution: fully qualified names to source files, as javac with a source path.
 
-Source roots (``src/main/java``, ``src/test/java``, a bare ``src``...) are not configured anywhere
-a resolver can read, so files are indexed by every suffix of their path: ``a/b/C.java`` is found
-for ``a.b.C`` whatever directory holds the ``a`` package. When several files match (the same
-class in main and test roots, or in two modules), the one sharing the longest path prefix with
-the importer wins, then the shortest path, then the first in sorted order.
+Source roots. Maven and Gradle source sets (``<module>/src/<set>/java/``, also ``kotlin``,
+``groovy`` and ``scala`` directories of a set: ``src/main/java``, ``src/test/java``,
+``src/integrationTest/java``) are source roots: a file under one is the class its path below the
+root names (``com/acme/App.java`` is ``com.acme.App``), and it is found for that name only.
+Files under no such root (a bare ``src/``, ``test/harness/``) are indexed by every suffix of their
+path instead: ``a/b/C.java`` is found for ``a.b.C`` whatever directory holds the ``a`` package.
+
+Visibility. Code of a main source set never sees a test set (``test``, ``testFixtures``, any set
+whose name has ``test`` in it), as Maven and Gradle compile main code without the test output.
+When several files still match (the same class in two modules, or in main and test roots), a file
+of the importer's own source root wins, then one of the importer's module, then the one sharing
+the longest path prefix with the importer, then the shortest path, then the first in sorted order.
 
 Rules (the ``how`` of each result):
 - ``java:class``: the class file. ``import a.b.C;`` -> ``a/b/C.java``. Nested classes and static
@@ -17,50 +24,101 @@ Rules (the ``how`` of each result):
   sorted order) and :meth:`JavaResolver.package_files` lists them all.
 - ``external``: anything else with a dotted name (JDK ``java.*``/``javax.*`` included); the package
   is its first two segments (``java.util``, ``org.junit``).
+
+Types of the importer's own package need no import and make no import edge here: the import
+graph holds what the imports say.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 
 from ..model import Import
 from .base import RepoContext, shared_prefix
 
+_SOURCE_SET = re.compile(r"(?:^|/)src/([^/]+)/(?:java|kotlin|groovy|scala)/")
+
+
+def source_root(path: str) -> tuple[str, str, str] | None:
+    """(module directory, source set, root directory with its trailing slash) of a file under a
+    Maven/Gradle source set, else None."""
+    m = _SOURCE_SET.search(path)
+    if m is None:
+        return None
+    module = path[: m.start()].rstrip("/") if m.start() else ""
+    return module, m.group(1), path[: m.end()]
+
+
+def _is_test_set(name: str) -> bool:
+    return "test" in name.lower()
+
 
 class JavaResolver:
     def __init__(self, ctx: RepoContext) -> None:
-        self.by_suffix: dict[str, list[str]] = defaultdict(list)
-        """``a/b/C`` (any trailing part of a path, without ``.java``) -> files."""
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        """``a/b/C`` -> files that define it: the path below a source root, or any trailing part
+        of the path of a file under no source root (without ``.java``)."""
         self.dirs: dict[str, list[str]] = defaultdict(list)
-        self.dir_by_suffix: dict[str, list[str]] = defaultdict(list)
+        self.dir_by_name: dict[str, list[str]] = defaultdict(list)
+        self.roots: dict[str, tuple[str, str, str] | None] = {}
         for f in sorted(ctx.files):
             if not f.endswith(".java"):
                 continue
-            parts = f[: -len(".java")].split("/")
-            for i in range(len(parts)):
-                self.by_suffix["/".join(parts[i:])].append(f)
+            root = self.roots[f] = source_root(f)
+            stem = f[: -len(".java")]
+            if root is not None:
+                self.by_name[stem[len(root[2]) :]].append(f)
+            else:
+                parts = stem.split("/")
+                for i in range(len(parts)):
+                    self.by_name["/".join(parts[i:])].append(f)
             self.dirs[posixpath.dirname(f)].append(f)
-        for d in self.dirs:
-            parts = d.split("/") if d else []
-            for i in range(len(parts)):
-                self.dir_by_suffix["/".join(parts[i:])].append(d)
+        for d, fs in self.dirs.items():
+            root = self.roots[fs[0]]
+            if root is not None:
+                self.dir_by_name[d[len(root[2]) :]].append(d)
+            else:
+                parts = d.split("/") if d else []
+                for i in range(len(parts)):
+                    self.dir_by_name["/".join(parts[i:])].append(d)
 
     def package_files(self, directory: str) -> tuple[str, ...]:
         """All ``.java`` files of the package held in ``directory``, sorted."""
         return tuple(self.dirs.get(directory, ()))
 
-    @staticmethod
-    def _pick(candidates: list[str], importer: str) -> str:
-        return min(candidates, key=lambda c: (-shared_prefix(c, importer), len(c), c))
+    def _pick(self, candidates: list[str], importer: str) -> str | None:
+        """The candidate the importer's build would see, or None when it sees none."""
+        mine = self.roots.get(importer) or source_root(importer)
+        if mine is not None and not _is_test_set(mine[1]):
+            candidates = [c for c in candidates if not ((r := self._root(c)) is not None and _is_test_set(r[1]))]
+        if not candidates:
+            return None
+
+        def rank(c: str) -> tuple[int, int, int, int, str]:
+            root = self._root(c)
+            same_root = mine is not None and root is not None and root[2] == mine[2]
+            same_module = mine is not None and root is not None and root[0] == mine[0]
+            return (not same_root, not same_module, -shared_prefix(c, importer), len(c), c)
+
+        return min(candidates, key=rank)
+
+    def _root(self, path: str) -> tuple[str, str, str] | None:
+        if path in self.roots:
+            return self.roots[path]
+        files = self.dirs.get(path)
+        return self.roots[files[0]] if files else None
 
     def _class_file(self, segments: list[str], importer: str) -> str | None:
         for end in range(len(segments), 1, -1):
             if end < len(segments) - 1 and not segments[end][:1].isupper():
                 break  # past the last name (a class or a static member), only class names are stripped
-            hit = self.by_suffix.get("/".join(segments[:end]))
+            hit = self.by_name.get("/".join(segments[:end]))
             if hit:
-                return self._pick(hit, importer)
+                picked = self._pick(hit, importer)
+                if picked is not None:
+                    return picked
         return None
 
     def resolve(self, importer: str, imp: Import) -> tuple[str | None, str | None, str]:
@@ -75,9 +133,9 @@ class JavaResolver:
         if target is not None:
             return target, None, "java:class"
         if imp.kind == "wildcard":
-            dirs = self.dir_by_suffix.get("/".join(segments))
-            if dirs:
-                directory = self._pick(dirs, importer)
+            dirs = self.dir_by_name.get("/".join(segments))
+            directory = self._pick(dirs, importer) if dirs else None
+            if directory is not None:
                 files = self.dirs[directory]
                 info = posixpath.join(directory, "package-info.java")
                 return (info if info in files else files[0]), None, "java:package"
