@@ -37,6 +37,10 @@ CORPORA: dict[str, Corpus] = {
         Corpus("django", "pypi", ("django==5.2.8",), "django-5.2.8/django", ("python", "javascript")),
         Corpus("pip", "pypi", ("pip==25.2",), "pip-25.2/src/pip", ("python",)),
         Corpus("rxjs", "npm", ("rxjs@7.8.2",), "package/src", ("typescript",)),
+        Corpus("msw", "npm", ("msw@2.15.0",), "package", ("typescript",)),
+        Corpus("svelte", "npm", ("svelte@5.59.1",), "package", ("javascript",)),
+        Corpus("trpc-server", "npm", ("@trpc/server@11.25.2",), "package", ("typescript",)),
+        Corpus("trpc-client", "npm", ("@trpc/client@11.25.2",), "package", ("typescript",)),
         Corpus(
             "go",
             "deb",
