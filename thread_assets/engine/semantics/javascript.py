@@ -460,8 +460,21 @@ class _Pass:
             if decl.type != "variable_declarator":
                 continue
             name = decl.child_by_field_name("name")
-            if name is not None:
-                self._pattern(name, decl.child_by_field_name("type"), decl.child_by_field_name("value"), top, target)
+            if name is None:
+                continue
+            value = decl.child_by_field_name("value")
+            self._pattern(name, decl.child_by_field_name("type"), value, top, target)
+            if target.kind != "program" and value is not None and value.type == "object" and name.type == "identifier":
+                # an object literal the extractor made a symbol of (a module-level block or wrapper):
+                # its members are symbols too, so ``obj.m()`` folds to ``s:obj.m``
+                text = self.ev.text(name)
+                for where in (node, decl):
+                    found = [
+                        s for s in self._symbols_at(where) if s.name == text and s.kind in ("variable", "constant")
+                    ]
+                    if found:
+                        declare(target, text, fixed=(Ref(f"s:{found[0].id}"),))
+                        break
 
     def _field(self, node: Node, top: Frame) -> None:
         if top.kind != "class" or top.cls is None:

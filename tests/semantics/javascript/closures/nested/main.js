@@ -1,0 +1,16 @@
+function outer() {
+  function helper() {
+    return 1;
+  }
+  const arrow = () => helper();
+  return arrow();
+}
+
+function counter() {
+  var inc = function () {
+    return 1;
+  };
+  return inc();
+}
+
+module.exports = { outer, counter };

@@ -1,0 +1,8 @@
+export class Base {
+  constructor(name) {
+    this.name = name;
+  }
+  greet() {
+    return this.name;
+  }
+}

@@ -1,0 +1,8 @@
+export class Base {
+  constructor(public id: number) {}
+}
+export class Derived extends Base {}
+export class Plain {}
+export class Own {
+  constructor() {}
+}

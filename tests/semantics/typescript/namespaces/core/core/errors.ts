@@ -1,0 +1,3 @@
+export function formatError(e: unknown): string {
+  return String(e);
+}

@@ -1,0 +1,6 @@
+export function parse(text: string) {
+  return text;
+}
+export class Parser {
+  run() {}
+}

@@ -1,0 +1,2 @@
+export { parse as parseText } from "./impl";
+export * from "./impl";
