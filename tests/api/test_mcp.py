@@ -22,7 +22,9 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from resources.store.url import open_index
+from resources.store.url import open_index, open_store
+from tests.support.incremental import scratch_index
+from tests.support.shop import write_repo
 
 from .conftest import REPO, ROOT, THREAD, free_port
 
@@ -193,6 +195,40 @@ def test_index_status_names_what_changed_on_disk(shop: Path, sqlite_url: str, tm
 
     (tmp_path / "other" / REPO).mkdir(parents=True)
     run(stdio(f"sqlite:///{db}", tmp_path / "other" / REPO), elsewhere)
+
+
+CYCLIC = {
+    "pkg/__init__.py": "",
+    "pkg/a.py": "from pkg import b\n\n\ndef run():\n    return b.VALUE\n",
+    "pkg/b.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg import a\n\nVALUE = 1\n",
+    "pkg/c.py": "def late():\n    from pkg import d\n    return d.X\n",
+    "pkg/d.py": "from pkg import c\n\nX = 1\n",
+}
+
+
+@pytest.fixture(scope="module")
+def cyclic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A repository whose two import cycles each close through one kind of edge: a type-only
+    import (a <-> b) and a deferred one (c <-> d); indexed by the engine alone."""
+    base = tmp_path_factory.mktemp("cyclic")
+    root = write_repo(base / "cyclic", CYCLIC)
+    url = f"sqlite:///{base / 'index.db'}"
+    with closing(open_store(url)) as store:
+        scratch_index(root, store, "cyclic")
+    return root, url
+
+
+def test_cycles_without_type_only_or_deferred_edges(cyclic: tuple[Path, str]) -> None:
+    async def session(client: Client) -> None:
+        async def heads(**flags: bool) -> list[str]:
+            return [c["cycle"][0] for c in (await call(client, "cycles", **flags))["items"]]
+
+        assert await heads() == ["pkg/a.py", "pkg/c.py"]
+        assert await heads(skip_type_only=True) == ["pkg/c.py"]
+        assert await heads(skip_deferred=True) == ["pkg/a.py"]
+        assert await heads(skip_type_only=True, skip_deferred=True) == []
+
+    run(stdio(cyclic[1], cyclic[0]), session)
 
 
 @contextmanager

@@ -305,10 +305,25 @@ class Tools:
             raise self.no_file(rel)
         return _paged(rows[offset : offset + limit + 1], dep_item, limit, offset)
 
-    def cycles(self, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Row:
+    def cycles(
+        self,
+        skip_type_only: Annotated[
+            bool,
+            Field(
+                description="leave out imports only for type checking (if TYPE_CHECKING, import type): "
+                "the cycles left can fail at run time"
+            ),
+        ] = False,
+        skip_deferred: Annotated[
+            bool,
+            Field(description="leave out imports made inside functions: the cycles left fail at import time"),
+        ] = False,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Row:
         """Every import cycle between files (each strongly connected component, and files that
         import themselves), with one cycle path through its files."""
-        rows = self.store.cycles(repo=self.repo)
+        rows = self.store.cycles(repo=self.repo, skip_type_only=skip_type_only, skip_deferred=skip_deferred)
         return _paged(rows[offset : offset + limit + 1], cycle_item, limit, offset)
 
     def index_status(self) -> Row:
