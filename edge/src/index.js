@@ -35,7 +35,7 @@ const JSON_COLUMNS = {
   dep_edges: ["names", "kinds", "resolved_by"],
   cycles: ["members", "cycle_path"],
 };
-const BOOL_COLUMNS = { symbols: ["exported"], dep_edges: ["external"] };
+const BOOL_COLUMNS = { symbols: ["exported"], dep_edges: ["external", "type_only", "deferred"] };
 
 class ApiError extends Error {
   constructor(status, message, headers = {}) {
@@ -146,6 +146,133 @@ async function query(db, name, values) {
   return (await statement(db, name, values).all()).results;
 }
 
+// ---- cycles without type-only / deferred edges: engine/graph/deps.py find_cycles, in JavaScript
+// (stored cycles are those of the whole graph; these are computed per request, as SqlStore does)
+
+function compareArrays(a, b) {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return a.length - b.length;
+}
+
+function components(succ) {
+  // Tarjan's algorithm, iterative: every strongly connected component
+  const index = new Map();
+  const low = new Map();
+  const onStack = new Set();
+  const stack = [];
+  const out = [];
+  let next = 0;
+  for (const start of succ.keys()) {
+    if (index.has(start)) continue;
+    const work = [[start, 0]];
+    index.set(start, next);
+    low.set(start, next++);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length) {
+      const frame = work[work.length - 1];
+      const [node, i] = frame;
+      const targets = succ.get(node);
+      if (i < targets.length) {
+        frame[1]++;
+        const t = targets[i];
+        if (t === node) continue;
+        if (!index.has(t)) {
+          index.set(t, next);
+          low.set(t, next++);
+          stack.push(t);
+          onStack.add(t);
+          work.push([t, 0]);
+        } else if (onStack.has(t)) low.set(node, Math.min(low.get(node), index.get(t)));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1][0];
+        low.set(parent, Math.min(low.get(parent), low.get(node)));
+      }
+      if (low.get(node) === index.get(node)) {
+        const component = [];
+        let member;
+        do {
+          member = stack.pop();
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== node);
+        out.push(component);
+      }
+    }
+  }
+  return out;
+}
+
+function shortestCycle(start, succ, members) {
+  const parent = new Map();
+  const queue = [start];
+  for (let k = 0; k < queue.length; k++) {
+    const node = queue[k];
+    for (const t of succ.get(node)) {
+      if (!members.has(t) || t === node) continue;
+      if (t === start) {
+        const path = [node];
+        while (path[path.length - 1] !== start) path.push(parent.get(path[path.length - 1]));
+        return [...path.reverse(), start];
+      }
+      if (!parent.has(t)) {
+        parent.set(t, node);
+        queue.push(t);
+      }
+    }
+  }
+  return [start, start];
+}
+
+function findCycles(pairs) {
+  const succ = new Map();
+  for (const [s, t] of pairs) {
+    if (!succ.has(s)) succ.set(s, []);
+    if (!succ.has(t)) succ.set(t, []);
+    if (!succ.get(s).includes(t)) succ.get(s).push(t);
+  }
+  for (const targets of succ.values()) targets.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const cycles = [];
+  for (const component of components(succ)) {
+    if (component.length < 2) continue;
+    const members = component.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const inside = new Set(members);
+    let edges = 0;
+    for (const m of members) for (const t of succ.get(m)) if (inside.has(t) && t !== m) edges++;
+    cycles.push({ kind: "scc", members, cycle_path: shortestCycle(members[0], succ, inside), edge_count: edges });
+  }
+  const selfImports = [...succ.keys()].filter((n) => succ.get(n).includes(n)).sort();
+  for (const n of selfImports) cycles.push({ kind: "self_import", members: [n], cycle_path: [n, n], edge_count: 1 });
+  cycles.sort(
+    (a, b) => b.members.length - a.members.length || compareArrays(a.members, b.members) || (a.kind < b.kind ? -1 : 1),
+  );
+  return cycles;
+}
+
+function filteredCycles(rows, skipTypeOnly, skipDeferred) {
+  const byRepo = new Map();
+  for (const r of rows) {
+    if ((skipTypeOnly && r.type_only) || (skipDeferred && r.deferred)) continue;
+    if (!byRepo.has(r.repo)) byRepo.set(r.repo, []);
+    byRepo.get(r.repo).push([r.source, r.target]);
+  }
+  const repos = [...new Set(rows.map((r) => r.repo))].sort();
+  return repos.flatMap((repo) =>
+    findCycles(byRepo.get(repo) ?? []).map((c, ordinal) => ({
+      repo,
+      ordinal,
+      kind: c.kind,
+      members: c.members,
+      cycle_path: c.cycle_path,
+      member_count: c.members.length,
+      edge_count: c.edge_count,
+    })),
+  );
+}
+
 function plain(table, row) {
   for (const c of JSON_COLUMNS[table] ?? []) if (row[c] != null) row[c] = JSON.parse(row[c]);
   for (const c of BOOL_COLUMNS[table] ?? []) if (row[c] != null) row[c] = Boolean(row[c]);
@@ -220,7 +347,10 @@ const HANDLERS = {
   },
 
   async cycles(db, q) {
-    const rows = (await query(db, "cycles", { repo: q.repo })).map((r) => plain("cycles", r));
+    const rows =
+      q.skip_type_only || q.skip_deferred
+        ? filteredCycles(await query(db, "dep_pairs", { repo: q.repo }), q.skip_type_only, q.skip_deferred)
+        : (await query(db, "cycles", { repo: q.repo })).map((r) => plain("cycles", r));
     return page(rows.slice(q.offset, q.offset + q.limit + 1), q.limit, q.offset);
   },
 

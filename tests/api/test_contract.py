@@ -114,6 +114,8 @@ def contract_requests(sqlite_url: str) -> list[Request]:
     get += [f"/api/deps?path=app/models.py&limit=1&offset={o}" for o in range(5)]
     get += ["/api/cycles", "/api/cycles?limit=1", "/api/cycles?limit=1&offset=1", "/api/cycles?offset=7"]
     get += [f"/api/cycles?repo={REPO}", "/api/cycles?repo=other"]
+    get += ["/api/cycles?skip_type_only=true", "/api/cycles?skip_deferred=1&limit=1&offset=1"]
+    get += [f"/api/cycles?skip_type_only=true&skip_deferred=true&repo={REPO}", "/api/cycles?skip_deferred=maybe"]
     get += ["/api/stats", f"/api/stats?repo={REPO}", "/api/stats?repo=other", "/api/stats?repo="]
     # errors: parameters
     get += [
@@ -315,6 +317,8 @@ def test_end_to_end_django_slice_into_d1_through_dagster(tmp_path: Path) -> None
                 "/api/deps?path=django/utils/timezone.py",
                 file_symbols_url("django/dispatch/dispatcher.py") + "?limit=10&offset=10",
                 "/api/cycles?repo=django",
+                "/api/cycles?repo=django&skip_deferred=true",
+                "/api/cycles?repo=django&skip_type_only=true&skip_deferred=true&limit=3",
             ]
             for url in urls:
                 got = client.get(d1.api_url + url)

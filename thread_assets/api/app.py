@@ -154,7 +154,7 @@ def _deps(store: Store, q: dict[str, Any]) -> Any:
 
 
 def _cycles(store: Store, q: dict[str, Any]) -> Any:
-    rows = store.cycles(repo=q["repo"])
+    rows = store.cycles(repo=q["repo"], skip_type_only=q["skip_type_only"], skip_deferred=q["skip_deferred"])
     return page(rows[q["offset"] : q["offset"] + q["limit"] + 1], q["limit"], q["offset"])
 
 

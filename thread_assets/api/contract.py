@@ -139,7 +139,17 @@ ROUTES: tuple[Route, ...] = (
         ),
         paged=True,
     ),
-    Route("cycles", "/api/cycles", "every import cycle, largest first", (REPO,), paged=True),
+    Route(
+        "cycles",
+        "/api/cycles",
+        "every import cycle, largest first; without type-only and/or deferred edges, the cycles that remain",
+        (
+            Param("skip_type_only", "leave out edges whose imports are all type-only", "boolean", default=False),
+            Param("skip_deferred", "leave out edges whose run-time imports are all deferred", "boolean", default=False),
+            REPO,
+        ),
+        paged=True,
+    ),
     Route("stats", "/api/stats", "index statistics", (REPO,), result="object"),
     Route(
         "analyze",

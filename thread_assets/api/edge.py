@@ -38,6 +38,7 @@ QUERIES = (
     "deps_out",
     "deps_in",
     "cycles",
+    "dep_pairs",
     "stats_files",
     "stats_counts",
 )
