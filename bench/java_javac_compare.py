@@ -67,23 +67,21 @@ def javac_classes(root: Path, files: list[str]) -> dict[str, str]:
     assert len(sources) == len(names), "javap named no source for some class"
     by_package: dict[tuple[str, str], str] = {}
     for f in kept:
-        m = _PACKAGE.search((root / f).read_bytes())
-        by_package[(m.group(1).decode() if m else "", posixpath.basename(f))] = f
+        pm = _PACKAGE.search((root / f).read_bytes())
+        by_package[(pm.group(1).decode() if pm else "", posixpath.basename(f))] = f
     out_map: dict[str, str] = {}
     for name, source in zip(names, sources, strict=True):
         package = name.rsplit(".", 1)[0] if "." in name else ""
-        f = by_package.get((package, source))
-        if f is not None:
-            out_map[name] = f
+        defining = by_package.get((package, source))
+        if defining is not None:
+            out_map[name] = defining
     return out_map
 
 
 def javac_view(root: Path, files: list[str], classes: dict[str, str]) -> set[Key]:
-    packages = {posixpath.dirname(f) for f in classes.values()}
     package_dirs: dict[str, set[str]] = {}
     for name, f in classes.items():
         package_dirs.setdefault(name.rsplit(".", 1)[0], set()).add(posixpath.dirname(f))
-    del packages
     keys: set[Key] = set()
     for f in files:
         for m in _IMPORT.finditer((root / f).read_bytes()):
