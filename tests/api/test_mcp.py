@@ -24,9 +24,10 @@ from mcp.shared._httpx_utils import create_mcp_http_client
 
 from resources.store.url import open_index, open_store
 from tests.support.incremental import scratch_index
+from tests.support.postgres import throwaway_database
 from tests.support.shop import write_repo
 
-from .conftest import REPO, ROOT, THREAD, free_port
+from .conftest import REPO, ROOT, THREAD, free_port, index
 
 TOOLS = {"find_symbol", "file_symbols", "callers", "callees", "dependencies", "cycles", "index_status", "analyze"}
 SENT = [
@@ -142,6 +143,38 @@ def test_stdio_session_answers_every_tool_as_the_store_does(shop: Path, sqlite_u
         assert "limit" in await refused(client, "cycles", limit=0)
 
     run(stdio(sqlite_url, shop), session)
+
+
+QUESTIONS: list[tuple[str, dict[str, Any]]] = [
+    ("find_symbol", {"name": "dispatch"}),
+    ("find_symbol", {"name": "handler_", "match": "prefix", "limit": 3, "offset": 2}),
+    ("find_symbol", {"name": "rend", "match": "search"}),
+    ("find_symbol", {"name": "helper", "language": "go"}),
+    ("file_symbols", {"path": "app/models.py"}),
+    ("callers", {"symbol": "dispatch", "limit": 5, "offset": 5}),
+    ("callees", {"symbol": "app/models.py::Order.total"}),
+    ("dependencies", {"path": "app/views.py"}),
+    ("cycles", {}),
+    ("index_status", {}),
+]
+
+
+def test_postgres_answers_as_sqlite(shop: Path, sqlite_url: str) -> None:
+    """The same tools over the same repository indexed into Postgres: the same answers."""
+    answers: dict[str, list[dict[str, Any]]] = {}
+
+    def ask(name: str) -> Session:
+        async def session(client: Client) -> None:
+            answers[name] = [await call(client, tool, **arguments) for tool, arguments in QUESTIONS]
+
+        return session
+
+    with throwaway_database("thread_mcp") as pg_url:
+        index(shop, pg_url)
+        run(stdio(pg_url, shop), ask("postgres"))
+    run(stdio(sqlite_url, shop), ask("sqlite"))
+    assert answers["postgres"] == answers["sqlite"]
+    assert all(answer.get("items", True) for answer in answers["sqlite"]), answers["sqlite"]
 
 
 def test_analyze_resolves_between_the_files_sent_and_stores_nothing(shop: Path, sqlite_url: str) -> None:
