@@ -1,0 +1,130 @@
+"""Python's semantic pass: the records it adds, and the call graph it gives end to end on the
+golden micro-programs of ``tests/semantics/python`` (scored as ``bench/semantics_python.py`` does)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.semantics.suite import programs, run_program, score
+from thread_assets.engine import analyze
+from thread_assets.engine.model import Call, FileAnalysis, Ref
+
+
+def _analysis(source: str) -> FileAnalysis:
+    a = analyze("m.py", source.encode())
+    assert a.status == "ok", a.reason
+    return a
+
+
+def _call(a: FileAnalysis, callee: str, caller: str | None = None) -> Call:
+    found = [c for c in a.calls if c.callee == callee and (caller is None or c.caller == caller)]
+    assert found, f"no call {callee!r} in {[c.callee for c in a.calls]}"
+    return found[0]
+
+
+def _binding(a: FileAnalysis, scope: str | None, name: str) -> tuple[Ref, ...]:
+    for b in a.bindings:
+        if b.scope == scope and b.name == name:
+            return b.values
+    raise AssertionError(f"no binding {scope}.{name}: {[(b.scope, b.name) for b in a.bindings]}")
+
+
+def test_suite_scores_and_never_a_non_callable() -> None:
+    results = [run_program(p) for p in programs("python")]
+    categories = {r.category for r in results}
+    assert len(categories) >= 18 and len(results) >= 54
+    total, per = score(results)
+    assert total.precision >= 0.95, {c: round(s.precision, 2) for c, s in per.items()}
+    assert total.recall >= 0.90, {c: round(s.recall, 2) for c, s in per.items()}
+    assert [e for r in results for e in r.non_callable] == []
+
+
+def test_parameter_shadows_module_function() -> None:
+    a = _analysis("def helper(): pass\ndef other(): pass\ndef apply(helper):\n    return helper()\napply(other)\n")
+    assert _call(a, "helper", "apply").targets == (Ref("n:other"),)
+
+
+def test_local_values_instances_and_returns() -> None:
+    a = _analysis(
+        "class B:\n    def m(self): pass\n"
+        "def make():\n    return B()\n"
+        "def main():\n    b = make()\n    b.m()\n    x = y = make\n    y()\n"
+    )
+    assert _call(a, "b.m").targets == (Ref("n:make", ("()", ".m")),)
+    assert _call(a, "y").targets == (Ref("n:make"),)
+    assert _binding(a, "make", "return") == (Ref("n:B", ("()",)),)
+
+
+def test_self_attributes_are_class_bindings() -> None:
+    a = _analysis(
+        "class Engine:\n    def start(self): pass\n"
+        "class Car:\n    def __init__(self):\n        self.engine = Engine()\n        self.hooks = []\n"
+        "    def add(self, f):\n        self.hooks.append(f)\n"
+        "    def drive(self):\n        self.engine.start()\n"
+    )
+    assert _call(a, "self.engine.start").targets == (Ref("s:Car", ("new", ".engine", ".start")),)
+    assert _binding(a, "Car", "engine") == (Ref("n:Engine", ("()",)),)
+    assert ("Car", "hooks[]") not in {(b.scope, b.name) for b in a.bindings}  # f has no known value
+
+
+def test_builtins_dynamic_and_unknown_reasons() -> None:
+    a = _analysis(
+        "def f(len, obj, name, table):\n"
+        "    len()\n    print(1)\n    getattr(obj, name)()\n    table[name]()\n    eval('x')\n    obj.run()\n"
+    )
+    assert _call(a, "len").reason == "unknown"  # a parameter, not the builtin
+    assert _call(a, "print").reason == "builtin" and _call(a, "print").targets == ()
+    assert _call(a, "getattr(obj, name)").reason == "dynamic"
+    assert _call(a, "table[name]").reason == "dynamic"
+    assert _call(a, "eval").reason == "dynamic"
+    assert _call(a, "obj.run").reason == "unknown"
+
+
+def test_decorators_are_calls_in_file_order() -> None:
+    source = "def dec(f):\n    return f\nclass C:\n    @dec\n    def m(self): pass\n    @property\n    def p(self): pass\n"
+    a = _analysis(source)
+    decs = [c for c in a.calls if c.callee in ("dec", "property")]
+    assert [(c.caller, c.callee, c.targets, c.reason) for c in decs] == [
+        ("C", "dec", (Ref("n:dec"),), None),
+        ("C", "property", (), "builtin"),
+    ]
+    starts = [c.location.start_byte for c in a.calls]
+    assert starts == sorted(starts)
+
+
+def test_super_raise_and_relations() -> None:
+    a = _analysis(
+        "from typing import Generic, TypeVar\nT = TypeVar('T')\n"
+        "class Err(Exception):\n    def __init__(self):\n        super().__init__('x')\n"
+        "class Box(Generic[T], metaclass=Meta, frozen=True):\n    pass\n"
+        "def f():\n    raise Err\n"
+    )
+    assert _call(a, "super().__init__").targets == (Ref("s:Err", ("new", "super", ".__init__")),)
+    raised = _call(a, "Err", "f")
+    assert raised.call_type == "constructor" and raised.targets == (Ref("n:Err"),)
+    rels = {(r.type, r.base, r.kind, r.access) for r in a.relations}
+    assert rels == {
+        ("Err", "Exception", "extends", None),
+        ("Box", "Generic", "extends", None),
+        ("Box", "Meta", "metaclass", None),
+        ("Box", "True", "keyword", "frozen"),
+    }
+
+
+def test_containers_and_higher_order_within_a_file() -> None:
+    a = _analysis(
+        "def a(): pass\ndef b(): pass\nOPS = {'a': a}\nOPS['b'] = b\n"
+        "def run(fn, *, cb=None):\n    fn()\n    cb()\n"
+        "run(a, cb=b)\n"
+    )
+    assert set(_binding(a, None, "OPS[]")) == {Ref("n:a"), Ref("n:b")}
+    assert _call(a, "fn", "run").targets == (Ref("n:a"),)
+    assert _call(a, "cb", "run").targets == (Ref("n:b"),)
+
+
+@pytest.mark.parametrize("source", ["", "x = (", "def f(:\n  g()\n", "class A(B[", "lambda: (yield)\n"])
+def test_broken_code_still_gives_records(source: str) -> None:
+    a = analyze("m.py", source.encode())
+    assert a.status == "ok"
+    for c in a.calls:
+        assert c.targets or c.reason is not None

@@ -1,0 +1,9 @@
+def callback():
+    return "done"
+
+
+def run(fn):
+    return fn()
+
+
+run(callback)

@@ -1,0 +1,2 @@
+def process(transform, items):
+    return [transform(item) for item in items]

@@ -1,0 +1,7 @@
+def greet():
+    return "hi"
+
+
+a = b = greet
+a()
+b()

@@ -1,0 +1,10 @@
+def load():
+    return []
+
+
+def save(data):
+    return data
+
+
+reader, writer = load, save
+writer(reader())

@@ -1,0 +1,9 @@
+def start():
+    return "started"
+
+
+def stop():
+    return "stopped"
+
+
+COMMANDS = {"start": start, "stop": stop}

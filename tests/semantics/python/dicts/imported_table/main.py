@@ -1,0 +1,9 @@
+from commands import COMMANDS
+
+
+def execute(name):
+    return COMMANDS[name]()
+
+
+execute("start")
+execute("stop")

@@ -1,0 +1,9 @@
+def handler():
+    return "handled"
+
+
+def get_handler():
+    return handler
+
+
+get_handler()()

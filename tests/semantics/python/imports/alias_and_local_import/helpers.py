@@ -1,0 +1,6 @@
+def slugify(text):
+    return text.lower().replace(" ", "-")
+
+
+def now():
+    return 0

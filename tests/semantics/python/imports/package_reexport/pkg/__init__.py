@@ -1,0 +1,4 @@
+from . import utils
+from .core import process
+
+__all__ = ["process", "utils"]

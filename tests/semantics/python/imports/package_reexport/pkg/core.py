@@ -1,0 +1,5 @@
+from .utils import clean
+
+
+def process(value):
+    return clean(value)

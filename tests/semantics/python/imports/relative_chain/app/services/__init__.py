@@ -1,0 +1,3 @@
+from .billing import charge
+
+__all__ = ["charge"]

@@ -1,0 +1,3 @@
+from tools import *  # noqa: F403
+
+hammer()  # noqa: F405

@@ -1,0 +1,9 @@
+__all__ = ["hammer"]
+
+
+def hammer():
+    return "bang"
+
+
+def _private():
+    return None

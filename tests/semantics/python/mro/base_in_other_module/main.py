@@ -1,0 +1,9 @@
+from base import Handler
+
+
+class EchoHandler(Handler):
+    def respond(self, request):
+        return request * 2
+
+
+EchoHandler().handle("x")

@@ -1,0 +1,9 @@
+from store import open_session
+
+
+def main():
+    session = open_session()
+    session.commit()
+
+
+main()
