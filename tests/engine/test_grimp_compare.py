@@ -26,8 +26,9 @@ SOURCES = {
         "        from .sub import deep\n"
         "        return deep\n"
     ),
+    "json.py": "X = 1\n",  # shadows the standard library's name only for ``from . import json``
     "util.py": (
-        "import os\nimport thread_grimp_probe.sub.deep as d\n"
+        "import os\nimport json\nimport thread_grimp_probe.sub.deep as d\n"
         "try:\n    from . import optional\nexcept ImportError:\n    optional = None\n"
     ),
     "optional.py": "from .sub.deep import *\n",
@@ -72,3 +73,15 @@ def test_type_checking_imports_are_the_only_difference_when_grimp_excludes_them(
     theirs = grimp_edges(probe, PACKAGE, exclude_type_checking=True)
     assert ours - theirs == {NAMESPACE_EDGE, TYPE_CHECKING_EDGE}
     assert theirs <= ours
+    # the type_only flag marks exactly what grimp leaves out
+    flagged, _ = our_edges(probe, PACKAGE, exclude_type_only=True)
+    assert flagged - theirs == {NAMESPACE_EDGE}
+
+
+def test_indexing_the_package_directory_itself_gives_the_same_graph(probe: Path) -> None:
+    """``thread index .../site-packages/pkg``: modules are named after the root directory, and
+    ``import os`` inside the package stays the standard library's."""
+    root_layout, _ = our_edges(probe, PACKAGE, layout="root")
+    package_layout, how = our_edges(probe, PACKAGE, layout="package")
+    assert package_layout == root_layout
+    assert how["unresolved"] == 1
