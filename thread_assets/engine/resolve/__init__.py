@@ -43,6 +43,9 @@ def resolve_imports(analyses: Iterable[FileAnalysis], ctx: RepoContext) -> list[
             if resolver is None:
                 resolver = import_module(f"{__name__}.{module_name}").make_resolver(ctx)
                 resolvers[module_name] = resolver
+        begin = getattr(resolver, "begin_file", None)
+        if begin is not None:  # resolvers that read a file's imports as a whole (Rust's extern crate renames)
+            begin(analysis.path, analysis.imports)
         for i, imp in enumerate(analysis.imports):
             if analysis.build_ignored:  # a Go file no build takes: kept, but no edge
                 result: tuple[str | None, str | None, str] = (None, None, "go:ignored")

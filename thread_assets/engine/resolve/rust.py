@@ -36,7 +36,8 @@ import posixpath
 import tomllib
 from dataclasses import dataclass
 
-from ..model import Import
+from ..analyze import analyze
+from ..model import Import, Location
 from .base import RepoContext
 
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
@@ -57,6 +58,20 @@ class _Crate:
 class _Package:
     edition: str
     dependencies: frozenset[str]
+    renames: dict[str, str]
+    """Dependency key -> the crate it names (``json = { package = "serde_json" }``)."""
+
+
+_MAX_REEXPORT_HOPS = 8
+
+
+def _path_import(module: str, tail: list[str]) -> Import:
+    """A ``use`` of ``module::tail...`` as the extractor would record it."""
+    segments = [*module.split("::"), *tail]
+    return Import(module="::".join(segments[:-1]), name=segments[-1], kind="absolute", location=_NOWHERE)
+
+
+_NOWHERE = Location(start_line=0, start_col=0, end_line=0, end_col=0, start_byte=0, end_byte=0)
 
 
 def _join(*parts: str) -> str:
@@ -83,6 +98,9 @@ class RustResolver:
                 continue
             self.crates_by_name.setdefault(meta[0], root)
         self._crate_cache: dict[str, _Crate] = {}
+        self._imports_cache: dict[str, tuple[Import, ...]] = {}
+        self._own_imports: tuple[Import, ...] = ()
+        self._current: str | None = None
 
     # -- Cargo.toml -------------------------------------------------------------------------
 
@@ -101,6 +119,7 @@ class RustResolver:
             self.packages[pkg_dir] = None
             return None
         deps: set[str] = set()
+        renames: dict[str, str] = {}
         tables = [data]
         target = data.get("target")
         if isinstance(target, dict):
@@ -109,9 +128,16 @@ class RustResolver:
             for key in ("dependencies", "dev-dependencies", "build-dependencies"):
                 section = table.get(key)
                 if isinstance(section, dict):
-                    deps.update(str(k).replace("-", "_") for k in section)
+                    for k, v in section.items():
+                        key = str(k).replace("-", "_")
+                        deps.add(key)
+                        real = v.get("package") if isinstance(v, dict) else None
+                        if isinstance(real, str):
+                            renames[key] = real.replace("-", "_")
         edition = package.get("edition")
-        info = _Package(edition=edition if isinstance(edition, str) else "2015", dependencies=frozenset(deps))
+        info = _Package(
+            edition=edition if isinstance(edition, str) else "2015", dependencies=frozenset(deps), renames=renames
+        )
         self.packages[pkg_dir] = info
         lib = data.get("lib")
         lib_name = lib.get("name") if isinstance(lib, dict) else None
@@ -179,15 +205,72 @@ class RustResolver:
         return None
 
     def _deepest(self, crate: _Crate, base: list[str], rest: list[str]) -> str | None:
+        found = self._deepest_at(crate, base, rest)
+        return found[0] if found is not None else None
+
+    def _deepest_at(self, crate: _Crate, base: list[str], rest: list[str]) -> tuple[str, list[str]] | None:
+        """The deepest module file ``rest`` names below ``base``, and the segments left over
+        (an item of that module and what follows it)."""
         for i in range(len(rest), -1, -1):
             found = self._module_file(crate, base + rest[:i])
             if found is not None:
-                return found
+                return found, rest[i:]
+        return None
+
+    # -- re-exports and extern crate renames ------------------------------------------------
+
+    def _imports_of(self, path: str) -> tuple[Import, ...]:
+        """The imports of another Rust file of the repository, read through ``ctx.read`` (so an
+        incremental update knows this resolution depends on that file)."""
+        if path == self._current:
+            return self._own_imports
+        cached = self._imports_cache.get(path)
+        if cached is None:
+            data = self.ctx.read(path)
+            cached = () if data is None else analyze(path, data, "rust").imports
+            self._imports_cache[path] = cached
+        return cached
+
+    def _follow(self, module_file: str, rest: list[str], depth: int) -> tuple[str | None, str | None, str] | None:
+        """Where ``rest[0]``, an item named in ``module_file``, really lives when that module
+        re-exports it (``pub use a::Foo;``, ``pub use a::Bar as Foo;``, ``pub use a::*;``)."""
+        if not rest or depth > _MAX_REEXPORT_HOPS:
+            return None
+        name, tail = rest[0], rest[1:]
+        candidates: list[Import] = []
+        for i in self._imports_of(module_file):
+            if i.kind == "reexport" and i.bound == name:
+                module = "::".join(p for p in (i.module, i.name) if p is not None)
+                candidates.append(_path_import(module, tail))
+        for i in self._imports_of(module_file):
+            if i.kind == "reexport" and i.bound is None and i.name is None and i.alias is None:
+                candidates.append(_path_import(i.module, [name, *tail]))  # a glob re-export
+        for candidate in candidates:
+            found = self._resolve(module_file, candidate, depth + 1)
+            if found[0] is not None and found[0] != module_file:
+                return found[0], None, "rust:reexport"
+        return None
+
+    def _extern_alias(self, importer: str, crate: _Crate, name: str) -> str | None:
+        """The crate an ``extern crate real as name;`` of the importer or of its crate root binds."""
+        for path in dict.fromkeys((importer, crate.root)):
+            for i in self._imports_of(path):
+                if i.kind in ("absolute", "reexport") and i.alias == name and "::" not in i.module and i.name is None:
+                    return i.module
         return None
 
     # -- resolution -------------------------------------------------------------------------
 
+    def begin_file(self, importer: str, imports: tuple[Import, ...]) -> None:
+        """The importer's own imports, for the ``extern crate`` renames it declares and the
+        items it re-exports (no need to read the file again)."""
+        self._current = importer
+        self._own_imports = imports
+
     def resolve(self, importer: str, imp: Import) -> tuple[str | None, str | None, str]:
+        return self._resolve(importer, imp, 0)
+
+    def _resolve(self, importer: str, imp: Import, depth: int) -> tuple[str | None, str | None, str]:
         if imp.kind == "side_effect":
             return self._mod_decl(importer, imp.module)
         segments = imp.module.split("::")
@@ -198,8 +281,7 @@ class RustResolver:
         crate = self._crate_of(importer)
         first = segments[0]
         if first == "crate":
-            target = self._deepest(crate, [], segments[1:])
-            return (target, None, "rust:crate") if target else (None, None, "unresolved")
+            return self._landed(self._deepest_at(crate, [], segments[1:]), "rust:crate", depth)
         if first in ("self", "super"):
             here = self._module_path(importer, crate)
             ups = 0
@@ -209,33 +291,46 @@ class RustResolver:
                 return None, None, "unresolved"
             rest = segments[1:] if first == "self" else segments[ups:]
             base = here if first == "self" else here[: len(here) - ups]
-            target = self._deepest(crate, base, rest)
-            return (target, None, f"rust:{first}") if target else (None, None, "unresolved")
+            return self._landed(self._deepest_at(crate, base, rest), f"rust:{first}", depth)
         if first == "":
-            return self._other_crate(segments[1:])
-        return self._bare(importer, crate, segments)
+            return self._other_crate(segments[1:], depth)
+        return self._bare(importer, crate, segments, depth)
 
-    def _other_crate(self, segments: list[str]) -> tuple[str | None, str | None, str]:
+    def _landed(self, found: tuple[str, list[str]] | None, how: str, depth: int) -> tuple[str | None, str | None, str]:
+        if found is None:
+            return None, None, "unresolved"
+        target, rest = found
+        followed = self._follow(target, rest, depth) if rest else None
+        return followed if followed is not None else (target, None, how)
+
+    def _other_crate(self, segments: list[str], depth: int = 0) -> tuple[str | None, str | None, str]:
         if not segments:
             return None, None, "unresolved"
         root = self.crates_by_name.get(segments[0])
         if root is not None:
             other = self._crate_of(root)
-            return self._deepest(other, [], segments[1:]), None, "rust:workspace-crate"
+            return self._landed(self._deepest_at(other, [], segments[1:]), "rust:workspace-crate", depth)
         return None, segments[0], "external"
 
-    def _bare(self, importer: str, crate: _Crate, segments: list[str]) -> tuple[str | None, str | None, str]:
+    def _bare(
+        self, importer: str, crate: _Crate, segments: list[str], depth: int = 0
+    ) -> tuple[str | None, str | None, str]:
         first = segments[0]
         here = self._module_path(importer, crate)
         if self._module_file(crate, [*here, first]) is not None:
-            return self._deepest(crate, here, segments), None, "rust:module"
+            return self._landed(self._deepest_at(crate, here, segments), "rust:module", depth)
         if here and self._module_file(crate, [first]) is not None:
-            return self._deepest(crate, [], segments), None, "rust:crate"
+            return self._landed(self._deepest_at(crate, [], segments), "rust:crate", depth)
         if first in self.crates_by_name and self.crates_by_name[first] != crate.root:
-            return self._other_crate(segments)
+            return self._other_crate(segments, depth)
         package = self.packages.get(crate.package) if crate.package is not None else None
+        if package is not None and first in package.renames:
+            return self._other_crate([package.renames[first], *segments[1:]], depth)
         if first in STD_CRATES or package is None or first in package.dependencies:
             return None, first, "external"
+        real = self._extern_alias(importer, crate, first)
+        if real is not None and real != first:
+            return self._other_crate([real, *segments[1:]], depth)
         local = importer if package.edition != "2015" else crate.root
         return local, None, "rust:local-item"
 
