@@ -78,6 +78,11 @@ def test_typescript_flags() -> None:
     ]
 
 
+def test_import_types_are_type_only() -> None:
+    source = "let fs: typeof import('fs');\nfunction f(a: import('./z').Z) {}\ntype T = import('./x').Y;\n"
+    assert imports_of("x.ts", source, "typescript") == [("fs", None, "T"), ("./z", "Z", "T"), ("./x", "Y", "T")]
+
+
 def test_triple_slash_only_at_the_top() -> None:
     source = 'const x = 1;\n/// <reference path="late.d.ts" />\n'
     assert imports_of("x.ts", source, "typescript") == []

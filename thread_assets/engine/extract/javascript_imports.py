@@ -118,7 +118,8 @@ def call_import(b: Builder, src: Source, call: Node, args: Node, *, dynamic: boo
 
     ``import()`` is ``dynamic`` and always ``deferred`` (it loads after the importing module has
     run); a ``require`` is deferred inside a function; either is ``conditional`` under an ``if``,
-    ``try``, ``switch`` or ``?:``."""
+    ``try``, ``switch`` or ``?:``. An ``import('m')`` inside a type (``typeof import('m')``) is a
+    type-only import."""
     first = args.named_children[0] if args.named_child_count else None
     if first is None or first.type not in ("string", "template_string"):
         return None
@@ -127,8 +128,11 @@ def call_import(b: Builder, src: Source, call: Node, args: Node, *, dynamic: boo
     module = string_value(src, first)
     kind = module_kind(module)
     loc = src.loc(call)
-    in_function, conditional = _context(call)
-    add = functools.partial(b.add_import, dynamic=dynamic, deferred=dynamic or in_function, conditional=conditional)
+    in_type, in_function, conditional = _context(call)
+    if in_type:
+        add = functools.partial(b.add_import, type_only=True)
+    else:
+        add = functools.partial(b.add_import, dynamic=dynamic, deferred=dynamic or in_function, conditional=conditional)
     up = call.parent
     member: str | None = None
     while up is not None and up.type in ("await_expression", "parenthesized_expression", "member_expression"):
@@ -182,18 +186,27 @@ _FUNCTIONS = frozenset(
 )
 
 
-def _context(node: Node) -> tuple[bool, bool]:
-    """(inside a function body, under a branch) for a call: climbing is cheap next to parsing."""
+_TYPES = frozenset(
+    {"type_annotation", "type_query", "type_alias_declaration", "type_arguments", "interface_declaration"}
+)
+
+
+def _context(node: Node) -> tuple[bool, bool, bool]:
+    """(in a type, inside a function body, under a branch) for a call: climbing is cheap next to
+    parsing. ``typeof import('fs')`` and ``import('./x').T`` in a type are type-only imports,
+    whatever surrounds the type."""
     in_function = conditional = False
     parent = node.parent
     while parent is not None:
         kind = parent.type
+        if kind in _TYPES:
+            return True, False, False
         if kind in _FUNCTIONS:
             in_function = True
         elif kind in _BRANCHES:
             conditional = True
         parent = parent.parent
-    return in_function, conditional
+    return False, in_function, conditional
 
 
 _REFERENCE = re.compile(r"///\s*<reference\s+(path|types)\s*=\s*[\"']([^\"']+)[\"']")
