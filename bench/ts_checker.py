@@ -175,6 +175,8 @@ def score(root: Path, files: list[str], rows: list[dict[str, object]]) -> Score:
             sym = _symbol_at(analyses[dfile], str(decl["name"]), positions[dfile].byte(*decl["at"]))
         if sym is None:
             out.anonymous_targets += 1
+            out.thread_edges += len(plain)  # Thread names a symbol where the checker names none
+            out.wrong.extend(f"{where} -> {g} (checker: {decl['kind']} without a symbol)" for g in got)
             continue
         if sym.kind not in CALLABLE_KINDS:
             out.not_callable += 1  # a field or variable of function type: never an edge in Thread

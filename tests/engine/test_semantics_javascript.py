@@ -265,3 +265,25 @@ def test_calls_keep_their_order_and_count() -> None:
     base = analyze("x.js", text.encode())
     assert [c.callee for c in base.calls] == ["a", "b", "a", "Date", "a"]
     assert all(c.targets or c.reason for c in base.calls)
+
+
+def test_callbacks_take_the_parameter_types_their_callee_declares() -> None:
+    text = """
+export function operate<T>(init: (source: Source<T>, sink: Sink<T>) => void) {}
+export function schedule(work: (this: Action, state: number) => void) {}
+export function f(items: Job[]) {
+  operate((source, sink) => sink.next());
+  new Observable((subscriber) => subscriber.complete());
+  schedule(function (state) { this.run(); });
+  items.forEach((job) => job.start());
+}
+"""
+    b = _bindings("c.ts", text)
+    assert b[("operate", "(0)(0)")] == (Ref("n:Source", ("new",)),)
+    assert b[("operate", "(0)(1)")] == (Ref("n:Sink", ("new",)),)
+    assert b[("schedule", "(0)(this)")] == (Ref("n:Action", ("new",)),)
+    got = _calls("c.ts", text)
+    assert got["sink.next"] == ((Ref("n:operate", (".(0)(1)", ".next")),), None)
+    assert got["subscriber.complete"] == ((Ref("n:Observable", (".constructor", ".(0)(0)", ".complete")),), None)
+    assert got["this.run"] == ((Ref("n:schedule", (".(0)(this)", ".run")),), None)
+    assert got["job.start"] == ((Ref("n:Job", ("new", ".start")),), None)

@@ -71,6 +71,8 @@ the member's symbol."""
 _CALLABLE_MEMBERS = frozenset({"function", "method", "class", "namespace", "module", "variable", "constant"})
 _PRIMITIVES = frozenset({"b:String", "b:Number", "b:Boolean", "b:BigInt", "b:Symbol", "b:RegExp"})
 """Values not worth a binding: what a string or number constant holds types no call of the repository."""
+_TS_PARAMETERS = frozenset({"required_parameter", "optional_parameter"})
+_CALLBACKS = frozenset({"arrow_function", "function_expression", "function"})
 _MODIFIERS = frozenset({"accessibility_modifier", "readonly", "override_modifier"})
 
 
@@ -132,6 +134,7 @@ class _Pass:
         self.signatures: list[tuple[str, Node, Frame]] = []
         self.assignments: list[tuple[str, Node, Frame]] = []
         self.ns_bodies: dict[int, str | None] = {}
+        self.callbacks: list[tuple[str, str, Node, Frame]] = []
 
     # -- driver ---------------------------------------------------------------------------
 
@@ -266,6 +269,10 @@ class _Pass:
         if t == "method_definition" and top.kind == "class" and top.cls is not None and params is not None:
             if name is not None and self.ev.text(name) == "constructor":
                 self._parameter_properties(params, frame, top.cls)
+        if sym is not None and params is not None:
+            self._callback_parameters(sym, params, frame)
+        if t in _CALLBACKS:
+            self._contextual_parameters(node, params, frame, top)
         body = node.child_by_field_name("body")
         if t == "arrow_function" and body is not None and body.type != "statement_block":
             frame.returns.append((body, frame))
@@ -393,6 +400,93 @@ class _Pass:
             elif t != "comment" and t != "decorator":
                 self._pattern(child, None, None, frame, frame)
 
+    def _callback_parameters(self, sym: str, params: Node, frame: Frame) -> None:
+        """A parameter typed by a function type: what that type declares for the callback's own
+        parameters and ``this``, as bindings ``(J)(I)`` / ``(J)(this)`` of the function, for the
+        callbacks its callers pass (``operate((source, subscriber) => ...)`` types ``subscriber``)."""
+        j = 0
+        for child in params.named_children:
+            t = child.type
+            if t == "comment" or t == "decorator":
+                continue
+            pattern = child.child_by_field_name("pattern") if t in _TS_PARAMETERS else None
+            if pattern is not None and pattern.type == "this":
+                continue
+            fn_type = self._function_type(child.child_by_field_name("type") if t in _TS_PARAMETERS else None, 0)
+            if fn_type is not None:
+                inner = fn_type.child_by_field_name("parameters")
+                i = 0
+                for p in () if inner is None else inner.named_children:
+                    if p.type not in _TS_PARAMETERS:
+                        continue
+                    pat, ptype = p.child_by_field_name("pattern"), p.child_by_field_name("type")
+                    slot = "this" if pat is not None and pat.type == "this" else str(i)
+                    if ptype is not None:
+                        self.callbacks.append((sym, f"({j})({slot})", ptype, frame))
+                    if slot != "this":
+                        i += 1
+            j += 1
+
+    def _function_type(self, node: Node | None, depth: int) -> Node | None:
+        if node is None or depth > 4:
+            return None
+        t = node.type
+        if t == "function_type":
+            return node
+        if t in ("type_annotation", "parenthesized_type"):
+            return self._function_type(node.named_children[0] if node.named_child_count else None, depth + 1)
+        if t == "union_type":
+            for member in node.named_children:
+                found = self._function_type(member, depth + 1)
+                if found is not None:
+                    return found
+            return None
+        if t == "type_identifier":
+            return self._function_type(self.ev.aliases.get(self.ev.text(node)), depth + 1)
+        return None
+
+    def _contextual_parameters(self, node: Node, params: Node | None, frame: Frame, top: Frame) -> None:
+        """Untyped parameters (and ``this``) of a function passed as argument J of a call take
+        what the callee declares for them: ``.(J)(I)`` of the callee (of its ``constructor`` for
+        ``new``), a binding of the function the graph step reads."""
+        parent = node.parent
+        if parent is None or parent.type != "arguments":
+            return
+        call = parent.parent
+        if call is None or call.type not in ("call_expression", "new_expression"):
+            return
+        callee = call.child_by_field_name("constructor" if call.type == "new_expression" else "function")
+        if callee is None:
+            return
+        j = 0
+        for arg in parent.named_children:
+            if arg.id == node.id:
+                break
+            if arg.type != "comment":
+                j += 1
+        prefix: tuple[str, ...] = ("constructor",) if call.type == "new_expression" else ()
+        if params is None:
+            single = node.child_by_field_name("parameter")
+            if single is not None:
+                self._pattern(single, None, callee, top, frame, (*prefix, f"({j})(0)"))
+            return
+        if node.type != "arrow_function" and not frame.this:
+            frame.this = self.ev.extend(self.ev.values(callee, top), f".({j})(this)") if prefix == () else ()
+        i = 0
+        for child in params.named_children:
+            t = child.type
+            if t == "comment" or t == "decorator":
+                continue
+            pattern = child.child_by_field_name("pattern") if t in _TS_PARAMETERS else child
+            if pattern is None:
+                continue
+            if pattern.type == "this":
+                continue
+            if t not in _TS_PARAMETERS or child.child_by_field_name("type") is None:
+                if pattern.type in ("identifier", "object_pattern"):
+                    self._pattern(pattern, None, callee, top, frame, (*prefix, f"({j})({i})"))
+            i += 1
+
     def _parameter_properties(self, params: Node, frame: Frame, cls: str) -> None:
         """``constructor(private client: QueryClient)`` declares the field ``client``."""
         for child in params.named_children:
@@ -502,6 +596,9 @@ class _Pass:
                 rt = node.child_by_field_name("return_type")
                 if rt is not None:
                     self.signatures.append((s.id, rt, top))
+                params = node.child_by_field_name("parameters")
+                if params is not None:
+                    self._callback_parameters(s.id, params, top)
                 return
 
     def _symbols_at(self, node: Node) -> list[Symbol]:
@@ -645,6 +742,8 @@ class _Pass:
                 emit(frame.symbol, "return", dedupe(r for e, f in frame.returns for r in ev.values(e, f)))
         for sym, rt, frame in self.signatures:
             emit(sym, "return", ev.type_refs(rt, frame, unwrap=True))
+        for sym, slot, ptype, frame in self.callbacks:
+            emit(sym, slot, ev.type_refs(ptype, frame))
         return tuple(out)
 
     def _containers(self, value: Node | None, frame: Frame) -> tuple[Ref, ...]:

@@ -190,3 +190,9 @@ string, a number, a boolean, a promise): a call on that result is builtin too.""
 
 ELEMENT_GETTERS = frozenset({".pop", ".shift", ".at", ".find", ".findLast"})
 """Array methods that hand back one of the array's elements."""
+
+ELEMENT_CALLBACKS = frozenset(
+    {(f".{m}", ".(0)(0)") for m in ("forEach", "map", "filter", "find", "findLast", "some", "every", "flatMap")}
+    | {(".reduce", ".(0)(1)"), (".sort", ".(0)(0)"), (".sort", ".(0)(1)")}
+)
+"""(array method, callback parameter) pairs that receive the array's elements."""

@@ -20,6 +20,7 @@ from ..model import Ref
 from .javascript_builtins import (
     BUILTIN_RESULTS,
     DYNAMIC_CALLEES,
+    ELEMENT_CALLBACKS,
     ELEMENT_GETTERS,
     GLOBAL_TYPES,
     GLOBAL_VALUES,
@@ -99,7 +100,12 @@ class Evaluator:
         out: list[Ref] = []
         for r in refs:
             base = r.base
-            if base.startswith("b:"):
+            if op.startswith(".("):  # a callback's parameter: what the callee declares for it
+                if base.startswith("e:") and len(r.ops) == 1 and (r.ops[0], op) in ELEMENT_CALLBACKS:
+                    out.extend(self.element_of((Ref(base),)))
+                elif not base.startswith(("b:", "t:", "e:")) and len(r.ops) < MAX_OPS:
+                    out.append(Ref(base, (*r.ops, op)))
+            elif base.startswith("b:"):
                 if op == "()":
                     if (not r.ops and base != "b:require") or (r.ops and r.ops[-1][1:] in BUILTIN_RESULTS):
                         out.append(Ref(base))
@@ -111,12 +117,12 @@ class Evaluator:
                 if op.startswith(".") and not r.ops:
                     out.extend(self.literal_member(base, op[1:]))
             elif base.startswith("e:"):
-                if not r.ops and op in ELEMENT_GETTERS:
-                    out.append(Ref(base, (op,)))
-                elif r.ops and op == "()":
+                if not r.ops and op.startswith(".") and not op.endswith("[]"):
+                    out.append(Ref(base, (op,)))  # one array method, for its result or its callback
+                elif r.ops and op == "()" and r.ops[0] in ELEMENT_GETTERS:
                     out.extend(self.element_of((Ref(base),)))
                 else:
-                    out.extend(self.extend((Ref("b:Array"),), op))
+                    out.extend(self.extend((Ref("b:Array", r.ops),), op))
             elif len(r.ops) < MAX_OPS:
                 out.append(Ref(base, (*r.ops, op)))
                 ops = r.ops
