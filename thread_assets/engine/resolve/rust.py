@@ -37,7 +37,7 @@ import tomllib
 from dataclasses import dataclass
 
 from ..analyze import analyze
-from ..model import Import, Location
+from ..model import FileAnalysis, Import, Location
 from .base import RepoContext
 
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
@@ -98,7 +98,7 @@ class RustResolver:
                 continue
             self.crates_by_name.setdefault(meta[0], root)
         self._crate_cache: dict[str, _Crate] = {}
-        self._imports_cache: dict[str, tuple[Import, ...]] = {}
+        self._analysis_cache: dict[str, FileAnalysis | None] = {}
         self._own_imports: tuple[Import, ...] = ()
         self._current: str | None = None
 
@@ -219,36 +219,48 @@ class RustResolver:
 
     # -- re-exports and extern crate renames ------------------------------------------------
 
+    def _analysis_of(self, path: str) -> FileAnalysis | None:
+        """Another Rust file of the repository, read through ``ctx.read`` (so an incremental
+        update knows this resolution depends on that file) and analysed once."""
+        if path not in self._analysis_cache:
+            data = self.ctx.read(path)
+            self._analysis_cache[path] = None if data is None else analyze(path, data, "rust")
+        return self._analysis_cache[path]
+
     def _imports_of(self, path: str) -> tuple[Import, ...]:
-        """The imports of another Rust file of the repository, read through ``ctx.read`` (so an
-        incremental update knows this resolution depends on that file)."""
         if path == self._current:
             return self._own_imports
-        cached = self._imports_cache.get(path)
-        if cached is None:
-            data = self.ctx.read(path)
-            cached = () if data is None else analyze(path, data, "rust").imports
-            self._imports_cache[path] = cached
-        return cached
+        found = self._analysis_of(path)
+        return found.imports if found is not None else ()
+
+    def _defines(self, path: str, name: str) -> bool:
+        found = self._analysis_of(path)
+        return found is not None and any(s.name == name and s.parent is None for s in found.symbols)
 
     def _follow(self, module_file: str, rest: list[str], depth: int) -> tuple[str | None, str | None, str] | None:
         """Where ``rest[0]``, an item named in ``module_file``, really lives when that module
-        re-exports it (``pub use a::Foo;``, ``pub use a::Bar as Foo;``, ``pub use a::*;``)."""
-        if not rest or depth > _MAX_REEXPORT_HOPS:
+        re-exports it (``pub use a::Foo;``, ``pub use a::Bar as Foo;``, or a glob ``pub use
+        a::*;`` whose module defines or re-exports ``Foo``). An item the module defines itself
+        stays there; the importer's own items are never followed (its symbols are not read)."""
+        if not rest or depth > _MAX_REEXPORT_HOPS or module_file == self._current:
             return None
         name, tail = rest[0], rest[1:]
-        candidates: list[Import] = []
+        if self._defines(module_file, name):
+            return None
         for i in self._imports_of(module_file):
             if i.kind == "reexport" and i.bound == name:
                 module = "::".join(p for p in (i.module, i.name) if p is not None)
-                candidates.append(_path_import(module, tail))
+                found = self._resolve(module_file, _path_import(module, tail), depth + 1)
+                if found[0] is not None and found[0] != module_file:
+                    return found[0], None, "rust:reexport"
         for i in self._imports_of(module_file):
-            if i.kind == "reexport" and i.bound is None and i.name is None and i.alias is None:
-                candidates.append(_path_import(i.module, [name, *tail]))  # a glob re-export
-        for candidate in candidates:
-            found = self._resolve(module_file, candidate, depth + 1)
-            if found[0] is not None and found[0] != module_file:
-                return found[0], None, "rust:reexport"
+            if i.kind == "reexport" and i.bound is None and i.name is None and i.alias is None:  # a glob
+                found = self._resolve(module_file, _path_import(i.module, [name, *tail]), depth + 1)
+                target = found[0]
+                if target is None or target == module_file:
+                    continue
+                if found[2] == "rust:reexport" or self._defines(target, name):
+                    return target, None, "rust:reexport"
         return None
 
     def _extern_alias(self, importer: str, crate: _Crate, name: str) -> str | None:
@@ -324,7 +336,7 @@ class RustResolver:
         if first in self.crates_by_name and self.crates_by_name[first] != crate.root:
             return self._other_crate(segments, depth)
         package = self.packages.get(crate.package) if crate.package is not None else None
-        if package is not None and first in package.renames:
+        if package is not None and first in package.renames and first not in STD_CRATES:
             return self._other_crate([package.renames[first], *segments[1:]], depth)
         if first in STD_CRATES or package is None or first in package.dependencies:
             return None, first, "external"
