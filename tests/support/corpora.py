@@ -29,18 +29,21 @@ class Corpus:
     subdir: str
     """Directory inside the unpacked tree that is the corpus proper."""
     languages: tuple[str, ...]
+    bench_only: bool = False
+    """Used by the resolution benchmarks only (bench/grimp_compare.py, bench/depcruise_compare.py),
+    not by the test suite's pass over every corpus, which keeps its time."""
 
 
 CORPORA: dict[str, Corpus] = {
     c.name: c
     for c in (
         Corpus("django", "pypi", ("django==5.2.8",), "django-5.2.8/django", ("python", "javascript")),
-        Corpus("pip", "pypi", ("pip==25.2",), "pip-25.2/src/pip", ("python",)),
+        Corpus("pip", "pypi", ("pip==25.2",), "pip-25.2/src/pip", ("python",), bench_only=True),
         Corpus("rxjs", "npm", ("rxjs@7.8.2",), "package/src", ("typescript",)),
-        Corpus("msw", "npm", ("msw@2.15.0",), "package", ("typescript",)),
-        Corpus("svelte", "npm", ("svelte@5.59.1",), "package", ("javascript",)),
-        Corpus("trpc-server", "npm", ("@trpc/server@11.25.2",), "package", ("typescript",)),
-        Corpus("trpc-client", "npm", ("@trpc/client@11.25.2",), "package", ("typescript",)),
+        Corpus("msw", "npm", ("msw@2.15.0",), "package", ("typescript",), bench_only=True),
+        Corpus("svelte", "npm", ("svelte@5.59.1",), "package", ("javascript",), bench_only=True),
+        Corpus("trpc-server", "npm", ("@trpc/server@11.25.2",), "package", ("typescript",), bench_only=True),
+        Corpus("trpc-client", "npm", ("@trpc/client@11.25.2",), "package", ("typescript",), bench_only=True),
         Corpus(
             "go",
             "deb",
