@@ -13,6 +13,7 @@ Corpora (npm tarballs, pinned in tests/support/corpora.py):
   (``import ... from 'svelte/reactivity'`` inside svelte) and ``#client``/``#compiler``
   ``imports``; compared over ``src/``.
 - ``msw``: TypeScript with ``#core/*`` ``imports``; compared over ``src/``.
+- ``rxjs``: plain TypeScript, relative imports only (a check that nothing regressed);
 - ``trpc``: an npm workspace assembled from two packages of the tRPC monorepo (``@trpc/server``
   and ``@trpc/client`` tarballs under ``packages/``, a root package.json declaring
   ``"workspaces": ["packages/*"]``, and ``node_modules/@trpc/*`` symlinks as ``npm install``
@@ -23,7 +24,7 @@ The flags are compared too, on the edges both find: an edge is type-only when ev
 pair is (dependency-cruiser's ``type-only`` dependency type, our ``Import.type_only``), dynamic when
 every one is an ``import()``.
 
-Usage: python -m bench.depcruise_compare [svelte|msw|trpc ...] [--samples N] [--json]
+Usage: python -m bench.depcruise_compare [svelte|msw|trpc|rxjs ...] [--samples N] [--json]
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ def corpus(name: str) -> tuple[Path, list[str]]:
     """(root of the tree both tools see, directories whose files are compared as importers)."""
     if name == "trpc":
         return trpc_workspace(), ["packages/server/src", "packages/client/src"]
+    if name == "rxjs":  # the corpus is the tarball's src/; its package.json sits one level up
+        return fetch(name).parent, ["src"]
     return fetch(name), ["src"]
 
 
