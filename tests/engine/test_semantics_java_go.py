@@ -81,8 +81,8 @@ class R {
         String.valueOf(1).trim();
         m.invoke(o);
         o.getClass().getMethod("x").invoke(o);
-        xs.forEach(x -> x.strip());
         xs.forEach(y -> y.go());
+        java.util.function.Function<Object, Object> f = z -> z.go();
     }
 }
 """,
@@ -91,7 +91,8 @@ class R {
     assert got["String.valueOf(1).trim"] == ((), "builtin")
     assert got["m.invoke"] == ((), "dynamic")
     assert got['o.getClass().getMethod("x").invoke'] == ((), "dynamic")
-    assert got["y.go"] == ((), "unknown")  # an untyped lambda parameter
+    assert got["y.go"] == ((), "builtin")  # forEach hands the lambda the list's Strings
+    assert got["z.go"] == ((), "unknown")  # an untyped lambda parameter
 
 
 def test_java_records_relations_and_bindings() -> None:
@@ -170,13 +171,45 @@ func (s *Server) Run(w http.ResponseWriter) error {
     assert binds[("Server", "routes[]")] == (Ref("n:Route", ("new",)),)
     assert binds[("Server", "mux")] == (Ref("n:http", (".ServeMux", "new")),)
     assert binds[("Server", "Base")] == (Ref("n:Base", ("new",)),)
-    assert binds[(None, "registry[]")] == (Ref("n:start"),)
+    assert binds[(None, "registry[]")] == (Ref("s:start"),)  # this file's own, whatever the package has
     assert binds[("Server.Run", "return")] == (Ref("b:error", ("new",)),)
     calls = {c.callee: (c.targets, c.reason) for c in a.calls}
-    assert calls["r.Serve"] == ((Ref("n:Server", ("new", ".routes[]", ".Serve")),), None)
-    assert calls["s.mux.Handle"] == ((Ref("n:Server", ("new", ".mux", ".Handle")),), None)
+    assert calls["r.Serve"] == ((Ref("s:Server", ("new", ".routes[]", ".Serve")),), None)
+    assert calls["s.mux.Handle"] == ((Ref("s:Server", ("new", ".mux", ".Handle")),), None)
     assert calls['registry["a"]'] == ((Ref("n:registry[]"),), None)
-    assert calls["v.Run"] == ((Ref("n:Server", ("new", ".Run")),), None)
+    assert calls["v.Run"] == ((Ref("s:Server", ("new", ".Run")),), None)
     assert calls["w.Write"] == ((Ref("n:http", (".ResponseWriter", "new", ".Write")),), None)
     assert calls["make"] == ((), "builtin")
     assert calls["(<-ch).Close"] == ((Ref("n:Base", ("new", ".Close")),), None)
+
+
+def test_go_type_parameters_errors_and_generic_calls() -> None:
+    a = analyze(
+        "g.go",
+        b"""package g
+
+type Pair[A any] struct{ First A }
+
+type Set[K comparable] struct{ items map[K]bool }
+
+func NewSet[K comparable]() *Set[K] { return &Set[K]{} }
+
+func (s *Set[K]) Has(k K) bool { k.Oops(); return s.items[k] }
+
+func load() (*Set[int], error) { return nil, nil }
+
+func use() {
+	NewSet[string]().Has("a")
+	s, err := load()
+	err.Error()
+	s.Has(1)
+}
+""",
+    )
+    binds = {(b.scope, b.name) for b in a.bindings}
+    assert ("Pair", "First") not in binds  # A is Pair's type parameter, not a type named A
+    calls = {c.callee: (c.targets, c.reason) for c in a.calls}
+    assert calls["k.Oops"] == ((), "unknown")  # K is the receiver's type parameter
+    assert calls["NewSet[string]().Has"] == ((Ref("s:NewSet", ("()", ".Has")),), None)
+    assert calls["err.Error"] == ((), "builtin")
+    assert calls["s.Has"] == ((Ref("s:load", ("()", ".Has")),), None)

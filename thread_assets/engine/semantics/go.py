@@ -27,7 +27,7 @@ method (``return``). Relations: struct and interface embedding (``embeds``), as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from msgspec.structs import replace
 from tree_sitter import Node
@@ -59,18 +59,51 @@ recursion limit."""
 Values = tuple[Ref, ...]
 
 
-@dataclass(slots=True)
 class _Var:
-    values: Values
-    elems: Values = ()
+    """What a name holds: instances (``values``) and, for containers, their elements. Locals are
+    worked out on first use only (most are never a receiver or a callee), from the scopes of
+    their declaration."""
+
+    __slots__ = ("_elems", "_thunk", "_values")
+
+    def __init__(
+        self, values: Values = (), elems: Values = (), thunk: Callable[[], tuple[Values, Values]] | None = None
+    ) -> None:
+        self._values = values
+        self._elems = elems
+        self._thunk = thunk
+
+    def _force(self) -> None:
+        thunk, self._thunk = self._thunk, None
+        if thunk is not None:
+            self._values, self._elems = thunk()
+
+    @property
+    def values(self) -> Values:
+        if self._thunk is not None:
+            self._force()
+        return self._values
+
+    @property
+    def elems(self) -> Values:
+        if self._thunk is not None:
+            self._force()
+        return self._elems
 
 
-@dataclass(slots=True, eq=False)
+_NOTHING = _Var()
+_ERROR = _Var((Ref("b:error", ("new",)),))
+"""``v, err := f()``: by Go's convention the last result, named so, is an ``error``."""
+
+
 class _Frame:
-    end: int
-    vars: dict[str, _Var] = field(default_factory=dict)
-    types: set[str] = field(default_factory=set)
-    """Local type names and type parameters: they shadow package-level types but reach nothing."""
+    __slots__ = ("end", "types", "vars")
+
+    def __init__(self, end: int) -> None:
+        self.end = end
+        self.vars: dict[str, _Var] = {}
+        self.types: set[str] = set()
+        """Local type names and type parameters: they shadow package-level types but reach nothing."""
 
 
 def semantics(
@@ -102,6 +135,8 @@ class _GoPass:
         self.by_end: dict[int, Symbol] = {}
         self.top: set[str] = set()
         self.top_vars: set[str] = set()
+        self.own: dict[str, str] = {}
+        """Top-level functions and types of this file: name -> local id."""
         for s in symbols:
             if s.kind in ("function", "method", "struct", "interface", "type_alias"):
                 self.by_end.setdefault(s.location.end_byte, s)
@@ -109,6 +144,8 @@ class _GoPass:
                 self.top.add(s.name)
                 if s.kind == "variable":
                     self.top_vars.add(s.name)
+                elif s.kind in ("function", "struct", "interface", "type_alias"):
+                    self.own.setdefault(s.name, s.id)
         self.packages = {i.bound for i in imports if i.bound}
         self.stack: list[_Frame] = []
         self.memo: dict[int, Values] = {}
@@ -159,13 +196,17 @@ class _GoPass:
                 return None
         if tname in BUILTIN_TYPES and tname not in self.top:
             return Ref("b:error") if tname == "error" else None
-        return Ref(f"n:{tname}")
+        return self._top_ref(tname)
 
     def _declared(self, tnode: Node | None) -> _Var:
         if tnode is None:
             return _Var(())
         elem = element_type(tnode)
         return _Var(_instance(self._type_ref(tnode)), _instance(self._type_ref(elem)) if elem is not None else ())
+
+    def _declared_pair(self, tnode: Node | None) -> tuple[Values, Values]:
+        var = self._declared(tnode)
+        return var.values, var.elems
 
     def _bind(self, at: int, scope: str | None, name: str, var: _Var) -> None:
         if var.values:
@@ -178,6 +219,20 @@ class _GoPass:
         tnode = spec.child_by_field_name("type")
         if sym is None or tnode is None or sym.kind not in ("struct", "interface"):
             return
+        frame = _Frame(end=spec.end_byte)  # type parameters shadow package-level types
+        frame.types.update(self._type_parameters(spec.child_by_field_name("type_parameters")))
+        self.stack.append(frame)
+        try:
+            self._members(sym, tnode)
+        finally:
+            self.stack.pop()
+
+    def _type_parameters(self, tps: Node | None) -> list[str]:
+        if tps is None:
+            return []
+        return [self.text(n) for decl in tps.named_children for n in decl.children_by_field_name("name")]
+
+    def _members(self, sym: Symbol, tnode: Node) -> None:
         if sym.kind == "struct":
             body = next((c for c in tnode.named_children if c.type == "field_declaration_list"), None)
             for fd in body.named_children if body is not None else ():
@@ -229,20 +284,37 @@ class _GoPass:
             return [(n, var) for n in names if n != "_"]
         value = spec.child_by_field_name("value")
         rights = [c for c in value.named_children if c.type != "comment"] if value is not None else []
-        return [(n, v) for n, v in zip(names, self._assigned(len(names), rights), strict=True) if n != "_"]
+        return [(n, v) for n, v in zip(names, self._assigned(names, rights), strict=True) if n != "_"]
 
-    def _assigned(self, count: int, rights: list[Node]) -> list[_Var]:
-        """What each of ``count`` names gets from the right-hand expressions: pairwise, or all
-        from one multi-valued expression (the first name gets the call's declared first result,
-        the element of ``m[k]``, the type of ``x.(T)``)."""
+    def _assigned(self, names: list[str], rights: list[Node]) -> list[_Var]:
+        """What each name gets from the right-hand expressions: pairwise, or all from one
+        multi-valued expression (the first name gets the call's declared first result, the element
+        of ``m[k]``, the type of ``x.(T)``; a last one named like ``err`` an ``error``)."""
+        count = len(names)
         if len(rights) == count:
             return [self._var_of(r) for r in rights]
         if len(rights) == 1 and count > 1:
-            return [self._var_of(rights[0])] + [_Var(())] * (count - 1)
-        return [_Var(())] * count
+            last = _ERROR if names[-1] == "err" or names[-1].endswith(("Err", "Error")) else _NOTHING
+            return [self._var_of(rights[0])] + [_NOTHING] * (count - 2) + [last]
+        return [_NOTHING] * count
 
     def _var_of(self, node: Node) -> _Var:
-        return _Var(self._eval(node, 0), self._elems(node, 0))
+        return self._later(lambda: (self._eval(node, 0), self._elems(node, 0)))
+
+    def _later(self, compute: Callable[[], tuple[Values, Values]]) -> _Var:
+        """A variable whose value is computed on first use, in the scopes open now."""
+        if len(self.stack) == 1:  # package level: computed at once, before any sweep
+            return _Var(*compute())
+        snapshot = self.stack[:]
+
+        def thunk() -> tuple[Values, Values]:
+            current, self.stack = self.stack, snapshot
+            try:
+                return compute()
+            finally:
+                self.stack = current
+
+        return _Var(thunk=thunk)
 
     # ---- the sweep ---------------------------------------------------------------------------
     def _sweep(self) -> dict[tuple[int, int], tuple[Values, CallReason | None]]:
@@ -275,10 +347,16 @@ class _GoPass:
 
     def _function(self, node: Node) -> None:
         frame = _Frame(end=node.end_byte)
-        tps = node.child_by_field_name("type_parameters")
-        if tps is not None:
-            for decl in tps.named_children:
-                frame.types.update(self.text(n) for n in decl.children_by_field_name("name"))
+        frame.types.update(self._type_parameters(node.child_by_field_name("type_parameters")))
+        recv = node.child_by_field_name("receiver")
+        if recv is not None and b"[" in self.data[recv.start_byte : recv.end_byte]:  # func (s *Set[K]) ...
+            for decl in recv.named_children:
+                generic = decl.child_by_field_name("type")
+                while generic is not None and generic.type in ("pointer_type", "parenthesized_type"):
+                    generic = next((c for c in generic.named_children if c.type != "comment"), None)
+                targs = generic.child_by_field_name("type_arguments") if generic is not None else None
+                if targs is not None and generic is not None and generic.type == "generic_type":
+                    frame.types.update(self.text(t) for t in targs.named_children if t.type != "comment")
         self.stack.append(frame)
         sym = self.by_end.get(node.end_byte) if node.type != "func_literal" else None
         result = node.child_by_field_name("result")
@@ -298,9 +376,10 @@ class _GoPass:
                 if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
                     continue
                 tnode = decl.child_by_field_name("type")
-                var = self._declared(tnode)
                 if decl.type == "variadic_parameter_declaration":
-                    var = _Var((), var.values)
+                    var = self._later(lambda t=tnode: ((), self._declared(t).values))  # type: ignore[misc]
+                else:
+                    var = self._later(lambda t=tnode: self._declared_pair(t))  # type: ignore[misc]
                 for n in decl.children_by_field_name("name"):
                     self._declare(self.text(n), var)
 
@@ -325,7 +404,7 @@ class _GoPass:
             right = node.child_by_field_name("right")
             names = [self.text(c) for c in left.named_children] if left is not None else []
             rights = [c for c in right.named_children if c.type != "comment"] if right is not None else []
-            for name, var in zip(names, self._assigned(len(names), rights), strict=True):
+            for name, var in zip(names, self._assigned(names, rights), strict=True):
                 self._declare(name, var)
         elif cap == "var":
             for child in node.named_children:
@@ -341,9 +420,9 @@ class _GoPass:
             if left is None or right is None or not any(c.type == ":=" for c in node.children):
                 return
             names = [self.text(c) for c in left.named_children]
-            elems = self._elems(right, 0)
+            element = self._later(lambda: (self._elems(right, 0), ()))
             for i, name in enumerate(names):
-                self._declare(name, _Var(elems if i == 1 else ()))
+                self._declare(name, element if i == 1 else _NOTHING)
         elif cap == "tdecl":
             for spec in node.named_children:
                 name_node = spec.child_by_field_name("name")
@@ -357,7 +436,7 @@ class _GoPass:
             if var is not None:
                 return var
             if name in frame.types:
-                return _Var(())
+                return _NOTHING
         return None
 
     def _eval(self, node: Node, depth: int) -> Values:
@@ -379,7 +458,7 @@ class _GoPass:
                 return var.values
             if name in ("nil", "true", "false", "iota", "_"):
                 return ()
-            return (Ref(f"n:{name}"),)
+            return (self._top_ref(name),)
         if t == "selector_expression":
             operand = node.child_by_field_name("operand")
             name = self.text(node.child_by_field_name("field"))
@@ -415,8 +494,9 @@ class _GoPass:
         if t == "slice_expression":
             operand = node.child_by_field_name("operand")
             return self._eval(operand, depth) if operand is not None else ()
-        if t == "type_conversion_expression":
-            return _instance(self._type_ref(node.child_by_field_name("type")))
+        if t == "type_conversion_expression":  # F[int](x) parses as one: the result of calling F
+            targets, _ = self._call(node, depth)
+            return _with(targets, "()")
         return ()
 
     def _builtin_result(self, node: Node, depth: int) -> Values:
@@ -502,6 +582,12 @@ class _GoPass:
             self._package(operand.child_by_field_name("operand") or operand) is None
         )
 
+    def _top_ref(self, name: str) -> Ref:
+        """A package-level name: this file's own function or type by its symbol (another file of
+        the package may define the same name under other build constraints), else the package's."""
+        sid = self.own.get(name)
+        return Ref(f"s:{sid}") if sid is not None else Ref(f"n:{name}")
+
     def _builtin(self, name: str) -> bool:
         return (
             (name in BUILTIN_FUNCTIONS or name in BUILTIN_TYPES) and name not in self.top and self._local(name) is None
@@ -537,7 +623,7 @@ class _GoPass:
             if name in BUILTIN_FUNCTIONS or name in BUILTIN_TYPES:
                 if name not in self.top:
                     return (), "builtin"
-            return (Ref(f"n:{name}"),), None
+            return (self._top_ref(name),), None
         if t == "func_literal":
             return (), "unknown"
         if t in ("type_identifier", "qualified_type", "pointer_type", "generic_type"):

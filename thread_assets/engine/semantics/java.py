@@ -74,6 +74,12 @@ _ORDER = {
 }
 _TYPE_KINDS = frozenset({"class", "interface", "enum"})
 _JDK_ROOTS = frozenset({"java", "javax", "jdk", "sun"})
+_ELEMENT_CALLBACKS = frozenset(
+    {"forEach", "removeIf", "ifPresent", "ifPresentOrElse", "replaceAll", "computeIfPresent"}
+)
+_FINAL_OBJECT_METHODS = frozenset({"getClass", "notify", "notifyAll", "wait"})
+"""``java.lang.Object``'s final methods: no class can define its own, so a call is the JDK's
+unless the file declares an overload of the name (``wait(String)``)."""
 _MAX_DEPTH = 120
 """Receiver chains deeper than this (generated builder code) are left unknown rather than risk
 Python's recursion limit."""
@@ -133,6 +139,27 @@ def semantics(
     return _JavaPass(src, symbols, imports, found).run(calls)
 
 
+_LITERAL_TYPES = {
+    "decimal_integer_literal": "int",
+    "hex_integer_literal": "int",
+    "string_literal": "String",
+    "text_block": "String",
+    "true": "boolean",
+    "false": "boolean",
+    "character_literal": "char",
+    "decimal_floating_point_literal": "double",
+}
+
+
+def _simple_type(text: str | None) -> str:
+    """``java.util.List<Class<?>>`` -> ``List``; ``final Foo`` -> ``Foo``; arrays keep ``[]``."""
+    if not text:
+        return ""
+    base = text.split("<", 1)[0].split()[-1] if text.split("<", 1)[0].split() else text
+    dims = "[]" * text.count("[]")
+    return base.rpartition(".")[2] + dims
+
+
 def _with(values: Values, *ops: str) -> Values:
     return tuple(Ref(v.base, v.ops + ops) for v in values)
 
@@ -153,11 +180,17 @@ class _JavaPass:
         self.classes: dict[int, _Class] = {}
         """Node id of a type declaration or anonymous class body -> its class."""
         self.top_types: dict[str, str] = {}
+        self.type_ids = {s.id for s in symbols if s.kind in _TYPE_KINDS}
+        self.method_names = {s.name for s in symbols if s.kind == "method"}
+        self.nested_names: dict[str, str] = {}
+        """Member classes (nested in classes, not in methods): local id -> qualified name, the
+        name a relation uses for them so that it resolves from the file's top level."""
         self.stack: list[_Frame] = []
         self.memo: dict[int, Values] = {}
         self.calls_memo: dict[int, tuple[Values, CallReason | None]] = {}
-        self.overloaded: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
-        """(class id, member name) -> (symbol id, fewest, most arguments) of each overload."""
+        self.overloaded: dict[tuple[str, str], list[tuple[str, int, int, tuple[str, ...]]]] = {}
+        """(class id, member name) -> (symbol id, fewest and most arguments, simple names of the
+        fixed parameters' types) of each overload."""
         self.relations: list[TypeRelation] = []
         self.bindings: list[tuple[int, Binding]] = []
 
@@ -195,13 +228,16 @@ class _JavaPass:
                     if m.id.endswith(")"):
                         variadic = any(p.kind == "variadic" for p in m.parameters)
                         n = len(m.parameters)
-                        span = (n - 1, 1 << 30) if variadic else (n, n)
-                        self.overloaded.setdefault((sym.id, m.name), []).append((m.id, *span))
+                        low, high = (n - 1, 1 << 30) if variadic else (n, n)
+                        types = tuple(_simple_type(p.type) for p in m.parameters if p.kind != "variadic")
+                        self.overloaded.setdefault((sym.id, m.name), []).append((m.id, low, high, types))
                 elif m.kind in _TYPE_KINDS:
                     cls.nested[m.name] = m.id
             self.classes[node.id] = cls
             if sym.parent is None:
                 self.top_types.setdefault(sym.name, sym.id)
+            elif "." in sym.qualified_name and sym.parent in self.type_ids:
+                self.nested_names[sym.id] = sym.qualified_name
         for body in self.found.get("anon", ()):
             owner = body.parent
             cls = _Class(None, "", "anonymous", body)
@@ -289,6 +325,9 @@ class _JavaPass:
             segs = type_segments(stripped, self.data)
             if not segs:
                 continue
+            head = self._type_name(segs[0], frames)
+            if head is not None and head.base.startswith("s:") and head.base[2:] in self.nested_names:
+                segs = [*self.nested_names[head.base[2:]].split("."), *segs[1:]]  # a member class: Outer.Base
             self.relations.append(
                 TypeRelation(
                     type=cls.id,
@@ -484,18 +523,31 @@ class _JavaPass:
                 self._declare(self.text(p), _Var(()))
 
     def _lambda(self, node: Node) -> None:
+        elems = self._iterated(node)
         self.stack.append(_Frame(end=node.end_byte))
         params = node.child_by_field_name("parameters")
         if params is None:
             return
         if params.type == "identifier":
-            self._declare(self.text(params), _Var(()))
+            self._declare(self.text(params), _Var(elems))
         elif params.type == "inferred_parameters":
-            for c in params.named_children:
-                if c.type == "identifier":
-                    self._declare(self.text(c), _Var(()))
+            names = [self.text(c) for c in params.named_children if c.type == "identifier"]
+            for i, name in enumerate(names):
+                self._declare(name, _Var(elems if i == len(names) - 1 else ()))  # map.forEach((k, v) -> ...)
         else:
             self._parameters(params)
+
+    def _iterated(self, node: Node) -> Values:
+        """The elements a lambda is handed when it is the argument of ``xs.forEach(...)`` (or
+        ``removeIf``, ``ifPresent``...) on a collection whose element type the file knows."""
+        args = node.parent
+        call = args.parent if args is not None and args.type == "argument_list" else None
+        if call is None or call.type != "method_invocation":
+            return ()
+        if self.text(call.child_by_field_name("name")) not in _ELEMENT_CALLBACKS:
+            return ()
+        receiver = call.child_by_field_name("object")
+        return self._elems(receiver, 0) if receiver is not None else ()
 
     def _declaration(self, cap: str, node: Node) -> None:
         frames = self.stack
@@ -699,29 +751,56 @@ class _JavaPass:
 
     def _overloads(self, node: Node, targets: Values) -> Values:
         """A constructor or method of a class of this file that is overloaded: the overloads
-        whose parameter count fits the call's arguments, named by their symbol ids (the graph step
-        would otherwise take the first one)."""
+        whose parameter count fits the call's arguments, and among those the ones whose parameter
+        types are the arguments' known types, named by their symbol ids (the graph step would
+        otherwise take the first one). Subtyping is not weighed: without an exact match every
+        overload of the right arity stays."""
         if not self.overloaded:
             return targets
         args = node.child_by_field_name("arguments")
-        count = sum(1 for c in args.named_children if "comment" not in c.type) if args is not None else 0
+        arg_nodes = [c for c in args.named_children if "comment" not in c.type] if args is not None else []
+        count = len(arg_nodes)
+        arg_types: list[str | None] | None = None
         out: list[Ref] = []
         for ref in targets:
             key: tuple[str, str] | None = None
+            ops = ref.ops
             if ref.base.startswith("s:"):
                 cls_id = ref.base[2:]
-                if not ref.ops and node.type != "method_invocation":
+                if not ops and node.type != "method_invocation":
                     key = (cls_id, cls_id.rpartition(".")[2])
-                elif ref.ops in (("new", ref.ops[-1]), (ref.ops[-1],)) and ref.ops[-1].startswith("."):
-                    key = (cls_id, ref.ops[-1][1:])
-            fits = [sid for sid, low, high in self.overloaded.get(key, ()) if low <= count <= high] if key else []
-            out.extend(Ref(f"s:{sid}") for sid in fits) if fits else out.append(ref)
+                elif ops and ops in (("new", ops[-1]), (ops[-1],)) and ops[-1].startswith("."):
+                    key = (cls_id, ops[-1][1:])
+            fits = [o for o in self.overloaded.get(key, ()) if o[1] <= count <= o[2]] if key else []
+            if len(fits) > 1:
+                if arg_types is None:
+                    arg_types = [self._arg_type(a) for a in arg_nodes]
+                exact = [o for o in fits if all(t is None or t == p for t, p in zip(arg_types, o[3], strict=False))]
+                fits = exact or fits
+            if fits:
+                out.extend(Ref(f"s:{o[0]}") for o in fits)
+            else:
+                out.append(ref)
         return tuple(out)
+
+    def _arg_type(self, node: Node) -> str | None:
+        """The simple type name of an argument, when the file tells it (a literal, a variable of a
+        declared type, ``new Foo()``)."""
+        literal = _LITERAL_TYPES.get(node.type)
+        if literal is not None:
+            return literal
+        values = self._eval(node, 0)
+        if len(values) != 1 or values[0].ops[-1:] != ("new",):
+            return None
+        ref = values[0]
+        return ref.ops[-2][1:] if len(ref.ops) >= 2 else ref.base[2:].rpartition(".")[2]
 
     def _invocation(self, node: Node, depth: int) -> tuple[Values, CallReason | None]:
         name = self.text(node.child_by_field_name("name"))
         obj = node.child_by_field_name("object")
         op = f".{name}"
+        if name in _FINAL_OBJECT_METHODS and name not in self.method_names:
+            return (Ref("b:Object", ("new", op)),), None
         if obj is None:
             return self._implicit_this(name), None
         if obj.type == "super":

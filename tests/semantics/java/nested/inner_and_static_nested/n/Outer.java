@@ -16,5 +16,13 @@ public class Outer {
         Outer build() { return new Outer(); }
     }
 
+    static class Base {
+        void hello() { }
+    }
+
+    static class Child extends Base {
+        void run() { hello(); }
+    }
+
     static Outer make() { return new Builder().with().build(); }
 }
