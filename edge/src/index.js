@@ -339,6 +339,16 @@ const HANDLERS = {
     return page(await query(db, "callees_page", values), q.limit, q.offset);
   },
 
+  async hierarchy(db, q) {
+    const values = { symbol: q.symbol, repo: q.repo, limit: q.limit + 1, offset: q.offset };
+    return page(await query(db, "hierarchy", values), q.limit, q.offset);
+  },
+
+  async implementations(db, q) {
+    const values = { symbol: q.symbol, repo: q.repo, limit: q.limit + 1, offset: q.offset };
+    return page(await query(db, "implementations", values), q.limit, q.offset);
+  },
+
   async deps(db, q) {
     const ways = ["out", "in"].filter((w) => q.direction === w || q.direction === "both");
     const results = await db.batch(ways.map((w) => statement(db, `deps_${w}`, { path: q.path, repo: q.repo })));
@@ -356,11 +366,16 @@ const HANDLERS = {
 
   async stats(db, q) {
     const values = { repo: q.repo };
-    const [groupsResult, countsResult, cyclesResult] = await db.batch([
+    const [groupsResult, countsResult, cyclesResult, verdictsResult] = await db.batch([
       statement(db, "stats_files", values),
       statement(db, "stats_counts", values),
       statement(db, "cycles", values),
+      statement(db, "stats_verdicts", values),
     ]);
+    const verdicts = {};
+    for (const v of verdictsResult.results) (verdicts[v.language] ??= {})[v.verdict] = v.n;
+    const totalCalls = Object.values(verdicts).reduce((n, v) => n + Object.values(v).reduce((a, b) => a + b, 0), 0);
+    const resolvedCalls = Object.values(verdicts).reduce((n, v) => n + (v.resolved ?? 0), 0);
     const groups = groupsResult.results;
     const counts = countsResult.results[0];
     const byLanguage = new Map();
@@ -392,10 +407,12 @@ const HANDLERS = {
         ratio: ratio(resolved, counts.resolutions),
       },
       call_resolution: {
-        total: counts.call_edges,
-        resolved: counts.calls_resolved,
-        ratio: ratio(counts.calls_resolved, counts.call_edges),
+        total: totalCalls,
+        resolved: resolvedCalls,
+        ratio: ratio(resolvedCalls, totalCalls),
+        edges: counts.call_edges,
       },
+      call_verdicts: verdicts,
       dep_edges: counts.dep_edges,
       cycles: counts.cycles,
       files_in_cycles: inCycles.size,

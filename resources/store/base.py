@@ -28,8 +28,8 @@ from thread_assets.engine.graph.incremental import GraphDelta
 
 Direction = Literal["out", "in", "both"]
 
-PER_FILE_TABLES = ("files", "symbols", "imports", "calls", "pattern_matches")
-GRAPH_TABLES = ("import_resolutions", "dep_edges", "cycles", "call_edges")
+PER_FILE_TABLES = ("files", "symbols", "imports", "calls", "pattern_matches", "bindings", "type_relations")
+GRAPH_TABLES = ("import_resolutions", "dep_edges", "cycles", "call_edges", "type_hierarchy")
 TABLES = PER_FILE_TABLES + GRAPH_TABLES
 
 
@@ -194,6 +194,20 @@ class Store(Protocol):
         self, symbol: str, *, repo: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[dict[str, Any]]:
         """``callers`` one page at a time (same rows, same order)."""
+        ...
+
+    def hierarchy(
+        self, symbol: str, *, repo: str | None = None, limit: int = 200, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Ancestors and descendants of the types named ``symbol``, one row per relation reached
+        (direction ``ancestor`` / ``descendant``, depth, the relation's type, base and kind)."""
+        ...
+
+    def implementations(
+        self, symbol: str, *, repo: str | None = None, limit: int = 200, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Types below an interface, trait or class in the hierarchy; for a method, the methods
+        of the same name those types define (what a call through it may dispatch to)."""
         ...
 
     def callees_page(

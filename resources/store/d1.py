@@ -112,6 +112,10 @@ ADDED_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("dep_edges", ("type_only", "deferred")),
     ),
     "0006_build_constraints.sql": (("files", ("build_constraint", "build_ignored", "build_file_tags")),),
+    "0007_semantic_calls.sql": (
+        ("calls", ("targets", "reason")),
+        ("call_edges", ("call_index", "receiver_type", "callee_module", "reason", "dispatch")),
+    ),
 }
 """Migration name -> (table, columns) it adds to tables that 0001 created. 0001 is generated
 without these columns, so a database built by running every migration in order (wrangler on a new
@@ -151,7 +155,21 @@ def migrations() -> dict[str, str]:
     }
     for name, additions in ADDED_COLUMNS.items():
         out[name] = header.format("sql/schema.sql (added columns)") + _added_columns_sql(additions)
+    out["0008_semantic_tables.sql"] = header.format("sql/schema.sql (bindings, type_relations, type_hierarchy)") + (
+        _table_sql("bindings")
+        + _table_sql("type_relations")
+        + _table_sql("type_hierarchy")
+        + _index_sql("type_hierarchy")
+    )
     return out
+
+
+def _index_sql(table: str) -> str:
+    return "".join(
+        line + "\n"
+        for line in schema_sql().splitlines()
+        if re.match(rf"CREATE INDEX IF NOT EXISTS \w+ ON {table} ", line)
+    )
 
 
 def _table_sql(table: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 from thread_assets.engine import (
+    Binding,
     Call,
     CallEdge,
     Cycle,
@@ -26,11 +27,14 @@ from thread_assets.engine import (
     Parameter,
     ParseSummary,
     PatternMatch,
+    Ref,
     Resolution,
     Symbol,
+    TypeRelation,
     global_symbol_id,
 )
 from thread_assets.engine.extract.go_build import name_tags
+from thread_assets.engine.graph import HierarchyEdge
 from thread_assets.engine.graph.deps import find_cycles, runtime_edges
 
 Row = tuple[Any, ...]
@@ -74,17 +78,23 @@ _DEP = (
 )
 _CYCLE = ("repo", "ordinal", "kind", "members", "cycle_path", "member_count", "edge_count", "run_id")
 _EDGE_HEAD = ("repo", "path", "ordinal", "caller", "callee", "name", "call_type", "target", "how")
+_EDGE_VERDICT = ("call_index", "receiver_type", "callee_module", "reason", "dispatch")
+_RELATION = ("repo", "path", "ordinal", "type_id", "type_name", "base", "kind", "access")
+_HIERARCHY = ("repo", "path", "ordinal", "type", "type_name", "base", "kind", "access", "target", "module")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "files": (*_FILE_HEAD, *SUMMARY, "run_id", "indexed_at", *_BUILD),
     "symbols": (*_SYMBOL_HEAD, *_SYMBOL_BODY, *LOC),
     "imports": (*_IMPORT_HEAD, *LOC, *_IMPORT_FLAGS),
-    "calls": (*_CALL_HEAD, *LOC),
+    "calls": (*_CALL_HEAD, *LOC, "targets", "reason"),
     "pattern_matches": (*_MATCH_HEAD, *LOC),
+    "bindings": ("repo", "path", "ordinal", "scope", "name", "refs"),
+    "type_relations": (*_RELATION, *LOC),
     "import_resolutions": _RESOLUTION,
     "dep_edges": _DEP,
     "cycles": _CYCLE,
-    "call_edges": (*_EDGE_HEAD, *LOC, "run_id"),
+    "call_edges": (*_EDGE_HEAD, *LOC, "run_id", *_EDGE_VERDICT),
+    "type_hierarchy": (*_HIERARCHY, *LOC, "run_id"),
     "graph_inputs": ("repo", "kind", "path", "digest"),
 }
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
@@ -93,6 +103,9 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "imports": ("repo", "path", "ordinal"),
     "calls": ("repo", "path", "ordinal"),
     "pattern_matches": ("repo", "path", "ordinal"),
+    "bindings": ("repo", "path", "ordinal"),
+    "type_relations": ("repo", "path", "ordinal"),
+    "type_hierarchy": ("repo", "path", "ordinal"),
     "import_resolutions": ("repo", "importer", "import_index"),
     "dep_edges": ("repo", "source", "external", "target"),
     "cycles": ("repo", "ordinal"),
@@ -107,12 +120,17 @@ PATH_COLUMN: dict[str, str] = {
     "pattern_matches": "path",
     "import_resolutions": "importer",
     "call_edges": "path",
+    "bindings": "path",
+    "type_relations": "path",
+    "type_hierarchy": "path",
 }
 """The column naming the file a row belongs to (dep_edges and cycles are handled apart)."""
 
 JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "symbols": ("parameters", "generics", "decorators"),
     "pattern_matches": ("captures",),
+    "calls": ("targets",),
+    "bindings": ("refs",),
     "dep_edges": ("names", "kinds", "resolved_by"),
     "cycles": ("members", "cycle_path"),
 }
@@ -121,6 +139,7 @@ BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "symbols": ("exported",),
     "imports": ("used", *_IMPORT_FLAGS),
     "dep_edges": ("external", "type_only", "deferred"),
+    "call_edges": ("dispatch",),
 }
 
 _encode = msgspec.json.Encoder().encode
@@ -208,7 +227,17 @@ def import_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
 def call_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
     for i, c in enumerate(a.calls):
         head = (repo, a.path, i, c.caller, c.callee, c.name, c.receiver, c.call_type, c.arg_count)
-        yield (*head, *_loc(c.location))
+        yield (*head, *_loc(c.location), to_json(c.targets) if c.targets else None, c.reason)
+
+
+def binding_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
+    for i, b in enumerate(a.bindings):
+        yield (repo, a.path, i, b.scope, b.name, to_json(b.values))
+
+
+def relation_rows(repo: str, a: FileAnalysis) -> Iterator[Row]:
+    for i, r in enumerate(a.relations):
+        yield (repo, a.path, i, r.type, r.type_name, r.base, r.kind, r.access, *_loc(r.location))
 
 
 def match_rows(repo: str, path: str, matches: Sequence[PatternMatch]) -> Iterator[Row]:
@@ -225,12 +254,16 @@ def per_file_rows(
     indexed_at: str,
 ) -> dict[str, list[Row]]:
     """Rows of every per-file table for one batch, keyed by table name."""
-    rows: dict[str, list[Row]] = {"files": [], "symbols": [], "imports": [], "calls": [], "pattern_matches": []}
+    rows: dict[str, list[Row]] = {
+        t: [] for t in ("files", "symbols", "imports", "calls", "pattern_matches", "bindings", "type_relations")
+    }
     for a in analyses:
         rows["files"].append(file_row(repo, a, run_id, indexed_at))
         rows["symbols"].extend(symbol_rows(repo, a))
         rows["imports"].extend(import_rows(repo, a))
         rows["calls"].extend(call_rows(repo, a))
+        rows["bindings"].extend(binding_rows(repo, a))
+        rows["type_relations"].extend(relation_rows(repo, a))
     for path in sorted(matches):
         rows["pattern_matches"].extend(match_rows(repo, path, matches[path]))
     return rows
@@ -244,6 +277,8 @@ def analysis_from_rows(
     symbols: Iterable[Sequence[Any]],
     imports: Iterable[Sequence[Any]],
     calls: Iterable[Sequence[Any]],
+    bindings: Iterable[Sequence[Any]] = (),
+    relations: Iterable[Sequence[Any]] = (),
 ) -> FileAnalysis:
     summary = None
     if file[9] is not None:
@@ -274,7 +309,20 @@ def analysis_from_rows(
         symbols=tuple(_symbol(r) for r in symbols),
         imports=tuple(_import(r) for r in imports),
         calls=tuple(_call(r) for r in calls),
+        bindings=tuple(_binding(r) for r in bindings),
+        relations=tuple(_relation(r) for r in relations),
     )
+
+
+_REFS = msgspec.json.Decoder(tuple[Ref, ...])
+
+
+def _binding(r: Sequence[Any]) -> Binding:
+    return Binding(scope=r[3], name=r[4], values=_REFS.decode(r[5]))
+
+
+def _relation(r: Sequence[Any]) -> TypeRelation:
+    return TypeRelation(type=r[3], type_name=r[4], base=r[5], kind=r[6], access=r[7], location=_location(r, 8))
 
 
 def _symbol(r: Sequence[Any]) -> Symbol:
@@ -322,6 +370,8 @@ def _call(r: Sequence[Any]) -> Call:
         call_type=r[7],
         arg_count=r[8],
         location=_location(r, 9),
+        targets=_REFS.decode(r[15]) if r[15] else (),
+        reason=r[16],
     )
 
 
@@ -346,17 +396,25 @@ def graph_rows(
     cycles: Sequence[Cycle],
     call_edges: Sequence[CallEdge],
     run_id: str,
+    hierarchy: Sequence[HierarchyEdge] = (),
 ) -> dict[str, list[Row]]:
-    """Call edges are numbered per file in the order given: ``resolve_calls`` emits one edge per
-    call in file order, so a call edge's ordinal equals its call's ordinal in ``calls``."""
+    """Call edges are numbered per file in the order given (``resolve_calls``: calls in file
+    order, a call's several edges in target order); ``call_index`` is the call's ordinal in
+    ``calls``. Hierarchy rows likewise, in relation order."""
     ordinals: dict[str, int] = {}
     edges = []
     for e in call_edges:
         i = ordinals.get(e.path, 0)
         ordinals[e.path] = i + 1
-        edges.append(
-            (repo, e.path, i, e.caller, e.callee, e.name, e.call_type, e.target, e.how, *_loc(e.location), run_id)
-        )
+        head = (repo, e.path, i, e.caller, e.callee, e.name, e.call_type, e.target, e.how, *_loc(e.location), run_id)
+        edges.append((*head, e.call_index, e.receiver_type, e.callee_module, e.reason, int(e.dispatch)))
+    h_ordinals: dict[str, int] = {}
+    h_rows = []
+    for h in hierarchy:
+        i = h_ordinals.get(h.path, 0)
+        h_ordinals[h.path] = i + 1
+        head = (repo, h.path, i, h.type, h.type_name, h.base, h.kind, h.access, h.target, h.module)
+        h_rows.append((*head, *_loc(h.location), run_id))
     return {
         "import_resolutions": [
             (repo, r.importer, r.index, r.module, r.name, r.target, r.external, r.how, run_id) for r in resolutions
@@ -382,6 +440,7 @@ def graph_rows(
             for i, c in enumerate(cycles)
         ],
         "call_edges": edges,
+        "type_hierarchy": h_rows,
     }
 
 
@@ -417,6 +476,25 @@ def call_edge_from_row(r: Sequence[Any]) -> CallEdge:
         target=r[7],
         how=r[8],
         location=_location(r, 9),
+        call_index=r[16] if r[16] is not None else 0,
+        receiver_type=r[17],
+        callee_module=r[18],
+        reason=r[19],
+        dispatch=bool(r[20]),
+    )
+
+
+def hierarchy_from_row(r: Sequence[Any]) -> HierarchyEdge:
+    return HierarchyEdge(
+        path=r[1],
+        type=r[3],
+        type_name=r[4],
+        base=r[5],
+        kind=r[6],
+        access=r[7],
+        target=r[8],
+        module=r[9],
+        location=_location(r, 10),
     )
 
 

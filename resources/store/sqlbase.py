@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import msgspec
 
 from thread_assets.engine import CallEdge, Cycle, DepEdge, FileAnalysis, PatternMatch, Resolution
+from thread_assets.engine.graph import HierarchyEdge
 from thread_assets.engine.graph.incremental import GraphDelta
 
 from . import rows as R
@@ -170,7 +171,9 @@ class SqlStore:
     def delete_files(self, repo: str, paths: Sequence[str]) -> int:
         paths = sorted(set(paths))
         with self._transaction() as tx:
-            deleted = _delete_paths(tx, repo, paths, (*PER_FILE_TABLES, "import_resolutions", "call_edges"))
+            deleted = _delete_paths(
+                tx, repo, paths, (*PER_FILE_TABLES, "import_resolutions", "call_edges", "type_hierarchy")
+            )
             params = [{"repo": repo, "path": p} for p in paths]
             # graph rows that point *at* a deleted file go too: no row may name a file that is gone
             deleted += tx.executemany("DELETE FROM import_resolutions WHERE repo = :repo AND target = :path", params)
@@ -178,9 +181,12 @@ class SqlStore:
                 "DELETE FROM dep_edges WHERE repo = :repo AND (source = :path OR (external = 0 AND target = :path))",
                 params,
             )
+            bounds = [{"repo": repo, "low": p + "::", "high": prefix_upper_bound(p + "::")} for p in paths]
             deleted += tx.executemany(
-                "DELETE FROM call_edges WHERE repo = :repo AND target >= :low AND target < :high",
-                [{"repo": repo, "low": p + "::", "high": prefix_upper_bound(p + "::")} for p in paths],
+                "DELETE FROM call_edges WHERE repo = :repo AND target >= :low AND target < :high", bounds
+            )
+            deleted += tx.executemany(
+                "DELETE FROM type_hierarchy WHERE repo = :repo AND target >= :low AND target < :high", bounds
             )
             gone = set(paths)
             doomed = [
@@ -205,8 +211,9 @@ class SqlStore:
         call_edges: Sequence[CallEdge],
         *,
         run_id: str = "",
+        hierarchy: Sequence[HierarchyEdge] = (),
     ) -> int:
-        by_table = R.graph_rows(repo, resolutions, dep_edges, cycles, call_edges, run_id)
+        by_table = R.graph_rows(repo, resolutions, dep_edges, cycles, call_edges, run_id, hierarchy)
         written = 0
         with self._transaction() as tx:
             for table in GRAPH_TABLES:
@@ -261,6 +268,8 @@ class SqlStore:
                     children["symbols"].get(f[1], ()),
                     children["imports"].get(f[1], ()),
                     children["calls"].get(f[1], ()),
+                    children["bindings"].get(f[1], ()),
+                    children["type_relations"].get(f[1], ()),
                 )
         order = list(found) if paths is None else list(dict.fromkeys(paths))
         return [found[p] for p in order if p in found]
@@ -307,6 +316,15 @@ class SqlStore:
             for r in self._rows_where(table, where.format(col=R.PATH_COLUMN[table]), params)
         ]
 
+    def load_hierarchy(self, repo: str, paths: Sequence[str] | None = None) -> list[HierarchyEdge]:
+        """Stored resolved hierarchy rows (of ``paths``, or all), in key order."""
+        table = "type_hierarchy"
+        return [
+            R.hierarchy_from_row(r)
+            for where, params in self._chunks(repo, paths)
+            for r in self._rows_where(table, where.format(col=R.PATH_COLUMN[table]), params)
+        ]
+
     def load_cycles(self, repo: str) -> list[Cycle]:
         return [R.cycle_from_row(r) for r in self._table_rows("cycles", repo, None)]
 
@@ -327,7 +345,9 @@ class SqlStore:
         """Apply one graph build in ONE transaction: graph rows of the changed sources / call
         paths (or all of them, ``delta.full``), the cycles, and the graph inputs."""
         cycles = delta.cycles if delta.cycles is not None else ()
-        by_table = R.graph_rows(repo, delta.resolutions, delta.dep_edges, cycles, delta.call_edges, run_id)
+        by_table = R.graph_rows(
+            repo, delta.resolutions, delta.dep_edges, cycles, delta.call_edges, run_id, delta.hierarchy
+        )
         inputs = [(repo, kind, path, digest) for kind, path, digest in delta.inputs]
         written = 0
         kill_point("before_graph_commit")
@@ -339,10 +359,9 @@ class SqlStore:
                 sources = [{"repo": repo, "path": p} for p in delta.sources]
                 tx.executemany("DELETE FROM import_resolutions WHERE repo = :repo AND importer = :path", sources)
                 tx.executemany("DELETE FROM dep_edges WHERE repo = :repo AND source = :path", sources)
-                tx.executemany(
-                    "DELETE FROM call_edges WHERE repo = :repo AND path = :path",
-                    [{"repo": repo, "path": p} for p in delta.call_paths],
-                )
+                call_paths = [{"repo": repo, "path": p} for p in delta.call_paths]
+                tx.executemany("DELETE FROM call_edges WHERE repo = :repo AND path = :path", call_paths)
+                tx.executemany("DELETE FROM type_hierarchy WHERE repo = :repo AND path = :path", call_paths)
                 if delta.cycles is not None:
                     tx.execute("DELETE FROM cycles WHERE repo = :repo", {"repo": repo})
                 for kind in delta.inputs_replaced_kinds:
@@ -483,6 +502,16 @@ class SqlStore:
     ) -> list[dict[str, Any]]:
         return self._query("callees_page", {"symbol": symbol, "repo": repo, "limit": limit, "offset": offset})
 
+    def hierarchy(
+        self, symbol: str, *, repo: str | None = None, limit: int = 200, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        return self._query("hierarchy", {"symbol": symbol, "repo": repo, "limit": limit, "offset": offset})
+
+    def implementations(
+        self, symbol: str, *, repo: str | None = None, limit: int = 200, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        return self._query("implementations", {"symbol": symbol, "repo": repo, "limit": limit, "offset": offset})
+
     def deps(self, path: str, *, repo: str | None = None, direction: Direction = "both") -> list[dict[str, Any]]:
         if direction not in ("out", "in", "both"):
             raise ValueError(f"direction must be 'out', 'in' or 'both', not {direction!r}")
@@ -511,6 +540,11 @@ class SqlStore:
             by_language[lang] = by_language.get(lang, 0) + g["files"]
             by_status[g["status"]] = by_status.get(g["status"], 0) + g["files"]
         in_cycles = sorted({m for c in self.cycles(repo=repo) for m in c["members"]})
+        verdicts: dict[str, dict[str, int]] = {}
+        for v in self._query("stats_verdicts", {"repo": repo}):
+            verdicts.setdefault(v["language"], {})[v["verdict"]] = v["n"]
+        total_calls = sum(sum(v.values()) for v in verdicts.values())
+        resolved_calls = sum(v.get("resolved", 0) for v in verdicts.values())
         resolved = counts["resolved_internal"] + counts["resolved_external"]
         return {
             "repo": repo,
@@ -530,10 +564,12 @@ class SqlStore:
                 "ratio": _ratio(resolved, counts["resolutions"]),
             },
             "call_resolution": {
-                "total": counts["call_edges"],
-                "resolved": counts["calls_resolved"],
-                "ratio": _ratio(counts["calls_resolved"], counts["call_edges"]),
+                "total": total_calls,
+                "resolved": resolved_calls,
+                "ratio": _ratio(resolved_calls, total_calls),
+                "edges": counts["call_edges"],
             },
+            "call_verdicts": verdicts,
             "dep_edges": counts["dep_edges"],
             "cycles": counts["cycles"],
             "files_in_cycles": len(in_cycles),
@@ -587,7 +623,7 @@ def _graphs_built(tx: Tx, repo: str, files_version: int | None) -> None:
 
 LOAD_CHUNK = 40
 """Paths per statement when loading rows by path: bound parameters stay under D1's 100."""
-_ANALYSIS_TABLES = ("files", "symbols", "imports", "calls")
+_ANALYSIS_TABLES = ("files", "symbols", "imports", "calls", "bindings", "type_relations")
 
 
 def _by_path(rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:

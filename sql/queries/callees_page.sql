@@ -10,9 +10,9 @@ WITH wanted AS (
     WHERE e.caller = :symbol AND (CAST(:repo AS TEXT) IS NULL OR e.repo = :repo)
 )
 SELECT ce.repo, ce.path, ce.caller, ce.callee, ce.name, c.receiver, ce.call_type, c.arg_count, ce.target, ce.how,
-       ce.start_line, ce.start_col
+       ce.start_line, ce.start_col, ce.receiver_type, ce.dispatch, ce.callee_module, ce.reason
 FROM wanted w
 JOIN call_edges ce ON ce.repo = w.repo AND ce.caller = w.symbol
-LEFT JOIN calls c ON c.repo = ce.repo AND c.path = ce.path AND c.ordinal = ce.ordinal
+LEFT JOIN calls c ON c.repo = ce.repo AND c.path = ce.path AND c.ordinal = COALESCE(ce.call_index, ce.ordinal)
 ORDER BY ce.repo, ce.path, ce.ordinal
 LIMIT :limit OFFSET :offset

@@ -525,12 +525,13 @@ def test_end_to_end_on_a_small_python_package(tmp_path) -> None:
         ("pkg/core.py::Engine.run", "json.dumps"): (None, "unresolved"),
         ("pkg/core.py::Engine.run", "util.count"): ("pkg/util.py::count", "module_qualified"),
         ("pkg/core.py::Engine.step", "helpers.assist"): ("pkg/helpers.py::assist", "module_qualified"),
-        ("pkg/core.py::build", "Engine"): ("pkg/core.py::Engine", "constructor"),
+        # a class that defines __init__: the call runs it
+        ("pkg/core.py::build", "Engine"): ("pkg/core.py::Engine.__init__", "constructor"),
         ("pkg/util.py::count", "len"): (None, "unresolved"),
         ("pkg/util.py::slugify", "s.lower"): (None, "unresolved"),
         ("pkg/util.py::rebuild", "build"): ("pkg/core.py::build", "import"),
         # through pkg/__init__.py: `from .core import Engine` and `from .util import *`
-        ("pkg/models.py::make", "Engine"): ("pkg/core.py::Engine", "constructor"),
+        ("pkg/models.py::make", "Engine"): ("pkg/core.py::Engine.__init__", "constructor"),
         ("pkg/models.py::make", "count"): ("pkg/util.py::count", "import"),
     }
 

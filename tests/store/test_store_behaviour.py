@@ -20,11 +20,13 @@ from thread_assets.engine import (
     resolve_calls,
     resolve_imports,
 )
+from thread_assets.engine.graph import resolve_hierarchy
 from thread_assets.engine.patterns import default_rules, run_rules
 
 SOURCES = {
     "pkg/__init__.py": b"from .a import helper\n",
-    "pkg/a.py": b'from . import b\n\n\ndef helper(x):\n    """Help 100% of_the time."""\n    return b.work(x)\n',
+    "pkg/a.py": b'from . import b\n\n\ndef helper(x):\n    """Help 100% of_the time."""\n    return b.work(x)\n'
+    b"\n\nclass Special(b.Worker):\n    pass\n\n\nspecial = Special()\n",
     "pkg/b.py": b"from . import a\nimport os\n\n\ndef work(x):\n    return a.helper(x) + len(x)\n\n\nclass Worker:\n"
     b"    def work(self):\n        return work(1)\n",
     "pkg/\u00e9t\u00e9.py": "def café_x():\n    '🐍 snake'\n".encode(),
@@ -38,7 +40,9 @@ def _index(store: SqlStore) -> tuple[str, dict[str, FileAnalysis]]:
     res = resolve_imports(analyses.values(), RepoContext(files=frozenset(analyses)))
     deps = dependency_edges(res, analyses)
     store.write_files(repo, list(analyses.values()), matches, run_id="run", indexed_at="2026-11-24")
-    store.write_graph(repo, res, deps, find_cycles(deps), resolve_calls(analyses, res), run_id="run")
+    hierarchy = resolve_hierarchy(analyses, res)
+    edges = resolve_calls(analyses, res, hierarchy=hierarchy)
+    store.write_graph(repo, res, deps, find_cycles(deps), edges, run_id="run", hierarchy=hierarchy)
     return repo, analyses
 
 
@@ -88,7 +92,7 @@ def test_find_symbols_exact_prefix_filters_and_paging(store: SqlStore) -> None:
         "Worker.work",
     ]
     everything = [r["global_id"] for r in store.find_symbols("", repo=repo, prefix=True)]
-    assert len(everything) == 5
+    assert len(everything) == 7
     assert [r["global_id"] for r in store.find_symbols("", repo=repo, prefix=True, limit=2, offset=2)] == everything[
         2:4
     ]

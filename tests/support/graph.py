@@ -29,7 +29,7 @@ CORE = [
     "def helper(x):\n    return x\n\n\nclass Engine:\n    def run(self):\n        return self.step()\n\n"
     "    def step(self):\n        return helper(1)\n",
     # 1: body only
-    "def helper(x):\n    return x + 1\n\n\nclass Engine:\n    def run(self):\n        return self.step() * 2\n\n"
+    "def helper(x):\n    y = x\n    return x\n\n\nclass Engine:\n    def run(self):\n        print(1)\n        return self.step()\n\n"
     "    def step(self):\n        return helper(2)\n",
     # 2: exported name changed
     "def aid(x):\n    return x\n\n\nclass Engine:\n    def run(self):\n        return self.step()\n\n"

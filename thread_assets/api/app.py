@@ -148,6 +148,14 @@ def _calls(direction: str) -> Handler:
     return handler
 
 
+def _types(direction: str) -> Handler:
+    def handler(store: Store, q: dict[str, Any]) -> Any:
+        fn = store.hierarchy if direction == "hierarchy" else store.implementations
+        return page(fn(q["symbol"], repo=q["repo"], limit=q["limit"] + 1, offset=q["offset"]), q["limit"], q["offset"])
+
+    return handler
+
+
 def _deps(store: Store, q: dict[str, Any]) -> Any:
     rows = store.deps(q["path"], repo=q["repo"], direction=q["direction"])
     return page(rows[q["offset"] : q["offset"] + q["limit"] + 1], q["limit"], q["offset"])
@@ -168,6 +176,8 @@ HANDLERS: dict[str, Handler] = {
     "file_symbols_query": _file_symbols,
     "callers": _calls("callers"),
     "callees": _calls("callees"),
+    "hierarchy": _types("hierarchy"),
+    "implementations": _types("implementations"),
     "deps": _deps,
     "cycles": _cycles,
     "stats": _stats,

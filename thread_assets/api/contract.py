@@ -129,6 +129,20 @@ ROUTES: tuple[Route, ...] = (
         paged=True,
     ),
     Route(
+        "hierarchy",
+        "/api/hierarchy",
+        "ancestors and descendants of a class, struct, interface or trait (one row per relation reached)",
+        (Param("symbol", "global id (path::Qual.name), qualified name or name of a type", required=True), REPO),
+        paged=True,
+    ),
+    Route(
+        "implementations",
+        "/api/implementations",
+        "types below an interface, trait or class; for Type.method, the methods a call through it may dispatch to",
+        (Param("symbol", "global id, qualified name or name of a type or of a method", required=True), REPO),
+        paged=True,
+    ),
+    Route(
         "deps",
         "/api/deps",
         "what a file imports (direction out) and what imports it (in)",

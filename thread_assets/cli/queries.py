@@ -174,7 +174,7 @@ def calls_table(command: str, symbol: str, rows: Sequence[dict[str, Any]]) -> Ta
     fixed = "target" if command == "callers" else "caller"
     shared = {r[fixed] for r in rows}
     title = f"{command} of {next(iter(shared)) if len(shared) == 1 else symbol} ({len(rows)})"
-    columns = ["at", "caller", "call", "target", "how"]
+    columns = ["at", "caller", "call", "target", "receiver", "how"]
     if len(shared) == 1:
         columns.remove(fixed)
 
@@ -184,13 +184,58 @@ def calls_table(command: str, symbol: str, rows: Sequence[dict[str, Any]]) -> Ta
             "at": f"{row['path']}:{row['start_line']}",
             "caller": caller.split("::", 1)[1] if caller.startswith(f"{row['path']}::") else caller,
             "call": row["callee"],
-            "target": row["target"] or "(unresolved)",
+            "target": row["target"] or _verdict(row),
+            "receiver": row.get("receiver_type") or "",
             "how": row["how"],
         }
         return [values[c] for c in columns]
 
     key = "caller" if command == "callers" else "target"
     return table(title, columns, (cells(r) for r in rows), keep=(key, "how"))
+
+
+def cmd_hierarchy(args: argparse.Namespace, out: Console) -> int:
+    limit = _check_limit(args.limit)
+    with closing(open_for_query(args.store)) as store:
+        fn = store.hierarchy if args.command == "hierarchy" else store.implementations
+        rows = fn(args.symbol, repo=args.repo, limit=limit + 1)
+        if not rows and not store.find_symbols(args.symbol, repo=args.repo, limit=1):
+            near = _near_names(store, args.symbol, args.repo)
+            return _not_found(f"no symbol named {args.symbol!r}{_did_you_mean(near)}", args.json)
+    rows = _trim(rows, limit, args.json)
+    if args.json:
+        _print_rows(out, rows, (), "", True)
+        return 0
+    if not rows:
+        out.print(f"{args.command} of {args.symbol}: none")
+        return 0
+    if args.command == "hierarchy":
+        cells = (
+            [
+                r["direction"],
+                r["depth"],
+                r["type"],
+                r["kind"],
+                r["target"] or f"{r['base']} ({r['module'] or 'external'})",
+                f"{r['path']}:{r['start_line']}",
+            ]
+            for r in rows
+        )
+        columns: tuple[str, ...] = ("direction", "depth", "type", "relation", "base", "at")
+    else:
+        cells = (
+            [r["symbol"], r["depth"], r["implementation"], r["kind"], r["relation"], f"{r['path']}:{r['start_line']}"]
+            for r in rows
+        )
+        columns = ("of", "depth", "implementation", "kind", "relation", "at")
+    out.print(table(f"{args.command} of {args.symbol} ({len(rows)})", columns, cells, numeric=("depth",)))
+    return 0
+
+
+def _verdict(row: dict[str, Any]) -> str:
+    """An unresolved call's reason, with the module of an external callee."""
+    reason = row.get("reason") or "unresolved"
+    return f"({reason}: {row['callee_module']})" if row.get("callee_module") else f"({reason})"
 
 
 def repo_path(path: str, cwd: Path | None = None) -> str:
@@ -259,6 +304,7 @@ def cmd_stats(args: argparse.Namespace, out: Console) -> int:
     stats.pop("repo", None)
     where = store.url + (f", repository {args.repo}" if args.repo else "")
     out.print(f"index statistics of {where}", highlight=False, soft_wrap=True)
+    verdicts = stats.pop("call_verdicts", {})
     scalars = [(key.replace("_", " "), value) for key, value in stats.items() if not isinstance(value, dict)]
     groups = [
         counts_table(key.replace("_", " "), [(str(k).replace("_", " "), _stat(k, v)) for k, v in value.items()])
@@ -266,7 +312,21 @@ def cmd_stats(args: argparse.Namespace, out: Console) -> int:
         if isinstance(value, dict)
     ]
     out.print(Columns([counts_table("counts", scalars), *groups]))
+    if verdicts:
+        out.print(verdicts_table(verdicts))
     return 0
+
+
+VERDICTS = ("resolved", "builtin", "external", "dynamic", "unknown")
+
+
+def verdicts_table(verdicts: dict[str, dict[str, int]]) -> Table:
+    """Each language's calls by verdict, as shares of its calls."""
+    rows = []
+    for language, counts in sorted(verdicts.items()):
+        total = sum(counts.values())
+        rows.append([language, total, *(f"{counts.get(v, 0) / total:.1%}" if total else "-" for v in VERDICTS)])
+    return table("calls by verdict", ("language", "calls", *VERDICTS), rows, numeric=("calls", *VERDICTS))
 
 
 def _stat(key: str, value: object) -> object:
@@ -364,6 +424,17 @@ def add_query_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
             "--limit", type=int, default=200, metavar="N", help="at most N calls (default 200; stderr says when cut)"
         )
         common(p)
+    hier = sub.add_parser("hierarchy", help="ancestors and descendants of a class, struct, interface or trait")
+    hier.add_argument("symbol")
+    hier.add_argument("--limit", type=int, default=200, metavar="N", help="at most N relations (default 200)")
+    common(hier)
+    impl = sub.add_parser(
+        "implementations",
+        help="what implements an interface or trait (or extends a class); for Type.method, the overriding methods",
+    )
+    impl.add_argument("symbol")
+    impl.add_argument("--limit", type=int, default=200, metavar="N", help="at most N implementations (default 200)")
+    common(impl)
     deps = sub.add_parser("deps", help="what a file imports and what imports it")
     deps.add_argument("path", help="repository-relative, or absolute inside the current directory")
     deps.add_argument("--direction", choices=("out", "in", "both"), default="both")
@@ -399,6 +470,8 @@ def add_query_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         "find": cmd_find,
         "callers": cmd_calls,
         "callees": cmd_calls,
+        "hierarchy": cmd_hierarchy,
+        "implementations": cmd_hierarchy,
         "deps": cmd_deps,
         "cycles": cmd_cycles,
         "stats": cmd_stats,

@@ -43,27 +43,31 @@ from __future__ import annotations
 import posixpath
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 import msgspec
 import xxhash
 
 from ..model import EXTRACTOR_VERSION, FileAnalysis
 from ..resolve import RepoContext, Resolution, resolve_imports
-from .calls import CallEdge, resolve_calls
+from .calls import CallEdge, HierarchyEdge, resolve_calls, resolve_hierarchy
 from .deps import Cycle, DepEdge, dependency_edges, find_cycles
+from .evaluate import HIERARCHY
 
 Mode = Literal["full", "incremental", "unchanged"]
+_E = TypeVar("_E", CallEdge, HierarchyEdge)
 Reader = Callable[[str], bytes | None]
 
 FULL_FRACTION = 0.5
 """When more than this share of the files changed, a full build is cheaper than the bookkeeping."""
 
 CONTENT, EXPORTS, CONFIG, DEPS, CALLS, META = "content", "exports", "config", "deps", "calls", "meta"
+READS = "reads"
+"""Graph input kind: the files a file's call edges and hierarchy rows were derived from, one per line."""
 ENGINE_KEY = "engine"
 
 
@@ -103,6 +107,8 @@ class GraphDelta:
     inputs_deleted: Sequence[tuple[str, str]] = ()
     inputs_replaced_kinds: Sequence[str] = ()
     files_version: int | None = None
+    hierarchy: Sequence[HierarchyEdge] = ()
+    """Resolved hierarchy rows of ``call_paths`` (of every file when ``full``)."""
 
 
 class GraphStore(Protocol):
@@ -112,6 +118,7 @@ class GraphStore(Protocol):
     def load_analyses(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]: ...
     def load_imports(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]: ...
     def load_resolutions(self, repo: str, paths: Sequence[str] | None = None) -> list[Resolution]: ...
+    def load_hierarchy(self, repo: str, paths: Sequence[str] | None = None) -> list[HierarchyEdge]: ...
     def load_cycles(self, repo: str) -> list[Cycle]: ...
     def internal_dep_pairs(self, repo: str) -> list[tuple[str, str]]: ...
     def load_graph_inputs(self, repo: str) -> dict[str, dict[str, str]]: ...
@@ -181,8 +188,10 @@ def exports_digest(analysis: FileAnalysis, resolutions: Sequence[Resolution]) ->
             targets[r.index] = r.target
     payload = (
         analysis.language,
-        [(s.id, s.name, s.qualified_name, s.kind, s.parent) for s in analysis.symbols],
+        [(s.id, s.name, s.qualified_name, s.kind, s.parent, s.decorators, s.exported) for s in analysis.symbols],
         [(i.module, i.name, i.alias, i.bound, i.kind, t) for i, t in zip(analysis.imports, targets, strict=True)],
+        analysis.bindings,
+        [(r.type, r.type_name, r.base, r.kind, r.access) for r in analysis.relations],
     )
     return xxhash.xxh3_128_hexdigest(_encode(payload))
 
@@ -229,8 +238,8 @@ def _by_source(edges: Iterable[DepEdge]) -> dict[str, list[DepEdge]]:
     return out
 
 
-def _by_path(edges: Iterable[CallEdge]) -> dict[str, list[CallEdge]]:
-    out: dict[str, list[CallEdge]] = defaultdict(list)
+def _by_path(edges: Iterable[_E]) -> dict[str, list[_E]]:
+    out: dict[str, list[_E]] = defaultdict(list)
     for e in edges:
         out[e.path].append(e)
     return out
@@ -240,8 +249,10 @@ def _deps_digest(resolutions: Sequence[Resolution], edges: Sequence[DepEdge]) ->
     return _records_digest([resolutions, edges]) if resolutions or edges else None
 
 
-def _calls_digest(edges: Sequence[CallEdge]) -> str | None:
-    return _records_digest(edges) if edges else None
+def _calls_digest(edges: Sequence[CallEdge], hierarchy: Sequence[HierarchyEdge] = ()) -> str | None:
+    if not edges and not hierarchy:
+        return None
+    return _records_digest([edges, hierarchy]) if hierarchy else _records_digest(edges)
 
 
 def _stub_edges(succ: Mapping[str, set[str]]) -> list[DepEdge]:
@@ -293,17 +304,22 @@ def full_build(
     resolutions = resolve_imports(analyses, ctx)
     edges = dependency_edges(resolutions, by_path)
     cycles = find_cycles(edges)
-    call_edges = resolve_calls(by_path, resolutions)
+    reads: dict[str, list[str]] = {}
+    hierarchy = resolve_hierarchy(by_path, resolutions, reads=reads)
+    call_edges = resolve_calls(by_path, resolutions, hierarchy=hierarchy, reads=reads)
     res_by, edges_by, calls_by = _by_importer(resolutions), _by_source(edges), _by_path(call_edges)
+    h_by = _by_path(hierarchy)
     deps_out = {p: d for p in by_path if (d := _deps_digest(res_by.get(p, []), edges_by.get(p, []))) is not None}
-    calls_out = {p: d for p in by_path if (d := _calls_digest(calls_by.get(p, []))) is not None}
+    calls_out = {p: d for p in by_path if (d := _calls_digest(calls_by.get(p, []), h_by.get(p, []))) is not None}
     inputs = [(META, ENGINE_KEY, engine_digest())]
     inputs += [(CONTENT, p, content_digest(a)) for p, a in by_path.items()]
     inputs += [(EXPORTS, p, exports_digest(a, res_by.get(p, []))) for p, a in by_path.items()]
     inputs += [(CONFIG, p, d) for p, d in recorder.seen.items()]
     inputs += [(DEPS, p, d) for p, d in deps_out.items()] + [(CALLS, p, d) for p, d in calls_out.items()]
+    inputs += [(READS, p, "\n".join(r)) for p, r in reads.items() if r]
     delta = GraphDelta(
         full=True,
+        hierarchy=hierarchy,
         sources=(),
         call_paths=(),
         resolutions=resolutions,
@@ -458,10 +474,12 @@ def update_graph(
                 pred[t].add(s)
     hop1 = {s for t in touched for s in pred.get(t, ())}
     hop2 = {s for t in hop1 for s in pred.get(t, ())}
-    redo = sorted((set(sources) | touched | hop1 | hop2) & present)
-    update.calls_resolved = redo
+    reads_old = {p: d.split("\n") for p, d in inputs.get(READS, {}).items() if d}
+    readers = {p for p, rs in reads_old.items() if not touched.isdisjoint(rs)}
+    redo_set = (set(sources) | touched | hop1 | hop2 | readers) & present
 
-    # the analyses those files' resolution reads: two hops out, Go packages whole
+    # the analyses those files' resolution reads: two hops out (Go packages whole) and what they
+    # read last time loaded up front; anything else on demand
     def expand(paths: Iterable[str]) -> set[str]:
         out = set()
         for p in paths:
@@ -473,23 +491,38 @@ def update_graph(
                 out.update(f for f in go_files[p.rstrip("/")] if f in present)
         return out
 
-    level0 = expand(redo)
+    level0 = expand(redo_set)
     level1 = expand(t for p in level0 for t in new_succ.get(p, ()))
     level2 = expand(t for p in level1 for t in new_succ.get(p, ()))
-    needed = level0 | level1 | level2
+    needed = level0 | level1 | level2 | {r for p in redo_set for r in reads_old.get(p, ()) if r in present}
     more = sorted(needed - analyses.keys())
     if more:
         analyses.update((a.path, a) for a in store.load_analyses(repo, more))
-    redo_set = set(redo)
-    subset = {
-        p: a if p in redo_set else msgspec.structs.replace(a, calls=()) for p, a in analyses.items() if p in needed
-    }
+    lazy = _LazyAnalyses(store, repo, present, analyses)
     fresh_set = set(fresh)
-    stored = [] if all_imports else [p for p in sorted(needed) if p not in fresh_set]
-    res_for_calls = [r for p in sorted(needed) if p in new_res for r in new_res[p]]
-    if stored:
-        res_for_calls += store.load_resolutions(repo, stored)
-    call_edges = resolve_calls(subset, res_for_calls)
+    if all_imports:
+        res_for_calls = [r for p in sorted(present) for r in new_res.get(p, [])]
+    else:
+        res_for_calls = [r for r in store.load_resolutions(repo) if r.importer not in fresh_set]
+        res_for_calls += [r for p in sorted(fresh_set) for r in new_res.get(p, [])]
+
+    # hierarchy rows first: when a type's bases changed, every file whose edges depend on some
+    # type's descendants (dispatch) is resolved again too
+    reads_new: dict[str, list[str]] = {}
+    hierarchy_new = resolve_hierarchy(lazy, res_for_calls, paths=sorted(redo_set), reads=reads_new)
+    stored_hierarchy = store.load_hierarchy(repo)
+    h_old = _by_path(stored_hierarchy)
+    h_new = _by_path(hierarchy_new)
+    if any(h_old.get(p, []) != h_new.get(p, []) for p in redo_set | set(removed)):
+        extra = {p for p, rs in reads_old.items() if HIERARCHY in rs and p in present} - redo_set
+        if extra:
+            hierarchy_new += resolve_hierarchy(lazy, res_for_calls, paths=sorted(extra), reads=reads_new)
+            redo_set |= extra
+            h_new = _by_path(hierarchy_new)
+    redo = sorted(redo_set)
+    update.calls_resolved = redo
+    hierarchy_all = [h for h in stored_hierarchy if h.path not in redo_set and h.path in present] + hierarchy_new
+    call_edges = resolve_calls(lazy, res_for_calls, hierarchy=hierarchy_all, reads=reads_new, paths=redo)
     calls_by = _by_path(call_edges)
 
     # cycles
@@ -502,7 +535,7 @@ def update_graph(
     # graph inputs and output digests
     ins: list[tuple[str, str, str]] = [(CONTENT, p, content_new[p]) for p in fresh]
     ins += [(EXPORTS, p, exports_new[p]) for p in sources]
-    gone: list[tuple[str, str]] = [(k, p) for p in removed for k in (CONTENT, EXPORTS, DEPS, CALLS)]
+    gone: list[tuple[str, str]] = [(k, p) for p in removed for k in (CONTENT, EXPORTS, DEPS, CALLS, READS)]
     for p in removed:
         deps_out.pop(p, None)
         calls_out.pop(p, None)
@@ -515,13 +548,17 @@ def update_graph(
             deps_out[p] = d
             ins.append((DEPS, p, d))
     for p in redo:
-        d = _calls_digest(calls_by.get(p, []))
+        d = _calls_digest(calls_by.get(p, []), h_new.get(p, []))
         if d is None:
             calls_out.pop(p, None)
             gone.append((CALLS, p))
         else:
             calls_out[p] = d
             ins.append((CALLS, p, d))
+        if reads_new.get(p):
+            ins.append((READS, p, "\n".join(reads_new[p])))
+        elif p in reads_old:
+            gone.append((READS, p))
     replaced: tuple[str, ...] = ()
     if all_imports:  # a complete resolution: exactly what it read is the configuration
         replaced = (CONFIG,)
@@ -535,7 +572,8 @@ def update_graph(
         call_paths=sorted(redo_set | set(removed)),
         resolutions=[r for p in sources for r in new_res.get(p, [])],
         dep_edges=new_edges,
-        call_edges=[e for e in call_edges if e.path in redo_set],
+        call_edges=call_edges,
+        hierarchy=hierarchy_new,
         cycles=update.cycles if pairs_changed else None,
         inputs=ins,
         inputs_deleted=gone,
@@ -546,3 +584,32 @@ def update_graph(
     update.dep_version, update.call_version = versions(deps_out), versions(calls_out)
     update.seconds = time.perf_counter() - started
     return update
+
+
+class _LazyAnalyses(Mapping[str, FileAnalysis]):
+    """Every indexed path; an analysis not loaded up front is read from the store on first use
+    (call resolution may follow an import chain or a class hierarchy further than expected)."""
+
+    def __init__(self, store: GraphStore, repo: str, present: set[str], loaded: dict[str, FileAnalysis]) -> None:
+        self._store, self._repo, self._present, self._loaded = store, repo, present, loaded
+
+    def __getitem__(self, path: str) -> FileAnalysis:
+        found = self._loaded.get(path)
+        if found is None:
+            if path not in self._present:
+                raise KeyError(path)
+            for a in self._store.load_analyses(self._repo, [path]):
+                self._loaded[a.path] = a
+            found = self._loaded.get(path)
+            if found is None:
+                raise KeyError(path)
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._present
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._present))
+
+    def __len__(self) -> int:
+        return len(self._present)

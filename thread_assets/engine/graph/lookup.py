@@ -126,6 +126,7 @@ class Lookup:
         self._indexes: dict[str, _FileIndex] = {}
         self._dirs: dict[str, list[str]] | None = None
         self._packages: dict[tuple[str, bool, str], _FileIndex] = {}
+        self._package_files: dict[tuple[str, bool, str], list[str]] = {}
         self.reads: set[str] = set()
         """Paths looked at since the caller last cleared it."""
 
@@ -145,15 +146,19 @@ class Lookup:
         files; a Java class sees the other classes of its package without an import."""
         key = (directory, tests, language)
         pkg = self._packages.get(key)
-        if pkg is None:
+        if pkg is not None:
+            self.reads.update(self._package_files[key])
+        else:
             if self._dirs is None:
                 self._dirs = {}
                 for p in sorted(self.analyses):
                     self._dirs.setdefault(p.rpartition("/")[0], []).append(p)
             pkg = self._packages[key] = _FileIndex(directory, language)
             suffix = ".go" if language == "go" else ".java"
+            self._package_files[key] = []
             for p in self._dirs.get(directory, []):
                 if p.endswith(suffix) and (tests or not p.endswith("_test.go")):
+                    self._package_files[key].append(p)
                     fi = self.index(p)
                     assert fi is not None
                     for bkey, b in fi.bindings.items():
