@@ -247,9 +247,17 @@ def test_the_image_indexes_serves_and_answers_analysis(image: Image, tmp_path: P
     assert where.split() == [str(image.prefix / "app/thread_assets/__init__.py"), str(image.prefix / "app/sql")]
     # a command other than serve runs as it is: Dagster's code location loads (what a code server
     # and a run worker do first), and an index runs through Dagster
-    os.makedirs(env["DAGSTER_HOME"])
-    run("dagster", "definitions", "validate", "-m", "thread_assets.definitions")
+    (tmp_path / "validate").mkdir()  # its own instance: two processes never create one at once
+    validate = subprocess.Popen(
+        [image.entrypoint, "dagster", "definitions", "validate", "-m", "thread_assets.definitions"],
+        cwd=repo,
+        env={**env, "DAGSTER_HOME": str(tmp_path / "validate")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     assert '"analysed": 2' in run("thread", "index", ".", "--json", "--quiet")
+    said = validate.communicate(timeout=300)[0].decode(errors="replace")
+    assert validate.returncode == 0, said[-3000:]
 
     # no arguments: thread serve over /repo's index, on THREAD_HOST:THREAD_PORT
     port = free_port()
