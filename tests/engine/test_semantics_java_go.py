@@ -118,7 +118,8 @@ record P(String name, Named other) implements Named {
     assert binds[("P.self", "return")] == (Ref("s:P", ("new",)),)
     assert binds[("P.Kind", "A")] == (Ref("s:P.Kind", ("new",)),)
     calls = {c.callee: c.targets for c in a.calls}
-    assert calls["other.hashCode"] == (Ref("s:Named", ("new", ".hashCode")),)
+    # Named may define hashCode; if no class of the repository does, it is Object's
+    assert calls["other.hashCode"] == (Ref("s:Named", ("new", ".hashCode")), Ref("b:Object"))
     assert calls["Kind.A.k"] == (Ref("s:P.Kind", (".A", ".k")),)
     assert calls["self().use"] == (Ref("s:P", ("new", ".self", "()", ".use")),)
 
@@ -172,7 +173,7 @@ func (s *Server) Run(w http.ResponseWriter) error {
     assert binds[("Server", "mux")] == (Ref("n:http", (".ServeMux", "new")),)
     assert binds[("Server", "Base")] == (Ref("n:Base", ("new",)),)
     assert binds[(None, "registry[]")] == (Ref("s:start"),)  # this file's own, whatever the package has
-    assert binds[("Server.Run", "return")] == (Ref("b:error", ("new",)),)
+    assert binds[("Server.Run", "return")] == (Ref("b:error"),)  # a builtin, whatever is done with it
     calls = {c.callee: (c.targets, c.reason) for c in a.calls}
     assert calls["r.Serve"] == ((Ref("s:Server", ("new", ".routes[]", ".Serve")),), None)
     assert calls["s.mux.Handle"] == ((Ref("s:Server", ("new", ".mux", ".Handle")),), None)
@@ -213,3 +214,37 @@ func use() {
     assert calls["NewSet[string]().Has"] == ((Ref("s:NewSet", ("()", ".Has")),), None)
     assert calls["err.Error"] == ((), "builtin")
     assert calls["s.Has"] == ((Ref("s:load", ("()", ".Has")),), None)
+
+
+def test_go_shadowing_own_initializer_named_containers_and_conversions() -> None:
+    a = analyze(
+        "n.go",
+        b"""package n
+
+type Node struct{}
+
+func (n *Node) Next() *Node { return nil }
+
+type Nodes []*Node
+
+type Celsius float64
+
+func walk(x *Node, all Nodes) {
+	if x := x.Next(); x != nil {
+		x.Next()
+	}
+	for _, n := range all {
+		n.Next()
+	}
+	all[0].Next()
+	_ = Celsius(1)
+}
+""",
+    )
+    calls = [(c.callee, c.targets, c.reason) for c in a.calls]
+    node_next = (Ref("s:Node", ("new", ".Next")),)
+    assert calls[0] == ("x.Next", node_next, None)  # the x of the initializer is the parameter
+    assert calls[1] == ("x.Next", (Ref("s:Node", ("new", ".Next", "()", ".Next")),), None)
+    assert calls[2] == ("n.Next", node_next, None)  # Nodes is a slice of *Node
+    assert calls[3] == ("all[0].Next", node_next, None)
+    assert calls[4] == ("Celsius", (), "builtin")  # a conversion

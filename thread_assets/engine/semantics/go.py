@@ -27,6 +27,7 @@ method (``return``). Relations: struct and interface embedding (``embeds``), as 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 
 from msgspec.structs import replace
@@ -118,6 +119,19 @@ def semantics(
     return _GoPass(src, symbols, imports, found).run(root, calls)
 
 
+def _out(values: Values) -> Values:
+    """Values as recorded: a builtin is a builtin whatever is done to it, so its operations are
+    dropped (``b:StringBuilder``, not an instance of it called)."""
+    if not any(v.base.startswith("b:") and v.ops for v in values):
+        return values
+    out: list[Ref] = []
+    for v in values:
+        v = Ref(v.base) if v.base.startswith("b:") else v
+        if v not in out:
+            out.append(v)
+    return tuple(out)
+
+
 def _with(values: Values, *ops: str) -> Values:
     return tuple(Ref(v.base, v.ops + ops) for v in values)
 
@@ -135,6 +149,9 @@ class _GoPass:
         self.by_end: dict[int, Symbol] = {}
         self.top: set[str] = set()
         self.top_vars: set[str] = set()
+        self.own_types: set[str] = set()
+        self.own_elements: dict[str, Node] = {}
+        """Types of this file defined as a slice, array, map or channel: name -> element type."""
         self.own: dict[str, str] = {}
         """Top-level functions and types of this file: name -> local id."""
         for s in symbols:
@@ -146,8 +163,13 @@ class _GoPass:
                     self.top_vars.add(s.name)
                 elif s.kind in ("function", "struct", "interface", "type_alias"):
                     self.own.setdefault(s.name, s.id)
+                    if s.kind != "function":
+                        self.own_types.add(s.id)
         self.packages = {i.bound for i in imports if i.bound}
         self.stack: list[_Frame] = []
+        self.pending: list[tuple[int, int, _Frame, str, _Var]] = []
+        """Declarations not in scope yet: (end of the declaration, order, frame, name, value)."""
+        self.pending_seq = 0
         self.memo: dict[int, Values] = {}
         self.relations: list[TypeRelation] = []
         self.bindings: list[tuple[int, Binding]] = []
@@ -161,6 +183,18 @@ class _GoPass:
         self, root: Node, calls: tuple[Call, ...]
     ) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
         self.stack = [_Frame(end=1 << 62)]
+        types = [
+            spec
+            for node in root.named_children
+            if node.type == "type_declaration"
+            for spec in node.named_children
+            if spec.type == "type_spec"
+        ]
+        for spec in types:
+            elem = element_type(spec.child_by_field_name("type"))
+            name = spec.child_by_field_name("name")
+            if elem is not None and name is not None:
+                self.own_elements.setdefault(self.text(name), elem)
         for node in root.named_children:
             if node.type == "type_declaration":
                 for spec in node.named_children:
@@ -173,7 +207,7 @@ class _GoPass:
         for i, call in enumerate(calls):
             got = results.get((call.location.start_byte, call.location.end_byte))
             if got is not None:
-                out[i] = replace(call, targets=got[0], reason=got[1])
+                out[i] = replace(call, targets=_out(got[0]), reason=got[1])
         self.bindings.sort(key=lambda b: b[0])
         return tuple(out), tuple(self.relations), tuple(b for _, b in self.bindings)
 
@@ -202,6 +236,10 @@ class _GoPass:
         if tnode is None:
             return _Var(())
         elem = element_type(tnode)
+        if elem is None:
+            named = named_type(tnode)
+            if named is not None and named.type == "type_identifier":
+                elem = self.own_elements.get(self.text(named))  # type Tags []Tag
         return _Var(_instance(self._type_ref(tnode)), _instance(self._type_ref(elem)) if elem is not None else ())
 
     def _declared_pair(self, tnode: Node | None) -> tuple[Values, Values]:
@@ -210,9 +248,9 @@ class _GoPass:
 
     def _bind(self, at: int, scope: str | None, name: str, var: _Var) -> None:
         if var.values:
-            self.bindings.append((at, Binding(scope=scope, name=name, values=var.values)))
+            self.bindings.append((at, Binding(scope=scope, name=name, values=_out(var.values))))
         if var.elems:
-            self.bindings.append((at, Binding(scope=scope, name=f"{name}[]", values=var.elems)))
+            self.bindings.append((at, Binding(scope=scope, name=f"{name}[]", values=_out(var.elems))))
 
     def _type_spec(self, spec: Node) -> None:
         sym = self.by_end.get(spec.end_byte)
@@ -305,7 +343,11 @@ class _GoPass:
         """A variable whose value is computed on first use, in the scopes open now."""
         if len(self.stack) == 1:  # package level: computed at once, before any sweep
             return _Var(*compute())
-        snapshot = self.stack[:]
+        top = self.stack[-1]
+        frozen = _Frame(top.end)  # names declared from here on (``x := x.Next()``) are not seen
+        frozen.vars = dict(top.vars)
+        frozen.types = top.types
+        snapshot = [*self.stack[:-1], frozen]
 
         def thunk() -> tuple[Values, Values]:
             current, self.stack = self.stack, snapshot
@@ -326,11 +368,17 @@ class _GoPass:
         events.sort(key=lambda e: (e[0], e[1], e[2]))
         results: dict[tuple[int, int], tuple[Values, CallReason | None]] = {}
         stack = self.stack
+        pending = self.pending
         for start, _, _, cap, node in events:
+            if pending and pending[0][0] <= start:
+                self._activate(start)
             while len(stack) > 1 and stack[-1].end <= start:
                 stack.pop()
             if cap == "call":
-                results[(node.start_byte, node.end_byte)] = self._call(node)
+                targets, reason = self._call(node)
+                if len(targets) == 1 and not targets[0].ops and targets[0].base[2:] in self.own_types:
+                    targets, reason = (), "builtin"  # T(x) of a type of this file: a conversion
+                results[(node.start_byte, node.end_byte)] = (targets, reason)
             elif cap == "func" or cap == "lit":
                 self._function(node)
             elif cap == "scope":
@@ -344,6 +392,19 @@ class _GoPass:
     def _declare(self, name: str, var: _Var) -> None:
         if name and name != "_":
             self.stack[-1].vars[name] = var
+
+    def _declare_after(self, node: Node, name: str, var: _Var) -> None:
+        """A name a ``:=``, ``var`` or ``range`` declaration binds: in scope from the end of the
+        declaration on (``x := x.Next()`` reads the outer ``x``)."""
+        if name and name != "_":
+            self.pending_seq += 1
+            heapq.heappush(self.pending, (node.end_byte, self.pending_seq, self.stack[-1], name, var))
+
+    def _activate(self, position: int) -> None:
+        pending = self.pending
+        while pending and pending[0][0] <= position:
+            _, _, frame, name, var = heapq.heappop(pending)
+            frame.vars[name] = var
 
     def _function(self, node: Node) -> None:
         frame = _Frame(end=node.end_byte)
@@ -367,7 +428,7 @@ class _GoPass:
                 first = head.child_by_field_name("type") if head is not None else None
             ret = self._declared(first)
             if ret.values:
-                self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=ret.values)))
+                self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=_out(ret.values))))
         for fld in ("receiver", "parameters", "result"):
             plist = node.child_by_field_name(fld)
             if plist is None or plist.type != "parameter_list":
@@ -405,7 +466,7 @@ class _GoPass:
             names = [self.text(c) for c in left.named_children] if left is not None else []
             rights = [c for c in right.named_children if c.type != "comment"] if right is not None else []
             for name, var in zip(names, self._assigned(names, rights), strict=True):
-                self._declare(name, var)
+                self._declare_after(node, name, var)
         elif cap == "var":
             for child in node.named_children:
                 specs = [child] if child.type == "var_spec" else []
@@ -413,7 +474,7 @@ class _GoPass:
                     specs = [c for c in child.named_children if c.type == "var_spec"]
                 for spec in specs:
                     for name, var in self._spec_vars(spec):
-                        self._declare(name, var)
+                        self._declare_after(node, name, var)
         elif cap == "range":
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
@@ -422,7 +483,7 @@ class _GoPass:
             names = [self.text(c) for c in left.named_children]
             element = self._later(lambda: (self._elems(right, 0), ()))
             for i, name in enumerate(names):
-                self._declare(name, element if i == 1 else _NOTHING)
+                self._declare_after(node, name, element if i == 1 else _NOTHING)
         elif cap == "tdecl":
             for spec in node.named_children:
                 name_node = spec.child_by_field_name("name")

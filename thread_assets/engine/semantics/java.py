@@ -36,7 +36,16 @@ from tree_sitter import Node
 from ..extract.common import Source, captures
 from ..model import Binding, Call, CallReason, Import, Ref, Symbol, TypeRelation
 from ..parse import language_object
-from .java_types import JAVA_LANG, PRIMITIVE_TYPES, REFLECTIVE_CALLS, element_type, strip_type, type_segments
+from .java_types import (
+    ENUM_METHODS,
+    JAVA_LANG,
+    OBJECT_METHODS,
+    PRIMITIVE_TYPES,
+    REFLECTIVE_CALLS,
+    element_type,
+    strip_type,
+    type_segments,
+)
 
 _QUERY = """
 [(class_declaration) (interface_declaration) (enum_declaration) (record_declaration)
@@ -160,6 +169,19 @@ def _simple_type(text: str | None) -> str:
     return base.rpartition(".")[2] + dims
 
 
+def _out(values: Values) -> Values:
+    """Values as recorded: a builtin is a builtin whatever is done to it, so its operations are
+    dropped (``b:StringBuilder``, not an instance of it called)."""
+    if not any(v.base.startswith("b:") and v.ops for v in values):
+        return values
+    out: list[Ref] = []
+    for v in values:
+        v = Ref(v.base) if v.base.startswith("b:") else v
+        if v not in out:
+            out.append(v)
+    return tuple(out)
+
+
 def _with(values: Values, *ops: str) -> Values:
     return tuple(Ref(v.base, v.ops + ops) for v in values)
 
@@ -182,6 +204,7 @@ class _JavaPass:
         self.top_types: dict[str, str] = {}
         self.type_ids = {s.id for s in symbols if s.kind in _TYPE_KINDS}
         self.method_names = {s.name for s in symbols if s.kind == "method"}
+        self.enums = {s.id for s in symbols if s.kind == "enum"}
         self.nested_names: dict[str, str] = {}
         """Member classes (nested in classes, not in methods): local id -> qualified name, the
         name a relation uses for them so that it resolves from the file's top level."""
@@ -208,7 +231,7 @@ class _JavaPass:
             got = results.get((call.location.start_byte, call.location.end_byte))
             if got is not None:
                 targets, reason = got
-                out[i] = replace(call, targets=targets, reason=reason)
+                out[i] = replace(call, targets=_out(targets), reason=reason)
         self.bindings.sort(key=lambda b: b[0])
         return tuple(out), tuple(self.relations), tuple(b for _, b in self.bindings)
 
@@ -357,9 +380,9 @@ class _JavaPass:
 
     def _bind(self, at: int, scope: str, name: str, var: _Var) -> None:
         if var.values:
-            self.bindings.append((at, Binding(scope=scope, name=name, values=var.values)))
+            self.bindings.append((at, Binding(scope=scope, name=name, values=_out(var.values))))
         if var.elems:
-            self.bindings.append((at, Binding(scope=scope, name=f"{name}[]", values=var.elems)))
+            self.bindings.append((at, Binding(scope=scope, name=f"{name}[]", values=_out(var.elems))))
 
     def _field(self, node: Node) -> None:
         cls = self._enclosing_class(node)
@@ -502,7 +525,9 @@ class _JavaPass:
             if rtype is not None:
                 ret = self._declared(rtype, self.stack, dims=node.child_by_field_name("dimensions") is not None)
                 if ret.values:
-                    self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=ret.values)))
+                    self.bindings.append(
+                        (node.start_byte, Binding(scope=sym.id, name="return", values=_out(ret.values)))
+                    )
         self._parameters(node.child_by_field_name("parameters"))
 
     def _parameters(self, plist: Node | None) -> None:
@@ -719,7 +744,33 @@ class _JavaPass:
             static = self._static_type(self.text(obj))
             if static is not None:
                 return (Ref(static.base, (*static.ops, f".{name}")),)
+        elif obj.type == "field_access":
+            jdk = self._jdk_path(node)
+            if jdk is not None:
+                return (jdk,)
         return _with(self._eval(obj, depth), f".{name}")
+
+    def _jdk_path(self, node: Node) -> Ref | None:
+        """``java.lang.management.ManagementFactory`` written in full in an expression: the JDK's
+        (``java.lang`` types builtin), unless ``java`` is a variable here."""
+        parts: list[str] = []
+        cur: Node | None = node
+        while cur is not None and cur.type == "field_access":
+            parts.append(self.text(cur.child_by_field_name("field")))
+            cur = cur.child_by_field_name("object")
+        if cur is None or cur.type != "identifier":
+            return None
+        parts.append(self.text(cur))
+        parts.reverse()
+        if parts[0] not in _JDK_ROOTS or self._variable(parts[0]) is not None:
+            return None
+        package = [x for x in parts if x[:1].islower()]
+        if len(package) < 2 or len(package) == len(parts) or parts[: len(package)] != package:
+            return None
+        rest = parts[len(package) :]
+        if package == ["java", "lang"] and rest[0] in JAVA_LANG:
+            return Ref(f"b:{rest[0]}")
+        return Ref(f"x:{'.'.join(package)}", tuple(f".{x}" for x in rest))
 
     def _static_type(self, name: str) -> Ref | None:
         """The type an identifier names when it is not a variable (``Color.RED``, ``Math.max``)."""
@@ -808,11 +859,23 @@ class _JavaPass:
         if obj.type == "identifier":
             static = self._static_type(self.text(obj))
             if static is not None:
-                return (Ref(static.base, (*static.ops, op)),), None
+                return self._inherent((Ref(static.base, (*static.ops, op)),), name, node), None
         receiver = self._eval(obj, depth)
         if name in REFLECTIVE_CALLS and self._reflective(name, receiver):
             return (), "dynamic"
-        return _with(receiver, op), None
+        return self._inherent(_with(receiver, op), name, node), None
+
+    def _inherent(self, targets: Values, name: str, node: Node) -> Values:
+        """Methods every class has (``toString``, ``equals``...; ``values()`` and ``ordinal()``
+        of this file's enums): the JDK's as an alternative, which the graph step reports only when
+        the class and its bases in the repository do not define them."""
+        if not targets:  # a receiver of unknown type still has Object's methods
+            return (Ref("b:Object"),) if name in OBJECT_METHODS and node is not None else targets
+        if name in OBJECT_METHODS:
+            return (*targets, Ref("b:Object"))
+        if name in ENUM_METHODS and any(r.base[2:] in self.enums for r in targets if r.base.startswith("s:")):
+            return (*targets, Ref("b:Enum"))
+        return targets
 
     def _implicit_this(self, name: str) -> Values:
         for frame in reversed(self.stack):
@@ -821,7 +884,7 @@ class _JavaPass:
                 return _with(cls.instance(), f".{name}") if cls.id is not None else ()
         if name in self.imported:  # import static a.B.m
             return (Ref(f"n:{name}"),)
-        return _with(self._this(), f".{name}")
+        return self._inherent(_with(self._this(), f".{name}"), name, None)  # type: ignore[arg-type]
 
     def _reflective(self, name: str, receiver: Values) -> bool:
         kinds = REFLECTIVE_CALLS[name]
