@@ -416,3 +416,24 @@ def test_serve_refuses_a_webhook_it_cannot_run(github: tuple[Path, Path, Path], 
             timeout=60,
         )
         assert done.returncode == 2 and says in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_failed_update_is_logged_and_the_next_push_still_runs(
+    github: tuple[Path, Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    _, _, shop = github
+    calls: list[str] = []
+
+    def update(checkout: Checkout, delivery: str) -> None:
+        calls.append(delivery)
+        if delivery == "first":
+            raise GitError("git merge --ff-only in /srv/shop: Your local changes would be overwritten")
+
+    hooks = GitHubHooks(SECRET, [open_checkout("acme/shop", shop)], update)
+    with TestClient(create_app(None, hooks=hooks)) as client:
+        for delivery, after in (("first", "1" * 40), ("second", "2" * 40)):
+            body = push_event("acme/shop", after)
+            assert client.post(PATH, content=body, headers=headers(body, delivery=delivery)).status_code == 202
+            assert hooks.wait_idle(10)
+    assert calls == ["first", "second"]
+    assert "acme/shop: update for push first failed: git merge --ff-only" in caplog.text

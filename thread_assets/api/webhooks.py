@@ -85,8 +85,6 @@ class GitHubHooks:
         self._threads: set[threading.Thread] = set()
         self._idle = threading.Condition(self._lock)
         self._closed = False
-        self.completed = 0
-        """Updates finished (successfully or not) since start: for tests and logs."""
 
     def route(self) -> Route:
         """Every method reaches :meth:`endpoint`, which answers all but POST with a 405 naming
@@ -189,8 +187,6 @@ class GitHubHooks:
                 self.update(checkout, delivery)
             except Exception as exc:
                 log.error("%s: update for push %s failed: %s", checkout.full_name, delivery, exc)
-            with self._lock:
-                self.completed += 1
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait until no update runs or waits; False on timeout."""

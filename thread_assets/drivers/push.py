@@ -10,9 +10,11 @@ import this layer, so ``thread serve`` hands it :func:`update_checkout` as a pla
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 from thread_assets.names import COMMIT_TAG, DELIVERY_TAG
+from thread_assets.orchestration.instance import ENV_DEFAULTS
 from thread_assets.repo.git_checkout import Checkout, FastForward, fast_forward
 from thread_assets.repo.settings import RepoSettings
 
@@ -39,6 +41,10 @@ def update_checkout(checkout: Checkout, delivery: str, *, store_url: str) -> Pus
     if moved.refused:
         log.warning("%s: push %s not applied to %s: %s", checkout.full_name, delivery, checkout.path, moved.refused)
         return PushUpdate(checkout, moved)
+    # for good, not per update as index_repository sets them: updates of two repositories run at
+    # once in this process, and one restoring the environment would pull them from under the other
+    for name, value in ENV_DEFAULTS.items():
+        os.environ.setdefault(name, value)
     settings = RepoSettings.resolve(checkout.path, store_url=store_url)
     summary = index_repository(
         settings,
