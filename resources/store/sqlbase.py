@@ -404,6 +404,11 @@ class SqlStore:
         """Row counts of the graph tables (asset metadata), in one query."""
         counts = self._query("graph_counts", {"repo": repo})[0]
         counts["calls_by_how"] = {r["how"]: r["n"] for r in self._query("graph_calls_by_how", {"repo": repo})}
+        verdicts: dict[str, dict[str, int]] = {}
+        for v in self._query("stats_verdicts", {"repo": repo}):
+            verdicts.setdefault(v["language"], {})[v["verdict"]] = v["n"]
+        counts["call_verdicts"] = verdicts
+        counts["hierarchy_relations"] = self._query("graph_hierarchy_counts", {"repo": repo})[0]
         return counts
 
     def graph_dangling(self, repo: str, *, limit: int = 20) -> dict[str, list[str]]:

@@ -194,13 +194,24 @@ def dependency_metadata(update: GraphUpdate, counts: dict[str, Any]) -> dict[str
 
 def call_metadata(update: GraphUpdate, counts: dict[str, Any]) -> dict[str, MetadataValue]:
     how: dict[str, int] = counts["calls_by_how"]
-    calls = sum(how.values())
+    edges = sum(how.values())
     unresolved = how.get("unresolved", 0)
+    verdicts: dict[str, dict[str, int]] = counts.get("call_verdicts", {})
+    calls = sum(sum(v.values()) for v in verdicts.values()) or edges
+    shares = {
+        language: {v: round(n / total, 4) for v, n in sorted(by.items())}
+        for language, by in sorted(verdicts.items())
+        if (total := sum(by.values()))
+    }
+    hierarchy = counts.get("hierarchy_relations", {})
     return {
-        "edges": MetadataValue.int(calls - unresolved),
+        "edges": MetadataValue.int(edges - unresolved),
         "calls": MetadataValue.int(calls),
         "unresolved_ratio": MetadataValue.float(round(unresolved / calls, 4) if calls else 0.0),
         "resolved_by": MetadataValue.json(dict(sorted(how.items()))),
+        "verdict_shares": MetadataValue.json(shares),
+        "hierarchy_relations": MetadataValue.int(int(hierarchy.get("relations") or 0)),
+        "hierarchy_resolved": MetadataValue.int(int(hierarchy.get("resolved") or 0)),
         **_update_metadata(update),
         "calls_resolved": MetadataValue.int(len(update.calls_resolved)),
         "calls_resolved_files": MetadataValue.json(update.calls_resolved[:20]),
