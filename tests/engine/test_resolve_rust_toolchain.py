@@ -89,3 +89,22 @@ def test_extern_crate_renames() -> None:
     assert got[("app/src/lib.rs", "re", "Regex")] == (None, "regex", "external")
     # the crate root's `extern crate regex as re;` is in scope crate-wide (the extern prelude)
     assert got[("app/src/user.rs", "re", "Regex")] == (None, "regex", "external")
+
+
+def test_a_glob_re_export_is_followed_only_to_a_definition() -> None:
+    files = {
+        "Cargo.toml": b'[package]\nname = "g"\nedition = "2021"\n',
+        "src/lib.rs": b"mod a;\nmod b;\npub use a::*;\npub use b::*;\npub struct Local;\n",
+        "src/a.rs": b"pub struct OnlyInA;\n",
+        "src/b.rs": b"pub struct OnlyInB;\n",
+        "src/user.rs": b"use crate::OnlyInB;\nuse crate::Local;\nuse crate::Missing;\n",
+    }
+    analyses = [analyze(p, s) for p, s in files.items() if p.endswith(".rs")]
+    res = resolve_imports(analyses, RepoContext(files=frozenset(files), read=files.get))
+    got = {(r.importer, r.name): (r.target, r.how) for r in res}
+    # a.rs does not define OnlyInB: the first glob is passed over for the second
+    assert got[("src/user.rs", "OnlyInB")] == ("src/b.rs", "rust:reexport")
+    # defined in the module the path lands in: no chain to follow
+    assert got[("src/user.rs", "Local")] == ("src/lib.rs", "rust:crate")
+    # defined nowhere the globs lead: the module the path names
+    assert got[("src/user.rs", "Missing")] == ("src/lib.rs", "rust:crate")
