@@ -13,7 +13,7 @@ packages first on the path (``PYTHONPATH=/tmp/before python bench/semantics_samp
 ``--exclude REGEX`` leaves calls in matching paths out of the sample (not out of the shares):
 generated tables of thousands of identical calls would otherwise fill it.
 
-Usage: python -m bench.semantics_sample --corpus go --language go [--sample 50] [--seed 1]
+Usage: python -m bench.semantics_sample (--corpus go | --root DIR) --language go [--sample 50] [--seed 1]
 [--exclude REGEX] [--json]
 """
 
@@ -24,6 +24,7 @@ import json
 import random
 import re
 from collections import Counter
+from pathlib import Path
 
 from tests.support.corpora import fetch
 from thread_assets.engine import analyze
@@ -36,14 +37,17 @@ CONTEXT = ("go.mod", "go.work")
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--corpus", help="a corpus of tests.support.corpora")
+    ap.add_argument("--root", help="or any directory (an unpacked package)")
     ap.add_argument("--language", required=True, choices=sorted(SUFFIXES))
     ap.add_argument("--sample", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--exclude", default=None, help="regular expression: paths whose calls are not sampled")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    root = fetch(args.corpus)
+    if (args.corpus is None) == (args.root is None):
+        ap.error("give --corpus or --root")
+    root = fetch(args.corpus) if args.corpus else Path(args.root)
     suffixes = SUFFIXES[args.language]
     files = {
         p.relative_to(root).as_posix(): p
@@ -85,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
     report = {
-        "corpus": args.corpus,
+        "corpus": args.corpus or args.root,
         "language": args.language,
         "files": len(analyses),
         "calls": total,
@@ -97,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=1))
         return 0
-    print(f"{args.corpus} ({args.language}): {len(analyses)} files, {total} calls, {len(edges)} edges")
+    print(f"{args.corpus or args.root} ({args.language}): {len(analyses)} files, {total} calls, {len(edges)} edges")
     for k in sorted(shares):
         print(f"  {k:<9} {shares[k]:>7} {shares[k] / total:>7.1%}")
     for i, r in enumerate(rows, 1):

@@ -378,6 +378,8 @@ class _GoPass:
                 targets, reason = self._call(node)
                 if len(targets) == 1 and not targets[0].ops and targets[0].base[2:] in self.own_types:
                     targets, reason = (), "builtin"  # T(x) of a type of this file: a conversion
+                elif targets and self._pointer_conversion(node):
+                    targets, reason = (), "builtin"  # (*T)(x)
                 results[(node.start_byte, node.end_byte)] = (targets, reason)
             elif cap == "func" or cap == "lit":
                 self._function(node)
@@ -642,6 +644,17 @@ class _GoPass:
         return operand.type in ("selector_expression", "index_expression", "call_expression") and (
             self._package(operand.child_by_field_name("operand") or operand) is None
         )
+
+    def _pointer_conversion(self, node: Node) -> bool:
+        fn = node.child_by_field_name("function")
+        while fn is not None and fn.type == "parenthesized_expression":
+            fn = next((c for c in fn.named_children if c.type != "comment"), None)
+        if fn is None:
+            return False
+        if fn.type == "pointer_type":
+            return True
+        op = fn.child_by_field_name("operator") if fn.type == "unary_expression" else None
+        return op is not None and self.data[op.start_byte : op.end_byte] == b"*"
 
     def _top_ref(self, name: str) -> Ref:
         """A package-level name: this file's own function or type by its symbol (another file of
