@@ -27,6 +27,7 @@ generics as ``field[]``), enum constants, record components and methods' declare
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -101,10 +102,36 @@ def _query_text() -> str:
     return _QUERY
 
 
-@dataclass(slots=True)
 class _Var:
-    values: Values
-    elems: Values = ()
+    """What a name holds: instances (``values``) and, for arrays and collections, their
+    elements. Locals and parameters are worked out on first use only (most are never a
+    receiver), in the scopes of their declaration."""
+
+    __slots__ = ("_elems", "_thunk", "_values")
+
+    def __init__(
+        self, values: Values = (), elems: Values = (), thunk: Callable[[], tuple[Values, Values]] | None = None
+    ) -> None:
+        self._values = values
+        self._elems = elems
+        self._thunk = thunk
+
+    def _force(self) -> None:
+        thunk, self._thunk = self._thunk, None
+        if thunk is not None:
+            self._values, self._elems = thunk()
+
+    @property
+    def values(self) -> Values:
+        if self._thunk is not None:
+            self._force()
+        return self._values
+
+    @property
+    def elems(self) -> Values:
+        if self._thunk is not None:
+            self._force()
+        return self._elems
 
 
 @dataclass(slots=True, eq=False)
@@ -530,19 +557,42 @@ class _JavaPass:
                     )
         self._parameters(node.child_by_field_name("parameters"))
 
+    def _later(self, compute: Callable[[], tuple[Values, Values]]) -> _Var:
+        """A variable whose value is computed on first use, in the scopes open now."""
+        snapshot = self.stack[:]
+
+        def thunk() -> tuple[Values, Values]:
+            current, self.stack = self.stack, snapshot
+            try:
+                return compute()
+            finally:
+                self.stack = current
+
+        return _Var(thunk=thunk)
+
+    def _lazy_declared(self, tnode: Node | None, dims: bool = False) -> _Var:
+        if tnode is None:
+            return _Var()
+
+        def compute() -> tuple[Values, Values]:
+            var = self._declared(tnode, self.stack, dims=dims)
+            return var.values, var.elems
+
+        return self._later(compute)
+
     def _parameters(self, plist: Node | None) -> None:
         if plist is None:
             return
         for p in plist.named_children:
             if p.type == "formal_parameter":
                 dims = p.child_by_field_name("dimensions") is not None
-                var = self._declared(p.child_by_field_name("type"), self.stack, dims=dims)
+                var = self._lazy_declared(p.child_by_field_name("type"), dims)
                 self._declare(self.text(p.child_by_field_name("name")), var)
             elif p.type == "spread_parameter":
                 tnode = next((c for c in p.named_children if c.type not in ("modifiers", "variable_declarator")), None)
                 decl = next((c for c in p.named_children if c.type == "variable_declarator"), None)
                 if decl is not None:
-                    var = self._declared(tnode, self.stack, dims=True)
+                    var = self._lazy_declared(tnode, True)
                     self._declare(self.text(decl.child_by_field_name("name")), var)
             elif p.type == "identifier":
                 self._declare(self.text(p), _Var(()))
@@ -583,9 +633,9 @@ class _JavaPass:
                 name = self.text(decl.child_by_field_name("name"))
                 value = decl.child_by_field_name("value")
                 if inferred:
-                    var = _Var(self._eval(value, 0) if value is not None else ())
+                    var = self._later(lambda v=value: (self._eval(v, 0) if v is not None else (), ()))  # type: ignore[misc]
                 else:
-                    var = self._declared(tnode, frames, dims=decl.child_by_field_name("dimensions") is not None)
+                    var = self._lazy_declared(tnode, decl.child_by_field_name("dimensions") is not None)
                 self._declare(name, var)
         elif cap == "foreach":
             tnode = node.child_by_field_name("type")
@@ -808,9 +858,7 @@ class _JavaPass:
         overload of the right arity stays."""
         if not self.overloaded:
             return targets
-        args = node.child_by_field_name("arguments")
-        arg_nodes = [c for c in args.named_children if "comment" not in c.type] if args is not None else []
-        count = len(arg_nodes)
+        arg_nodes: list[Node] | None = None
         arg_types: list[str | None] | None = None
         out: list[Ref] = []
         for ref in targets:
@@ -822,7 +870,15 @@ class _JavaPass:
                     key = (cls_id, cls_id.rpartition(".")[2])
                 elif ops and ops in (("new", ops[-1]), (ops[-1],)) and ops[-1].startswith("."):
                     key = (cls_id, ops[-1][1:])
-            fits = [o for o in self.overloaded.get(key, ()) if o[1] <= count <= o[2]] if key else []
+            overloads = self.overloaded.get(key) if key is not None else None
+            if not overloads:
+                out.append(ref)
+                continue
+            if arg_nodes is None:
+                args = node.child_by_field_name("arguments")
+                arg_nodes = [c for c in args.named_children if "comment" not in c.type] if args is not None else []
+            count = len(arg_nodes)
+            fits = [o for o in overloads if o[1] <= count <= o[2]]
             if len(fits) > 1:
                 if arg_types is None:
                     arg_types = [self._arg_type(a) for a in arg_nodes]

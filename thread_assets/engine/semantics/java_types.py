@@ -147,6 +147,8 @@ def strip_type(node: Node | None) -> Node | None:
 def type_segments(node: Node, data: bytes) -> list[str]:
     """``a.b.C`` (a scoped_type_identifier) -> ``["a", "b", "C"]``, annotations and generic
     arguments on inner segments (``Outer<T>.Inner``) dropped."""
+    if node.type == "type_identifier":
+        return [data[node.start_byte : node.end_byte].decode("utf-8", "replace")]
     out: list[str] = []
     stack = [node]
     while stack:
