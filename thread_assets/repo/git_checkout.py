@@ -54,7 +54,8 @@ class FastForward:
 
 def git(path: Path, *args: str) -> str:
     """``git -C path ARGS``, its standard output stripped; GitError when it fails. Never prompts
-    (a webhook has nobody to answer) and reads no pager."""
+    (a webhook has nobody to answer): no git prompt, and a session of its own, without the
+    terminal ssh would otherwise ask a passphrase or a host key on. Reads no pager."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
     command = ["git", "-C", str(path), *args]
     try:
@@ -66,6 +67,7 @@ def git(path: Path, *args: str) -> str:
             timeout=GIT_TIMEOUT_S,
             check=False,
             stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     except subprocess.TimeoutExpired:
         raise GitError(f"git {' '.join(args)} in {path}: no answer after {GIT_TIMEOUT_S:.0f} s") from None
