@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Thread's image: `thread serve` (the query API, POST /api/analyze and, with a secret, push
 # webhooks) by default, and any other command as it is, so the same image is a Dagster run worker,
 # code server or daemon. docs/deploy.md, "The container image", says how to run each, and what of
