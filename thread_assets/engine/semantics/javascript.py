@@ -51,11 +51,11 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         "method_definition",
     ),
     "cls": ("class_declaration", "abstract_class_declaration", "class"),
-    "blk": ("statement_block", "switch_body", "for_statement", "for_in_statement", "catch_clause"),
+    "blk": ("switch_body", "for_statement", "for_in_statement", "catch_clause"),
     "ns": ("internal_module", "module"),
     "var": ("lexical_declaration", "variable_declaration"),
     "call": ("call_expression", "new_expression"),
-    "asg": ("assignment_expression",),
+    "asg": (),
     "ret": ("return_statement",),
     "fld": ("public_field_definition", "field_definition"),
     "sig": ("method_signature", "abstract_method_signature", "function_signature", "property_signature"),
@@ -71,6 +71,9 @@ the member's symbol."""
 _CALLABLE_MEMBERS = frozenset({"function", "method", "class", "namespace", "module", "variable", "constant"})
 _PRIMITIVES = frozenset({"b:String", "b:Number", "b:Boolean", "b:BigInt", "b:Symbol", "b:RegExp"})
 """Values not worth a binding: what a string or number constant holds types no call of the repository."""
+_SCAN = 8
+"""Symbols looked at, backwards from a function node, for the one it defines: that symbol starts
+at the node or at its declaration a level or two up, so only the nearest few can be it."""
 _TS_PARAMETERS = frozenset({"required_parameter", "optional_parameter"})
 _CALLBACKS = frozenset({"arrow_function", "function_expression", "function"})
 _MODIFIERS = frozenset({"accessibility_modifier", "readonly", "override_modifier"})
@@ -84,6 +87,8 @@ def _query(language: str) -> str:
         present = [k for k in kinds if lang.id_for_node_kind(k, True) is not None]
         if present:
             parts.append("[" + " ".join(f"({k})" for k in present) + f"] @{group}")
+    # only assignments that give a local or a field a value: ``x = ...``, ``this.x = ...``
+    parts.append("(assignment_expression left: [(identifier) (member_expression object: (this))]) @asg")
     return "\n".join(parts)
 
 
@@ -105,7 +110,8 @@ class _Pass:
         self.root = root
         self.src = src
         self.language = language
-        self.ev = Evaluator(src.data)
+        self.ev = Evaluator(src.data, language)
+        self.f = self.ev.f
         self.symbols = {s.id: s for s in symbols}
         ordered = sorted(symbols, key=lambda s: (s.location.start_byte, -s.location.end_byte))
         self.sym_list = ordered
@@ -133,8 +139,9 @@ class _Pass:
         self.fields: dict[tuple[str, str], list[tuple[Node | None, Node | None, Frame]]] = {}
         self.signatures: list[tuple[str, Node, Frame]] = []
         self.assignments: list[tuple[str, Node, Frame]] = []
-        self.ns_bodies: dict[int, str | None] = {}
         self.callbacks: list[tuple[str, str, Node, Frame]] = []
+        self.stack: list[Frame] = []
+        self.blocks: dict[int, Frame] = {}
 
     # -- driver ---------------------------------------------------------------------------
 
@@ -142,6 +149,7 @@ class _Pass:
         program = Frame(end=1 << 62, parent=None, kind="program", node=self.root)
         self.ev.program = program
         self.scopes.append(program)
+        self.stack.append(program)
         self._walk(program)
         for name, right, frame in self.assignments:
             hit = lookup(frame, name)
@@ -151,12 +159,14 @@ class _Pass:
 
     def _walk(self, program: Frame) -> None:
         caps = captures(language_object(self.language), _query(self.language), self.root)
-        items: list[tuple[int, int, int, str, Node]] = []
+        items: list[tuple[int, int, int, int, str, Node]] = []
+        seq = 0
         for group, nodes in caps.items():
             rank = _RANK[group]
             for n in nodes:
-                items.append((n.start_byte, -n.end_byte, rank, group, n))
-        items.sort(key=lambda i: (i[0], i[1], i[2]))
+                seq += 1
+                items.append((n.start_byte, -n.end_byte, rank, seq, group, n))
+        items.sort()
         handlers = {
             "fn": self._function,
             "cls": self._class,
@@ -171,16 +181,32 @@ class _Pass:
             "iface": self._interface,
             "alias": self._alias,
         }
-        stack = [program]
-        top = program
-        for start, _end, _rank, group, node in items:
+        stack = self.stack
+        for start, _end, _rank, _seq, group, node in items:
+            top = stack[-1]
             while top.end <= start:
                 stack.pop()
                 top = stack[-1]
             pushed = handlers[group](node, top)
             if pushed is not None:
                 stack.append(pushed)
-                top = pushed
+
+    def _block_scope(self, node: Node, top: Frame) -> Frame:
+        """The scope a ``let``/``const``/``class``/function declaration lives in: a block that
+        declares something gets its frame on the first such declaration (blocks are not captured:
+        matching every block costs more than the declarations' parent links)."""
+        parent = node.parent
+        if parent is not None and parent.type == "export_statement":
+            parent = parent.parent
+        if parent is None or parent.type != "statement_block" or parent.start_byte == top.body_start:
+            return top
+        frame = self.blocks.get(parent.id)
+        if frame is None:
+            frame = self._child(top, parent.end_byte, "block")
+            frame.body_start = parent.start_byte
+            self.blocks[parent.id] = frame
+            self.stack.append(frame)
+        return frame
 
     # -- symbols --------------------------------------------------------------------------
 
@@ -196,7 +222,8 @@ class _Pass:
             f = f.parent
         start, end = node.start_byte, node.end_byte
         i = bisect_right(self.sym_starts, start) - 1
-        while i >= 0 and self.sym_starts[i] > limit:
+        stop = max(-1, i - _SCAN)
+        while i > stop and self.sym_starts[i] > limit:
             s = self.sym_list[i]
             if s.location.end_byte >= end and s.kind in kinds:
                 return s.id
@@ -238,6 +265,8 @@ class _Pass:
 
     def _function(self, node: Node, top: Frame) -> Frame:
         t = node.type
+        if t in _DECLARATIONS:
+            top = self._block_scope(node, top)
         sym = self._symbol_for(node, top, _FUNCTION_KINDS)
         if t == "arrow_function":
             frame = self._child(top, node.end_byte, "arrow", node)
@@ -252,18 +281,21 @@ class _Pass:
                 frame.this = self._this_of(sym)
         frame.symbol = sym
         frame.returns = []
+        body = node.child_by_field_id(self.f.body)
+        if body is not None:
+            frame.body_start = body.start_byte
         if sym is not None:
             self.ev.fn_symbols[node.id] = sym
-        name = node.child_by_field_name("name")
+        name = node.child_by_field_id(self.f.name)
         if name is not None and t != "method_definition":
             fixed = (Ref(f"s:{sym}"),) if sym is not None else ()
             declare(top if t in _DECLARATIONS else frame, self.ev.text(name), fixed=fixed)
         self._type_parameters(node, frame)
-        params = node.child_by_field_name("parameters")
+        params = node.child_by_field_id(self.f.parameters)
         if params is not None:
             self._parameters(params, frame)
         else:
-            single = node.child_by_field_name("parameter")
+            single = node.child_by_field_id(self.f.parameter)
             if single is not None:
                 self._pattern(single, None, None, frame, frame)
         if t == "method_definition" and top.kind == "class" and top.cls is not None and params is not None:
@@ -273,19 +305,21 @@ class _Pass:
             self._callback_parameters(sym, params, frame)
         if t in _CALLBACKS:
             self._contextual_parameters(node, params, frame, top)
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(self.f.body)
         if t == "arrow_function" and body is not None and body.type != "statement_block":
             frame.returns.append((body, frame))
         self.functions.append((node, frame))
         return frame
 
     def _class(self, node: Node, top: Frame) -> Frame:
+        if node.type != "class":
+            top = self._block_scope(node, top)
         sym = self._symbol_for(node, top, frozenset({"class"}))
         frame = Frame(end=node.end_byte, parent=top, kind="class", node=node, cls=sym)
         if sym is not None:
             frame.this = (Ref(f"s:{sym}", ("new",)),)
             self.ev.fn_symbols[node.id] = sym
-        name = node.child_by_field_name("name")
+        name = node.child_by_field_id(self.f.name)
         if name is not None:
             fixed = (Ref(f"s:{sym}"),) if sym is not None else ()
             declare(frame if node.type == "class" else top, self.ev.text(name), fixed=fixed)
@@ -331,56 +365,55 @@ class _Pass:
                         self._relation(sym, base, "extends")
 
     def _alias(self, node: Node, top: Frame) -> None:
-        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        name, value = node.child_by_field_id(self.f.name), node.child_by_field_id(self.f.value)
         if top.kind == "program" and name is not None and value is not None:
             self.ev.aliases.setdefault(self.ev.text(name), value)
 
     def _block(self, node: Node, top: Frame) -> Frame:
-        owner = self.ns_bodies.pop(node.id, 0)
-        if owner != 0:
-            frame = self._child(top, node.end_byte, "namespace", node)
-            frame.this = ()
-            frame.symbol = owner if isinstance(owner, str) else None
-            self.scopes.append(frame)
-            return frame
         frame = self._child(top, node.end_byte, "block")
+        frame.body_start = node.start_byte  # ``switch`` bodies, loop headers, catch clauses
         t = node.type
         if t == "catch_clause":
-            param = node.child_by_field_name("parameter")
+            param = node.child_by_field_id(self.f.parameter)
             if param is not None:
                 self._pattern(param, None, None, frame, frame)
         elif t == "for_in_statement":
-            kind = node.child_by_field_name("kind")
-            left = node.child_by_field_name("left")
+            kind = node.child_by_field_id(self.f.kind)
+            left = node.child_by_field_id(self.f.left)
             if kind is not None and left is not None:
                 target = frame if self.ev.text(kind) != "var" else top.hoist()
-                op = node.child_by_field_name("operator")
-                right = node.child_by_field_name("right")
+                op = node.child_by_field_id(self.f.operator)
+                right = node.child_by_field_id(self.f.right)
                 if op is not None and self.ev.text(op) == "of" and right is not None and left.type == "identifier":
                     declare(target, self.ev.text(left), source=(None, right, ("[]",), top))
                 else:
                     self._pattern(left, None, None, frame, target)
         return frame
 
-    def _namespace(self, node: Node, top: Frame) -> None:
+    def _namespace(self, node: Node, top: Frame) -> Frame:
         sym = self._symbol_for(node, top, frozenset({"namespace", "module"}))
-        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        name, body = node.child_by_field_id(self.f.name), node.child_by_field_id(self.f.body)
         if name is not None and name.type in ("identifier", "nested_identifier"):
             first = self.ev.text(name).split(".", 1)[0]
-            declare(top, first, fixed=(Ref(f"s:{sym}"),) if sym is not None and "." not in self.ev.text(name) else ())
-        if body is not None:
-            self.ns_bodies[body.id] = sym
+            fixed = (Ref(f"s:{sym}"),) if sym is not None and "." not in self.ev.text(name) else ()
+            declare(self._block_scope(node.parent or node, top), first, fixed=fixed)
+        frame = self._child(top, node.end_byte, "namespace", node)
+        frame.this = ()
+        frame.symbol = sym
+        frame.body_start = body.start_byte if body is not None else -1
+        self.scopes.append(frame)
+        return frame
 
     def _type_parameters(self, node: Node, frame: Frame) -> None:
-        tps = node.child_by_field_name("type_parameters")
+        tps = node.child_by_field_id(self.f.type_parameters)
         if tps is None:
             return
         frame.types = {}
         for tp in tps.named_children:
             if tp.type == "type_parameter":
-                name = tp.child_by_field_name("name")
+                name = tp.child_by_field_id(self.f.name)
                 if name is not None:
-                    frame.types[self.ev.text(name)] = tp.child_by_field_name("constraint")
+                    frame.types[self.ev.text(name)] = tp.child_by_field_id(self.f.constraint)
 
     # -- declarations ---------------------------------------------------------------------
 
@@ -388,15 +421,15 @@ class _Pass:
         for child in params.named_children:
             t = child.type
             if t == "required_parameter" or t == "optional_parameter":
-                pattern = child.child_by_field_name("pattern")
-                ptype = child.child_by_field_name("type")
+                pattern = child.child_by_field_id(self.f.pattern)
+                ptype = child.child_by_field_id(self.f.type)
                 if pattern is None:
                     continue
                 if pattern.type == "this":
                     if ptype is not None:
                         frame.this = self.ev.type_refs(ptype, frame)
                     continue
-                self._pattern(pattern, ptype, child.child_by_field_name("value"), frame, frame)
+                self._pattern(pattern, ptype, child.child_by_field_id(self.f.value), frame, frame)
             elif t != "comment" and t != "decorator":
                 self._pattern(child, None, None, frame, frame)
 
@@ -409,17 +442,17 @@ class _Pass:
             t = child.type
             if t == "comment" or t == "decorator":
                 continue
-            pattern = child.child_by_field_name("pattern") if t in _TS_PARAMETERS else None
+            pattern = child.child_by_field_id(self.f.pattern) if t in _TS_PARAMETERS else None
             if pattern is not None and pattern.type == "this":
                 continue
-            fn_type = self._function_type(child.child_by_field_name("type") if t in _TS_PARAMETERS else None, 0)
+            fn_type = self._function_type(child.child_by_field_id(self.f.type) if t in _TS_PARAMETERS else None, 0)
             if fn_type is not None:
-                inner = fn_type.child_by_field_name("parameters")
+                inner = fn_type.child_by_field_id(self.f.parameters)
                 i = 0
                 for p in () if inner is None else inner.named_children:
                     if p.type not in _TS_PARAMETERS:
                         continue
-                    pat, ptype = p.child_by_field_name("pattern"), p.child_by_field_name("type")
+                    pat, ptype = p.child_by_field_id(self.f.pattern), p.child_by_field_id(self.f.type)
                     slot = "this" if pat is not None and pat.type == "this" else str(i)
                     if ptype is not None:
                         self.callbacks.append((sym, f"({j})({slot})", ptype, frame))
@@ -455,7 +488,7 @@ class _Pass:
         call = parent.parent
         if call is None or call.type not in ("call_expression", "new_expression"):
             return
-        callee = call.child_by_field_name("constructor" if call.type == "new_expression" else "function")
+        callee = call.child_by_field_id(self.f.constructor if call.type == "new_expression" else self.f.function)
         if callee is None:
             return
         j = 0
@@ -466,7 +499,7 @@ class _Pass:
                 j += 1
         prefix: tuple[str, ...] = ("constructor",) if call.type == "new_expression" else ()
         if params is None:
-            single = node.child_by_field_name("parameter")
+            single = node.child_by_field_id(self.f.parameter)
             if single is not None:
                 self._pattern(single, None, callee, top, frame, (*prefix, f"({j})(0)"))
             return
@@ -477,12 +510,12 @@ class _Pass:
             t = child.type
             if t == "comment" or t == "decorator":
                 continue
-            pattern = child.child_by_field_name("pattern") if t in _TS_PARAMETERS else child
+            pattern = child.child_by_field_id(self.f.pattern) if t in _TS_PARAMETERS else child
             if pattern is None:
                 continue
             if pattern.type == "this":
                 continue
-            if t not in _TS_PARAMETERS or child.child_by_field_name("type") is None:
+            if t not in _TS_PARAMETERS or child.child_by_field_id(self.f.type) is None:
                 if pattern.type in ("identifier", "object_pattern"):
                     self._pattern(pattern, None, callee, top, frame, (*prefix, f"({j})({i})"))
             i += 1
@@ -494,11 +527,11 @@ class _Pass:
                 continue
             if not any(c.type in _MODIFIERS for c in child.children):
                 continue
-            pattern = child.child_by_field_name("pattern")
+            pattern = child.child_by_field_id(self.f.pattern)
             if pattern is not None and pattern.type == "identifier":
                 key = (cls, self.ev.text(pattern))
                 self.fields.setdefault(key, []).append(
-                    (child.child_by_field_name("type"), child.child_by_field_name("value"), frame)
+                    (child.child_by_field_id(self.f.type), child.child_by_field_id(self.f.value), frame)
                 )
 
     def _pattern(
@@ -524,12 +557,12 @@ class _Pass:
                 if mt == "shorthand_property_identifier_pattern":
                     self._pattern(member, ptype, value, frame, target, None if sub is None else (*sub, text(member)))
                 elif mt == "pair_pattern":
-                    key, inner = member.child_by_field_name("key"), member.child_by_field_name("value")
+                    key, inner = member.child_by_field_id(self.f.key), member.child_by_field_id(self.f.value)
                     if inner is not None:
                         deeper = None if sub is None or key is None else (*sub, text(key).strip("'\""))
                         self._pattern(inner, ptype, value, frame, target, deeper)
                 elif mt == "object_assignment_pattern":
-                    left, right = member.child_by_field_name("left"), member.child_by_field_name("right")
+                    left, right = member.child_by_field_id(self.f.left), member.child_by_field_id(self.f.right)
                     if left is not None:
                         deeper = None if sub is None else (*sub, text(left))
                         self._pattern(left, ptype, value, frame, target, deeper)
@@ -539,7 +572,7 @@ class _Pass:
                     for name in _names(member):
                         declare(target, text(name))
         elif t == "assignment_pattern":
-            left, right = pattern.child_by_field_name("left"), pattern.child_by_field_name("right")
+            left, right = pattern.child_by_field_id(self.f.left), pattern.child_by_field_id(self.f.right)
             if left is not None:
                 self._pattern(left, ptype, value, frame, target, path)
                 if right is not None and left.type == "identifier":
@@ -549,15 +582,18 @@ class _Pass:
                 declare(target, text(name))
 
     def _variables(self, node: Node, top: Frame) -> None:
-        target = top.hoist() if node.type == "variable_declaration" else top
+        if node.type == "variable_declaration":
+            target = top.hoist()
+        else:
+            target = top = self._block_scope(node, top)
         for decl in node.named_children:
             if decl.type != "variable_declarator":
                 continue
-            name = decl.child_by_field_name("name")
+            name = decl.child_by_field_id(self.f.name)
             if name is None:
                 continue
-            value = decl.child_by_field_name("value")
-            self._pattern(name, decl.child_by_field_name("type"), value, top, target)
+            value = decl.child_by_field_id(self.f.value)
+            self._pattern(name, decl.child_by_field_id(self.f.type), value, top, target)
             if target.kind != "program" and value is not None and value.type == "object" and name.type == "identifier":
                 # an object literal the extractor made a symbol of (a module-level block or wrapper):
                 # its members are symbols too, so ``obj.m()`` folds to ``s:obj.m``
@@ -573,30 +609,30 @@ class _Pass:
     def _field(self, node: Node, top: Frame) -> None:
         if top.kind != "class" or top.cls is None:
             return
-        name = node.child_by_field_name("name") or node.child_by_field_name("property")
+        name = node.child_by_field_id(self.f.name) or node.child_by_field_id(self.f.property)
         if name is None:
             return
-        value = node.child_by_field_name("value")
+        value = node.child_by_field_id(self.f.value)
         if value is not None and value.type in ("arrow_function", "function_expression", "function"):
             return  # a method symbol
         key = (top.cls, _member_key(self.ev.text(name)))
-        self.fields.setdefault(key, []).append((node.child_by_field_name("type"), value, top))
+        self.fields.setdefault(key, []).append((node.child_by_field_id(self.f.type), value, top))
 
     def _signature(self, node: Node, top: Frame) -> None:
         """Interface members, overload and abstract signatures: declared types other files reach."""
         for s in self._symbols_at(node):
             if node.type == "property_signature":
                 if s.parent is not None and s.kind == "property":
-                    name = node.child_by_field_name("name")
+                    name = node.child_by_field_id(self.f.name)
                     if name is not None:
                         key = (s.parent, _member_key(self.ev.text(name)))
-                        self.fields.setdefault(key, []).append((node.child_by_field_name("type"), None, top))
+                        self.fields.setdefault(key, []).append((node.child_by_field_id(self.f.type), None, top))
                 return
             if s.kind in _FUNCTION_KINDS:
-                rt = node.child_by_field_name("return_type")
+                rt = node.child_by_field_id(self.f.return_type)
                 if rt is not None:
                     self.signatures.append((s.id, rt, top))
-                params = node.child_by_field_name("parameters")
+                params = node.child_by_field_id(self.f.parameters)
                 if params is not None:
                     self._callback_parameters(s.id, params, top)
                 return
@@ -610,13 +646,13 @@ class _Pass:
         return out
 
     def _assignment(self, node: Node, top: Frame) -> None:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)
         if left is None or right is None:
             return
         if left.type == "identifier":
             self.assignments.append((self.ev.text(left), right, top))
         elif left.type == "member_expression":
-            obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
+            obj, prop = left.child_by_field_id(self.f.object), left.child_by_field_id(self.f.property)
             if obj is None or prop is None or obj.type != "this" or len(top.this) != 1:
                 return
             this = top.this[0]
@@ -735,7 +771,7 @@ class _Pass:
                 continue
             if self.symbols[frame.symbol].name == "constructor":
                 continue
-            rt = node.child_by_field_name("return_type")
+            rt = node.child_by_field_id(self.f.return_type)
             if rt is not None:
                 emit(frame.symbol, "return", ev.type_refs(rt, frame, unwrap=True))
             elif frame.returns:

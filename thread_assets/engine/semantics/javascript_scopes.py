@@ -10,10 +10,79 @@ assignment), so a use may precede the declaration as hoisting allows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from tree_sitter import Node
 
 from ..model import Ref
+from ..parse import language_object
+
+_FIELD_NAMES = (
+    "alternative",
+    "body",
+    "consequence",
+    "constraint",
+    "constructor",
+    "function",
+    "index",
+    "key",
+    "kind",
+    "left",
+    "name",
+    "object",
+    "operator",
+    "parameter",
+    "parameters",
+    "pattern",
+    "property",
+    "return_type",
+    "right",
+    "type",
+    "type_arguments",
+    "type_parameters",
+    "value",
+)
+
+
+class Fields:
+    """Field ids of one grammar: ``child_by_field_id`` is ten times as fast as
+    ``child_by_field_name``, which looks the name up on every call. A field the grammar lacks
+    (``type`` in JavaScript) gets id 0, which no child has."""
+
+    alternative: int
+    body: int
+    consequence: int
+    constraint: int
+    constructor: int
+    function: int
+    index: int
+    key: int
+    kind: int
+    left: int
+    name: int
+    object: int
+    operator: int
+    parameter: int
+    parameters: int
+    pattern: int
+    property: int
+    return_type: int
+    right: int
+    type: int
+    type_arguments: int
+    type_parameters: int
+    value: int
+
+    def __init__(self, language: str) -> None:
+        lang = language_object(language)
+        for name in _FIELD_NAMES:
+            setattr(self, name, lang.field_id_for_name(name) or 0)
+
+
+@cache
+def fields(language: str) -> Fields:
+    return Fields(language)
+
 
 Source = tuple[Node | None, Node | None, tuple[str, ...], "Frame"]
 """(declared type, value, destructured property path, frame the value is evaluated in)."""
@@ -40,6 +109,9 @@ class Frame:
     """Type parameters declared here, each with its constraint (``T extends Foo``) or None."""
     returns: list[tuple[Node, Frame]] | None = None
     node: Node | None = None
+    body_start: int = -1
+    """Where the statement block this frame is the scope of begins (a function's body, a block,
+    a namespace's body): declarations directly in it belong here."""
 
     def hoist(self) -> Frame:
         """Where a ``var`` or a parameter of this position lives: the nearest function, namespace or file."""

@@ -28,7 +28,7 @@ from .javascript_builtins import (
     PREDEFINED_TYPES,
     UNWRAPPED_TYPES,
 )
-from .javascript_scopes import Decl, Frame, lookup, type_parameter
+from .javascript_scopes import Decl, Frame, fields, lookup, type_parameter
 
 MAX_VALUES = 8
 MAX_OPS = 12
@@ -62,20 +62,16 @@ _FUNCTION_VALUES = frozenset(
 
 
 def dedupe(refs: Iterable[Ref]) -> tuple[Ref, ...]:
-    out: list[Ref] = []
-    for r in refs:
-        if r not in out:
-            out.append(r)
-            if len(out) >= MAX_VALUES:
-                break
-    return tuple(out)
+    out = tuple(dict.fromkeys(refs))
+    return out if len(out) <= MAX_VALUES else out[:MAX_VALUES]
 
 
 class Evaluator:
     """Values of expressions and types in one file; holds what the scope walk recorded."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, language: str) -> None:
         self.data = data
+        self.f = fields(language)
         self.top_names: set[str] = set()
         """Names the file's top level binds: declarations and imports (they shadow globals)."""
         self.fn_symbols: dict[int, str] = {}
@@ -154,8 +150,8 @@ class Evaluator:
         literal, frame = found
         for member in literal.named_children:
             if member.type == "property_signature":
-                key = member.child_by_field_name("name")
-                kind = member.child_by_field_name("type")
+                key = member.child_by_field_id(self.f.name)
+                kind = member.child_by_field_id(self.f.type)
                 if key is not None and kind is not None and self.text(key).strip("'\"") == name:
                     return self.type_refs(kind, frame)
         return ()
@@ -207,8 +203,8 @@ class Evaluator:
         if t == "this":
             return frame.this
         if t == "member_expression":
-            obj = node.child_by_field_name("object")
-            prop = node.child_by_field_name("property")
+            obj = node.child_by_field_id(self.f.object)
+            prop = node.child_by_field_id(self.f.property)
             if obj is None or prop is None:
                 return ()
             name = self.text(prop)
@@ -218,8 +214,8 @@ class Evaluator:
                 return self.super_member(name, frame)
             return self.extend(self.values(obj, frame, depth + 1), f".{name}")
         if t == "subscript_expression":
-            obj = node.child_by_field_name("object")
-            key = _literal_key(self, node.child_by_field_name("index"))
+            obj = node.child_by_field_id(self.f.object)
+            key = _literal_key(self, node.child_by_field_id(self.f.index))
             if obj is None:
                 return ()
             if key is not None:
@@ -245,17 +241,17 @@ class Evaluator:
             return () if last is None else self.values(last, frame, depth + 1)
         if t == "ternary_expression":
             out: list[Ref] = []
-            for part in ("consequence", "alternative"):
-                branch = node.child_by_field_name(part)
+            for part in (self.f.consequence, self.f.alternative):
+                branch = node.child_by_field_id(part)
                 if branch is not None:
                     out.extend(self.values(branch, frame, depth + 1))
             return dedupe(out)
         if t == "binary_expression":
-            op = node.child_by_field_name("operator")
+            op = node.child_by_field_id(self.f.operator)
             word = "" if op is None else op.type
-            right = node.child_by_field_name("right")
+            right = node.child_by_field_id(self.f.right)
             if word in ("||", "??"):
-                left = node.child_by_field_name("left")
+                left = node.child_by_field_id(self.f.left)
                 both = [n for n in (left, right) if n is not None]
                 return dedupe(r for n in both for r in self.values(n, frame, depth + 1))
             if word == "&&" and right is not None:
@@ -264,7 +260,7 @@ class Evaluator:
                 return ()
             return ()
         if t == "assignment_expression":
-            right = node.child_by_field_name("right")
+            right = node.child_by_field_id(self.f.right)
             return () if right is None else self.values(right, frame, depth + 1)
         if t in _FUNCTION_VALUES:
             sym = self.fn_symbols.get(node.id)
@@ -295,7 +291,7 @@ class Evaluator:
         for member in value.named_children:
             t = member.type
             if t == "pair":
-                inner = member.child_by_field_name("value")
+                inner = member.child_by_field_id(self.f.value)
                 if inner is not None:
                     out.extend(self.values(inner, frame))
             elif t == "shorthand_property_identifier":
@@ -321,7 +317,7 @@ class Evaluator:
     def callee_values(self, call: Node, frame: Frame, depth: int = 0) -> tuple[tuple[Ref, ...], str | None]:
         """What a call's callee may be, builtins included (``b:``), or a reason when the callee is
         hidden: ``dynamic`` for computed members on unknown containers, casts and ``eval``."""
-        fn = call.child_by_field_name("constructor" if call.type == "new_expression" else "function")
+        fn = call.child_by_field_id(self.f.constructor if call.type == "new_expression" else self.f.function)
         if fn is None:
             return (), "unknown"
         while fn.type in _STRIPPED or fn.type == "sequence_expression":
@@ -345,8 +341,8 @@ class Evaluator:
             if name in DYNAMIC_CALLEES and lookup(frame, name) is None and name not in self.top_names:
                 return (), "dynamic"
         elif t == "subscript_expression":
-            obj = fn.child_by_field_name("object")
-            key = _literal_key(self, fn.child_by_field_name("index"))
+            obj = fn.child_by_field_id(self.f.object)
+            key = _literal_key(self, fn.child_by_field_id(self.f.index))
             if obj is not None and key is None:
                 refs = self.elements(obj, frame, depth)
                 return (refs, None) if refs else ((), "dynamic")
@@ -368,10 +364,10 @@ class Evaluator:
         if t == "type_identifier" or t == "identifier":
             return self.type_name(self.text(node), frame, depth)
         if t == "generic_type":
-            name = node.child_by_field_name("name")
+            name = node.child_by_field_id(self.f.name)
             if name is None:
                 return ()
-            args = node.child_by_field_name("type_arguments")
+            args = node.child_by_field_id(self.f.type_arguments)
             if args is not None and args.named_child_count and self.text(name) in ("Array", "ReadonlyArray"):
                 if lookup(frame, self.text(name)) is None and self.text(name) not in self.top_names:
                     element = args.named_children[0]
