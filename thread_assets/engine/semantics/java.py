@@ -39,6 +39,7 @@ from ..model import Binding, Call, CallReason, Import, Ref, Symbol, TypeRelation
 from ..parse import language_object
 from .java_types import (
     ENUM_METHODS,
+    ENUM_ONLY_METHODS,
     JAVA_LANG,
     OBJECT_METHODS,
     PRIMITIVE_TYPES,
@@ -149,6 +150,8 @@ class _Class:
     nested: dict[str, str] = field(default_factory=dict)
     tparams: dict[str, Ref] = field(default_factory=dict)
     superclass: Ref | None = None
+    static: bool = False
+    """A static member class, interface, enum or record: no enclosing instance to call on."""
 
     def instance(self) -> Values:
         return (Ref(f"s:{self.id}", ("new",)),) if self.id is not None else self.base
@@ -272,6 +275,7 @@ class _JavaPass:
             if sym is None or sym.kind not in _TYPE_KINDS:
                 continue
             cls = _Class(sym.id, sym.name, node.type, node)
+            cls.static = sym.parent is None or node.type != "class_declaration" or "static " in sym.signature
             for m in members.get(sym.id, ()):
                 if m.kind == "method":
                     cls.methods.add(m.name)
@@ -929,7 +933,9 @@ class _JavaPass:
             return (Ref("b:Object"),) if name in OBJECT_METHODS and node is not None else targets
         if name in OBJECT_METHODS:
             return (*targets, Ref("b:Object"))
-        if name in ENUM_METHODS and any(r.base[2:] in self.enums for r in targets if r.base.startswith("s:")):
+        if name in ENUM_METHODS and (
+            name in ENUM_ONLY_METHODS or any(r.base[2:] in self.enums for r in targets if r.base.startswith("s:"))
+        ):
             return (*targets, Ref("b:Enum"))
         return targets
 
@@ -940,7 +946,16 @@ class _JavaPass:
                 return _with(cls.instance(), f".{name}") if cls.id is not None else ()
         if name in self.imported:  # import static a.B.m
             return (Ref(f"n:{name}"),)
-        return self._inherent(_with(self._this(), f".{name}"), name, None)  # type: ignore[arg-type]
+        # Inherited: from the innermost class's bases, or (an inner, local or anonymous class)
+        # from an enclosing class's; the file cannot tell which, the graph step can.
+        out: list[Ref] = []
+        cls = self._innermost_class()
+        while cls is not None:
+            out.extend(_with(cls.instance(), f".{name}"))
+            if cls.static:
+                break
+            cls = cls.outer
+        return self._inherent(tuple(out), name, None)  # type: ignore[arg-type]
 
     def _reflective(self, name: str, receiver: Values) -> bool:
         kinds = REFLECTIVE_CALLS[name]

@@ -122,6 +122,8 @@ OBJECT_METHODS = frozenset({"toString", "equals", "hashCode", "clone", "finalize
 """``java.lang.Object``'s overridable methods: every class has them, defined or not."""
 ENUM_METHODS = frozenset({"values", "valueOf", "ordinal", "name", "compareTo", "getDeclaringClass"})
 """What the compiler and ``java.lang.Enum`` give every enum."""
+ENUM_ONLY_METHODS = frozenset({"values", "valueOf", "ordinal", "getDeclaringClass"})
+"""Of those, the names other classes seldom define: the JDK's on any receiver, as an alternative."""
 
 REFLECTIVE_CALLS = {
     "invoke": frozenset({"Method", "MethodHandle"}),

@@ -1,0 +1,5 @@
+package ui;
+
+public class Base {
+    protected void help() { }
+}

@@ -1,0 +1,5 @@
+package ui;
+
+public interface Handler {
+    void onEvent();
+}
