@@ -22,14 +22,24 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from resources.store.url import open_index, open_store
-from tests.support.incremental import scratch_index
+from resources.store.url import open_index
 from tests.support.postgres import throwaway_database
 from tests.support.shop import write_repo
 
 from .conftest import REPO, ROOT, THREAD, free_port, index
 
-TOOLS = {"find_symbol", "file_symbols", "callers", "callees", "dependencies", "cycles", "index_status", "analyze"}
+TOOLS = {
+    "find_symbol",
+    "file_symbols",
+    "callers",
+    "callees",
+    "hierarchy",
+    "implementations",
+    "dependencies",
+    "cycles",
+    "index_status",
+    "analyze",
+}
 SENT = [
     {"path": "pkg/a.py", "content": "from pkg.b import helper\n\n\ndef run(x):\n    return helper(x)\n"},
     {"path": "pkg/b.py", "content": "def helper(x):\n    return eval(x)\n"},
@@ -119,6 +129,11 @@ def test_stdio_session_answers_every_tool_as_the_store_does(shop: Path, sqlite_u
             ("app/views.py::render", 12),
             ("app/models.py::dispatch", 12),
         }
+
+        external = (await call(client, "callees", symbol="app/models.py::dispatch"))["items"]
+        assert [(c["call"], c["target"], c["callee_module"], c["reason"]) for c in external] == [
+            ("json.dumps", None, "json", "external")
+        ]
 
         absolute = str(shop / "app" / "models.py")
         assert [s["id"] for s in await every_page(client, "file_symbols", 2, path=absolute)] == [
@@ -230,28 +245,38 @@ def test_index_status_names_what_changed_on_disk(shop: Path, sqlite_url: str, tm
     run(stdio(f"sqlite:///{db}", tmp_path / "other" / REPO), elsewhere)
 
 
-CYCLIC = {
+SMALL = {
     "pkg/__init__.py": "",
     "pkg/a.py": "from pkg import b\n\n\ndef run():\n    return b.VALUE\n",
     "pkg/b.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg import a\n\nVALUE = 1\n",
     "pkg/c.py": "def late():\n    from pkg import d\n    return d.X\n",
     "pkg/d.py": "from pkg import c\n\nX = 1\n",
+    "pkg/shapes.py": (
+        "class Shape:\n    def area(self):\n        raise NotImplementedError\n\n\n"
+        "class Square(Shape):\n    def area(self):\n        return 4\n\n\n"
+        "class Cube(Square):\n    def area(self):\n        return 6\n"
+    ),
 }
 
 
 @pytest.fixture(scope="module")
-def cyclic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A repository whose two import cycles each close through one kind of edge: a type-only
-    import (a <-> b) and a deferred one (c <-> d); indexed by the engine alone."""
-    base = tmp_path_factory.mktemp("cyclic")
-    root = write_repo(base / "cyclic", CYCLIC)
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A repository whose two import cycles each close through one kind of edge, a type-only
+    import (a <-> b) and a deferred one (c <-> d), and a three-level class hierarchy; indexed
+    through Dagster."""
+    from dagster import DagsterInstance
+
+    from thread_assets.drivers.index import index_repository
+
+    base = tmp_path_factory.mktemp("small")
+    root = write_repo(base / "small", SMALL)
     url = f"sqlite:///{base / 'index.db'}"
-    with closing(open_store(url)) as store:
-        scratch_index(root, store, "cyclic")
+    with DagsterInstance.ephemeral() as instance:
+        index_repository(root, store_url=url, instance=instance, repo_name="small", workers=1)
     return root, url
 
 
-def test_cycles_without_type_only_or_deferred_edges(cyclic: tuple[Path, str]) -> None:
+def test_cycles_without_type_only_or_deferred_edges(small: tuple[Path, str]) -> None:
     async def session(client: Client) -> None:
         async def heads(**flags: bool) -> list[str]:
             return [c["cycle"][0] for c in (await call(client, "cycles", **flags))["items"]]
@@ -261,7 +286,29 @@ def test_cycles_without_type_only_or_deferred_edges(cyclic: tuple[Path, str]) ->
         assert await heads(skip_deferred=True) == ["pkg/a.py"]
         assert await heads(skip_type_only=True, skip_deferred=True) == []
 
-    run(stdio(cyclic[1], cyclic[0]), session)
+    run(stdio(small[1], small[0]), session)
+
+
+def test_hierarchy_and_implementations(small: tuple[Path, str]) -> None:
+    async def session(client: Client) -> None:
+        around = (await call(client, "hierarchy", symbol="Square"))["items"]
+        assert [(h["direction"], h["depth"], h["type"], h["target"], h["line"]) for h in around] == [
+            ("ancestor", 1, "pkg/shapes.py::Square", "pkg/shapes.py::Shape", 6),
+            ("descendant", 1, "pkg/shapes.py::Cube", "pkg/shapes.py::Square", 11),
+        ]
+        below = await call(client, "implementations", symbol="Shape", limit=1)
+        assert [(i["implementation"], i["depth"]) for i in below["items"]] == [("pkg/shapes.py::Square", 1)]
+        rest = await call(client, "implementations", symbol="Shape", limit=1, offset=below["next_offset"])
+        assert [(i["implementation"], i["depth"]) for i in rest["items"]] == [("pkg/shapes.py::Cube", 2)]
+        overrides = await call(client, "implementations", symbol="pkg/shapes.py::Shape.area")
+        assert [(i["implementation"], i["line"]) for i in overrides["items"]] == [
+            ("pkg/shapes.py::Square.area", 7),
+            ("pkg/shapes.py::Cube.area", 12),
+        ]
+        assert (await call(client, "hierarchy", symbol="run"))["items"] == []  # a function: no types around it
+        assert "did you mean: Square" in await refused(client, "hierarchy", symbol="Squar")
+
+    run(stdio(small[1], small[0]), session)
 
 
 @contextmanager

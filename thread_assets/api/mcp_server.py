@@ -57,6 +57,8 @@ since they were indexed."""
 Row = dict[str, Any]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description=f"page size (1-{MAX_LIMIT})")]
 Offset = Annotated[int, Field(ge=0, description="rows to skip: the previous page's next_offset")]
+SymbolArg = Annotated[str, Field(min_length=1, description="a symbol id (path::Qual.name), qualified name or name")]
+PathArg = Annotated[str, Field(min_length=1, description="repository-relative path (or absolute inside it)")]
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def symbol_item(row: Row) -> Row:
 
 
 def call_item(row: Row) -> Row:
-    return {
+    item = {
         "path": row["path"],
         "line": row["start_line"],
         "caller": row["caller"],
@@ -135,6 +137,14 @@ def call_item(row: Row) -> Row:
         "target": row["target"],
         "how": row["how"],
     }
+    # what the semantic call graph adds, when it knows it: the called member's type, the
+    # external module, why there is no target, and whether the edge is one possible dispatch
+    for extra in ("receiver_type", "callee_module", "reason"):
+        if row.get(extra):
+            item[extra] = row[extra]
+    if row.get("dispatch"):
+        item["dispatch"] = True
+    return item
 
 
 def dep_item(row: Row) -> Row:
@@ -152,6 +162,36 @@ def dep_item(row: Row) -> Row:
 
 def cycle_item(row: Row) -> Row:
     return {"kind": row["kind"], "files": row["member_count"], "cycle": row["cycle_path"]}
+
+
+def hierarchy_item(row: Row) -> Row:
+    item = {
+        "symbol": row["symbol"],
+        "direction": row["direction"],
+        "depth": row["depth"],
+        "type": row["type"],
+        "kind": row["kind"],
+        "base": row["base"],
+        "target": row["target"],
+        "path": row["path"],
+        "line": row["start_line"],
+    }
+    for extra in ("module", "access"):
+        if row.get(extra):
+            item[extra] = row[extra]
+    return item
+
+
+def implementation_item(row: Row) -> Row:
+    return {
+        "symbol": row["symbol"],
+        "implementation": row["implementation"],
+        "kind": row["kind"],
+        "path": row["path"],
+        "line": row["start_line"],
+        "depth": row["depth"],
+        "relation": row["relation"],
+    }
 
 
 def near(word: str, candidates: Sequence[str]) -> list[str]:
@@ -245,7 +285,7 @@ class Tools:
 
     def file_symbols(
         self,
-        path: Annotated[str, Field(min_length=1, description="repository-relative path (or absolute inside it)")],
+        path: PathArg,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Row:
@@ -260,15 +300,12 @@ class Tools:
     def _calls(self, direction: str, symbol: str, limit: int, offset: int) -> Row:
         fetch = self.store.callers_page if direction == "callers" else self.store.callees_page
         rows = fetch(symbol, repo=self.repo, limit=limit + 1, offset=offset)
-        if not rows and offset == 0 and not self.store.find_symbols(symbol, repo=self.repo, limit=1):
-            raise Refusal(f"no symbol named {symbol!r}{_did_you_mean(self.near_names(symbol))}")
+        self._named(symbol, rows, offset)
         return _paged(rows, call_item, limit, offset)
 
     def callers(
         self,
-        symbol: Annotated[
-            str, Field(min_length=1, description="a symbol id (path::Qual.name), qualified name or name")
-        ],
+        symbol: SymbolArg,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> Row:
@@ -278,9 +315,7 @@ class Tools:
 
     def callees(
         self,
-        symbol: Annotated[
-            str, Field(min_length=1, description="a symbol id (path::Qual.name), qualified name or name")
-        ],
+        symbol: SymbolArg,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> Row:
@@ -288,9 +323,31 @@ class Tools:
         resolved target's id, or null when the target is outside the index (a library)."""
         return self._calls("callees", symbol, limit, offset)
 
+    def _named(self, symbol: str, rows: Sequence[Row], offset: int) -> None:
+        """A symbol the index does not hold is a Refusal naming near ones; one it holds with
+        nothing to answer is an empty page."""
+        if not rows and offset == 0 and not self.store.find_symbols(symbol, repo=self.repo, limit=1):
+            raise Refusal(f"no symbol named {symbol!r}{_did_you_mean(self.near_names(symbol))}")
+
+    def hierarchy(self, symbol: SymbolArg, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Row:
+        """The type hierarchy around a class, interface, trait or struct: what it extends,
+        implements or embeds, transitively (direction=ancestor, with depth), and what extends,
+        implements or embeds it (descendant). A base outside the repository has target null."""
+        rows = self.store.hierarchy(symbol, repo=self.repo, limit=limit + 1, offset=offset)
+        self._named(symbol, rows, offset)
+        return _paged(rows, hierarchy_item, limit, offset)
+
+    def implementations(self, symbol: SymbolArg, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Row:
+        """What implements an interface, trait or base class: every type below it in the
+        hierarchy. For a method of such a type (Interface.method, or its id), the methods of
+        those types that override or implement it: where a call through the type may go."""
+        rows = self.store.implementations(symbol, repo=self.repo, limit=limit + 1, offset=offset)
+        self._named(symbol, rows, offset)
+        return _paged(rows, implementation_item, limit, offset)
+
     def dependencies(
         self,
-        path: Annotated[str, Field(min_length=1, description="repository-relative path (or absolute inside it)")],
+        path: PathArg,
         direction: Annotated[
             Literal["out", "in", "both"], Field(description="out: what it imports; in: what imports it")
         ] = "both",
@@ -453,6 +510,8 @@ def tool_functions(tools: Tools) -> dict[str, Callable[..., Row]]:
         "file_symbols": tools.file_symbols,
         "callers": tools.callers,
         "callees": tools.callees,
+        "hierarchy": tools.hierarchy,
+        "implementations": tools.implementations,
         "dependencies": tools.dependencies,
         "cycles": tools.cycles,
         "index_status": tools.index_status,
