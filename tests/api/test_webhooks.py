@@ -384,7 +384,7 @@ def test_pushes_reach_the_index_through_one_tagged_dagster_run(
     answers = [deliver(base, push_event("acme/shop", h), delivery=f"burst-{i}").json() for i, h in enumerate(heads)]
     assert answers[-1]["coalesced"] is True  # the first runs (or waits to), the others share one turn
     wait_for(lambda: symbol("burst_2"), 120, "the last pushed symbol in the index")
-    wait_for(lambda: "push burst-2" in log_path.read_text(), 60, "the coalesced update")
+    wait_for(lambda: "(push burst-2): analysed" in log_path.read_text(), 60, "the coalesced update")
     with open_instance(shop / ".thread" / "dagster") as instance:
         tags = [r.dagster_run.tags for r in instance.get_run_records(RunsFilter())]
     burst = [(t[DELIVERY_TAG], t[COMMIT_TAG]) for t in tags if t.get(DELIVERY_TAG, "").startswith("burst")]
