@@ -36,9 +36,9 @@ import posixpath
 import tomllib
 from dataclasses import dataclass
 
-from ..analyze import analyze
-from ..model import FileAnalysis, Import, Location
+from ..model import Import, Location
 from .base import RepoContext
+from .rust_exports import Exports, scan
 
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test"})
 _ROOT_NAMES = ("lib.rs", "main.rs")
@@ -98,7 +98,7 @@ class RustResolver:
                 continue
             self.crates_by_name.setdefault(meta[0], root)
         self._crate_cache: dict[str, _Crate] = {}
-        self._analysis_cache: dict[str, FileAnalysis | None] = {}
+        self._exports_cache: dict[str, Exports] = {}
         self._own_imports: tuple[Import, ...] = ()
         self._current: str | None = None
 
@@ -219,59 +219,48 @@ class RustResolver:
 
     # -- re-exports and extern crate renames ------------------------------------------------
 
-    def _analysis_of(self, path: str) -> FileAnalysis | None:
-        """Another Rust file of the repository, read through ``ctx.read`` (so an incremental
-        update knows this resolution depends on that file) and analysed once."""
-        if path not in self._analysis_cache:
+    def _exports_of(self, path: str) -> Exports:
+        """What another Rust file of the repository offers at its top level, read through
+        ``ctx.read`` (so an incremental update knows this resolution depends on that file)."""
+        found = self._exports_cache.get(path)
+        if found is None:
             data = self.ctx.read(path)
-            self._analysis_cache[path] = None if data is None else analyze(path, data, "rust")
-        return self._analysis_cache[path]
-
-    def _imports_of(self, path: str) -> tuple[Import, ...]:
-        if path == self._current:
-            return self._own_imports
-        found = self._analysis_of(path)
-        return found.imports if found is not None else ()
-
-    def _defines(self, path: str, name: str) -> bool:
-        found = self._analysis_of(path)
-        return found is not None and any(s.name == name and s.parent is None for s in found.symbols)
+            found = self._exports_cache[path] = scan(data or b"")
+        return found
 
     def _follow(self, module_file: str, rest: list[str], depth: int) -> tuple[str | None, str | None, str] | None:
         """Where ``rest[0]``, an item named in ``module_file``, really lives when that module
         re-exports it (``pub use a::Foo;``, ``pub use a::Bar as Foo;``, or a glob ``pub use
         a::*;`` whose module defines or re-exports ``Foo``). An item the module defines itself
-        stays there; the importer's own items are never followed (its symbols are not read)."""
+        stays there; the importer's own items are never followed (its file is not read)."""
         if not rest or depth > _MAX_REEXPORT_HOPS or module_file == self._current:
             return None
         name, tail = rest[0], rest[1:]
-        if self._defines(module_file, name):
+        exports = self._exports_of(module_file)
+        if name in exports.defines:
             return None
-        for i in self._imports_of(module_file):
-            if i.kind == "reexport" and i.bound == name:
-                module = "::".join(p for p in (i.module, i.name) if p is not None)
-                found = self._resolve(module_file, _path_import(module, tail), depth + 1)
+        for bound, path in exports.reexports:
+            if bound == name:
+                found = self._resolve(module_file, _path_import(path, tail), depth + 1)
                 if found[0] is not None and found[0] != module_file:
                     return found[0], None, "rust:reexport"
-        for i in self._imports_of(module_file):
-            if i.kind == "reexport" and i.bound is None and i.name is None and i.alias is None:  # a glob
-                found = self._resolve(module_file, _path_import(i.module, [name, *tail]), depth + 1)
-                target = found[0]
-                if target is None or target == module_file:
-                    continue
-                if found[2] == "rust:reexport" or self._defines(target, name):
-                    return target, None, "rust:reexport"
+        for glob in exports.globs:
+            found = self._resolve(module_file, _path_import(glob, [name, *tail]), depth + 1)
+            target = found[0]
+            if target is None or target == module_file:
+                continue
+            if found[2] == "rust:reexport" or name in self._exports_of(target).defines:
+                return target, None, "rust:reexport"
         return None
 
     def _extern_alias(self, importer: str, crate: _Crate, name: str) -> str | None:
         """The crate an ``extern crate real as name;`` of the importer or of its crate root binds."""
-        for path in dict.fromkeys((importer, crate.root)):
-            for i in self._imports_of(path):
-                if i.kind in ("absolute", "reexport") and i.alias == name and "::" not in i.module and i.name is None:
-                    return i.module
+        for i in self._own_imports if importer == self._current else ():
+            if i.kind in ("absolute", "reexport") and i.alias == name and "::" not in i.module and i.name is None:
+                return i.module
+        if crate.root != importer:
+            return self._exports_of(crate.root).extern_aliases.get(name)
         return None
-
-    # -- resolution -------------------------------------------------------------------------
 
     def begin_file(self, importer: str, imports: tuple[Import, ...]) -> None:
         """The importer's own imports, for the ``extern crate`` renames it declares and the
