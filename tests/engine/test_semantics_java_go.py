@@ -229,6 +229,8 @@ type Nodes []*Node
 
 type Celsius float64
 
+func (n *Node) Children() []*Node { return nil }
+
 func walk(x *Node, all Nodes) {
 	if x := x.Next(); x != nil {
 		x.Next()
@@ -238,6 +240,9 @@ func walk(x *Node, all Nodes) {
 	}
 	all[0].Next()
 	_ = Celsius(1)
+	for _, c := range x.Children() {
+		c.Next()
+	}
 }
 """,
     )
@@ -248,3 +253,4 @@ func walk(x *Node, all Nodes) {
     assert calls[2] == ("n.Next", node_next, None)  # Nodes is a slice of *Node
     assert calls[3] == ("all[0].Next", node_next, None)
     assert calls[4] == ("Celsius", (), "builtin")  # a conversion
+    assert calls[6] == ("c.Next", node_next, None)  # Children's declared result is a slice of *Node

@@ -150,6 +150,9 @@ class _GoPass:
         self.top: set[str] = set()
         self.top_vars: set[str] = set()
         self.own_types: set[str] = set()
+        self.results: dict[str, Node] = {}
+        """Functions and methods of this file whose first result is a slice, array, map or
+        channel: local id -> that result's type."""
         self.own_elements: dict[str, Node] = {}
         """Types of this file defined as a slice, array, map or channel: name -> element type."""
         self.own: dict[str, str] = {}
@@ -190,6 +193,15 @@ class _GoPass:
             for spec in node.named_children
             if spec.type == "type_spec"
         ]
+        for node in root.named_children:
+            if node.type in ("function_declaration", "method_declaration"):
+                sym = self.by_end.get(node.end_byte)
+                result = node.child_by_field_name("result")
+                if result is not None and result.type == "parameter_list":
+                    head = next((c for c in result.named_children if c.type == "parameter_declaration"), None)
+                    result = head.child_by_field_name("type") if head is not None else None
+                if sym is not None and result is not None and element_type(result) is not None:
+                    self.results.setdefault(sym.id, result)
         for spec in types:
             elem = element_type(spec.child_by_field_name("type"))
             name = spec.child_by_field_name("name")
@@ -615,13 +627,31 @@ class _GoPass:
                     return self._declared(first).elems
                 if self.text(fn) == "append":
                     return self._elems(first, depth)
-            return ()
+                return ()
+            return self._result_elems(node, depth)
         if t in ("parenthesized_expression", "unary_expression", "slice_expression"):
             operand = node.child_by_field_name("operand") or next(
                 (c for c in node.named_children if c.type != "comment"), None
             )
             return self._elems(operand, depth) if operand is not None else ()
         return ()
+
+    def _result_elems(self, call: Node, depth: int) -> Values:
+        """Elements of what a function or method of this file returns (``for _, c := range
+        cmd.Commands()``), from its declared first result."""
+        if not self.results:
+            return ()
+        out: list[Ref] = []
+        for ref in self._call(call, depth)[0]:
+            if not ref.base.startswith("s:"):
+                continue
+            key = ref.base[2:] if not ref.ops else None
+            if len(ref.ops) == 2 and ref.ops[0] == "new" and ref.ops[1].startswith("."):
+                key = f"{ref.base[2:]}{ref.ops[1]}"
+            result = self.results.get(key) if key is not None else None
+            if result is not None:
+                out.extend(v for v in self._declared(result).elems if v not in out)
+        return tuple(out)
 
     def _package(self, operand: Node) -> str | None:
         """The imported package an operand names, unless a local shadows it."""
