@@ -99,6 +99,8 @@ def test_stdio_session_answers_every_tool_as_the_store_does(shop: Path, sqlite_u
         for tool in listed:
             assert tool.description and "\n    " not in tool.description, tool.name
             assert tool.input_schema["type"] == "object"
+            for name, prop in tool.input_schema["properties"].items():  # what a model reads to fill it in
+                assert prop.get("description"), (tool.name, name)
             assert tool.annotations is not None and tool.annotations.read_only_hint
         find = next(t for t in listed if t.name == "find_symbol").input_schema["properties"]
         assert find["match"]["enum"] == ["exact", "prefix", "search"]
