@@ -40,6 +40,7 @@ from ..parse import language_object
 from .java_types import (
     ENUM_METHODS,
     ENUM_ONLY_METHODS,
+    ENUM_STATIC_METHODS,
     JAVA_LANG,
     OBJECT_METHODS,
     PRIMITIVE_TYPES,
@@ -933,8 +934,10 @@ class _JavaPass:
             return (Ref("b:Object"),) if name in OBJECT_METHODS and node is not None else targets
         if name in OBJECT_METHODS:
             return (*targets, Ref("b:Object"))
+        static = any("new" not in r.ops for r in targets)  # Color.values(), not map.values()
+        anywhere = name in ENUM_ONLY_METHODS and (name not in ENUM_STATIC_METHODS or static)
         if name in ENUM_METHODS and (
-            name in ENUM_ONLY_METHODS or any(r.base[2:] in self.enums for r in targets if r.base.startswith("s:"))
+            anywhere or any(r.base[2:] in self.enums for r in targets if r.base.startswith("s:"))
         ):
             return (*targets, Ref("b:Enum"))
         return targets

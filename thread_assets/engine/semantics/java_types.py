@@ -123,7 +123,9 @@ OBJECT_METHODS = frozenset({"toString", "equals", "hashCode", "clone", "finalize
 ENUM_METHODS = frozenset({"values", "valueOf", "ordinal", "name", "compareTo", "getDeclaringClass"})
 """What the compiler and ``java.lang.Enum`` give every enum."""
 ENUM_ONLY_METHODS = frozenset({"values", "valueOf", "ordinal", "getDeclaringClass"})
-"""Of those, the names other classes seldom define: the JDK's on any receiver, as an alternative."""
+"""Of those, the names other classes seldom define: the JDK's as an alternative on any receiver
+(``values``/``valueOf`` only when called on a type, ``Color.values()``, not ``map.values()``)."""
+ENUM_STATIC_METHODS = frozenset({"values", "valueOf"})
 
 REFLECTIVE_CALLS = {
     "invoke": frozenset({"Method", "MethodHandle"}),
