@@ -17,7 +17,7 @@ Overloads compare by qualified name (Thread keeps one symbol per signature; the 
 one). The ``typescript`` npm package is installed once, pinned, into the cache beside the corpora
 (``$THREAD_CORPUS_DIR/../node/typescript-VERSION``), never into the repository.
 
-Usage: python -m bench.ts_checker [--corpus rxjs] [--show N] [--json]
+Usage: python -m bench.ts_checker [--corpus rxjs] [--under DIR] [--show N] [--json]
 """
 
 from __future__ import annotations
@@ -196,10 +196,11 @@ def score(root: Path, files: list[str], rows: list[dict[str, object]]) -> Score:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default="rxjs")
+    parser.add_argument("--under", default="", help="only this directory of the corpus (msw: src)")
     parser.add_argument("--show", type=int, default=0, help="print N random misses and N wrong edges")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    root = fetch(args.corpus)
+    root = fetch(args.corpus) / args.under
     files = corpus_files(root)
     s = score(root, files, checker_rows(root, files))
     result = {
