@@ -12,7 +12,9 @@ Decisions worth knowing:
   ``@x.setter/getter/deleter``); assignments at module level give ``constant`` when the name is
   UPPER_CASE, else ``variable``; in a class body ``field`` (plain and annotated); ``self.x = ...``
   in ``__init__`` gives a field too, unless the class body declares it. ``name = lambda ...`` is a
-  function (method in a class), as ctags has it; ``X: TypeAlias = ...`` and ``type X = ...`` are
+  function (method in a class), as ctags has it; any other lambda is a private function
+  ``<lambda>`` (``outer.<lambda>``, ``~2`` for a second one), since a call may reach it and the
+  calls in its body are made by it; ``X: TypeAlias = ...`` and ``type X = ...`` are
   ``type_alias``. Assignments inside functions are locals and are not emitted.
 - Locations are the ``def``/``class`` node, without decorators (they are listed separately), so
   the start line is the ``def`` line, as in ctags and tracebacks.
@@ -77,7 +79,7 @@ _VAR_SIGNATURE_LIMIT = 200
 # starting at the same byte (definitions, then assignments, then calls, then imports), so codes
 # never decrease along events in document order.
 _DECORATED, _FUNCTION, _CLASS, _ALIAS = 0, 1, 2, 3
-_ASSIGN, _AUGASSIGN = 4, 5
+_ASSIGN, _AUGASSIGN, _LAMBDA = 4, 5, 6
 _CALL = 8
 _IMPORT, _IMPORT_FROM, _FUTURE_IMPORT = 12, 13, 14
 _CODES = {
@@ -87,6 +89,7 @@ _CODES = {
     "alias": _ALIAS,
     "assign": _ASSIGN,
     "augassign": _AUGASSIGN,
+    "lambda": _LAMBDA,
     "call": _CALL,
     "import": _IMPORT,
     "import_from": _IMPORT_FROM,
@@ -188,6 +191,8 @@ class _Extractor:
         # start byte of a decorated def/class -> its decorated_definition (``Node.parent`` walks
         # down from the root each time, so it is avoided in the hot path).
         self.decorated: dict[int, Node] = {}
+        # start byte of a lambda bound to a module or class name -> that name's symbol.
+        self.named_lambdas: dict[int, int] = {}
 
     # -- the event loop ---------------------------------------------------------------------
     def run(self, matches: Iterable[tuple[int, dict[str, list[Node]]]], check_order: bool) -> None:
@@ -319,6 +324,8 @@ class _Extractor:
                 self.augmented(node, scope)
             elif code == _ALIAS:
                 self.type_alias(node, scope)
+            elif code == _LAMBDA:
+                self.lambda_(node, scope)
 
     # -- definitions ------------------------------------------------------------------------
     def definition(self, node: Node, is_class: bool, scope: Scope | None, start: int) -> None:
@@ -479,7 +486,7 @@ class _Extractor:
                 self.collect_all(right)
             if right is not None and right.type == "lambda" and len(targets) == 1:
                 lam = right.child_by_field_id(_FIELD_PARAMETERS)
-                self.b.add_symbol(
+                self.named_lambdas[right.start_byte] = self.b.add_symbol(
                     name=name,
                     kind="method" if parent is not None else "function",
                     location=_loc(node),
@@ -506,6 +513,27 @@ class _Extractor:
                 signature=signature,
                 return_type=ann if kind in ("field", "variable", "constant") else None,
             )
+
+    def lambda_(self, node: Node, scope: Scope | None) -> None:
+        """A lambda is a function symbol and the scope of the calls in its body: the one a
+        module or class name is bound to has that name; any other is ``<lambda>`` (private, so
+        never exported), named apart by the builder's ``~N`` when a scope holds several."""
+        body = node.child_by_field_id(_FIELD_BODY)
+        if body is None:
+            return
+        handle = self.named_lambdas.pop(node.start_byte, None)
+        if handle is None:
+            head = self.data[node.start_byte : body.start_byte].decode("utf-8", "replace")
+            handle = self.b.add_symbol(
+                name="<lambda>",
+                kind="function",
+                location=_loc(node),
+                parent=scope[2] if scope else None,
+                visibility="private",
+                signature=squash(head.rstrip().removesuffix(":").rstrip()),
+                parameters=self.parameters(node.child_by_field_id(_FIELD_PARAMETERS), False),
+            )
+        self.stack.append((body.start_byte, body.end_byte, handle, _FUNCTION_SCOPE, None))
 
     def init_field(self, scope: Scope, stmt: Node, left: Node, type_node: Node | None) -> None:
         """``self.x = ...`` directly in ``__init__`` declares an instance field of the class.

@@ -110,6 +110,15 @@ def _by_text(ev: Evaluator, call: Call, scope: Scope) -> tuple[tuple[Ref, ...], 
     """The targets of a callee written as a plain dotted name, read off its text (most calls);
     None for any other callee, which the tree evaluates."""
     callee = call.callee
+    key = (id(scope), callee)
+    if key in ev.callees:
+        return ev.callees[key]
+    found = _dotted_targets(ev, callee, scope)
+    ev.callees[key] = found
+    return found
+
+
+def _dotted_targets(ev: Evaluator, callee: str, scope: Scope) -> tuple[tuple[Ref, ...], CallReason | None] | None:
     if not _DOTTED.fullmatch(callee):
         return None
     head, _, rest = callee.partition(".")
@@ -146,7 +155,7 @@ def _has_subscript(fn: Node) -> bool:
 
 def _caller(scope: Scope) -> str | None:
     s: Scope | None = scope
-    while s is not None and not (s.symbol is not None and s.kind in ("function", "class")):
+    while s is not None and not (s.symbol is not None and s.kind in ("function", "class", "lambda")):
         s = s.parent
     return s.symbol if s is not None else None
 

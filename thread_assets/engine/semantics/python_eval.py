@@ -14,7 +14,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..extract.common import Source
-from ..model import Call, Ref
+from ..model import Call, CallReason, Ref
 from .python_builtins import BUILTINS
 from .python_scopes import (
     FIELD_ARGUMENTS,
@@ -30,6 +30,8 @@ from .python_scopes import (
 )
 
 MAX_REFS = 16
+MAX_SITES = 24
+"""Calls looked at per function for the values of its parameters (the first in the file)."""
 _LITERALS = {
     "string": "str",
     "concatenated_string": "str",
@@ -97,6 +99,10 @@ class Evaluator:
         self.building = False
         self.children: dict[str, list[str]] | None = None
         self.assigned: set[tuple[str, str]] | None = None
+        self.descendants: dict[str, list[str]] = {}
+        self.override_memo: dict[tuple[str, str, bool], list[Ref]] = {}
+        self.callees: dict[tuple[int, str], tuple[tuple[Ref, ...], CallReason | None] | None] = {}
+        self.owners: dict[tuple[int, str], Scope | None] = {}
 
     def text(self, node: Node | None) -> str:
         return self.src.text(node)
@@ -105,19 +111,26 @@ class Evaluator:
     def resolve(self, name: str, scope: Scope) -> Scope | None:
         """The scope that binds ``name`` as seen from ``scope`` (class bodies are skipped from
         inside nested scopes); None for a name bound nowhere in the file."""
+        key = (id(scope), name)
+        if key in self.owners:
+            return self.owners[key]
         s: Scope | None = scope
         first = True
+        found: Scope | None = None
         while s is not None:
             if s.kind == "class" and not first:
                 s = s.parent
                 continue
             if name in s.globals:
-                return self.module
+                found = self.module
+                break
             if name in s.bound and name not in s.nonlocals:
-                return s
+                found = s
+                break
             first = False
             s = s.parent
-        return None
+        self.owners[key] = found
+        return found
 
     def name(self, name: str, scope: Scope) -> list[Ref]:
         owner = self.resolve(name, scope)
@@ -144,7 +157,7 @@ class Evaluator:
                 out.append(Ref(f"s:{owner.defs[name]}"))
             for v in owner.names.get(name, ()):
                 out += self.val(v)
-            if owner.kind == "function" and name != owner.receiver and any(p.name == name for p in owner.params):
+            if owner.symbol is not None and name != owner.receiver and any(p.name == name for p in owner.params):
                 out += self.argument_values(owner, name)
             out = _unique(out)
         finally:
@@ -170,7 +183,7 @@ class Evaluator:
             for v in owner.names.get(name, ()):
                 if v.kind == "expr" and v.node is not None and literal_elements(v.node) is None:
                     out += self.elements(v.node, v.scope)
-            if owner.kind == "function" and any(p.name == name for p in owner.params):
+            if owner.symbol is not None and any(p.name == name for p in owner.params):
                 out += self.argument_values(owner, name, elements=True)
             out = _unique(out)
         finally:
@@ -253,14 +266,25 @@ class Evaluator:
         return []
 
     def overrides(self, name: str, scope: Scope, attr: str) -> list[Ref]:
-        """``self.attr`` in a method of class C may be a subclass's: C's subclasses in this file
-        that define or assign ``attr`` themselves (a template method calling a hook, a mixin
-        calling what the class it is mixed into provides)."""
+        """``self.attr`` in a method of class C may be a subclass's when C leaves ``attr`` to
+        them (C does not define it, or defines it abstract: ``@abstractmethod``, a body of
+        ``pass``, ``...`` or ``raise NotImplementedError``): C's subclasses in this file that
+        define or assign it (a mixin calling what the class it is mixed into provides, a
+        template method calling its hooks)."""
         owner = self.resolve(name, scope)
         if owner is None or owner.cls is None or owner.receiver != name:
             return []
-        ops: tuple[str, ...] = (f".{attr}",) if owner.classmethod else ("new", f".{attr}")
-        return [Ref(f"s:{sub}", ops) for sub in self.subclasses(owner.cls) if self.defines(sub, attr)]
+        key = (owner.cls, attr, owner.classmethod)
+        cached = self.override_memo.get(key)
+        if cached is None:
+            cached = []
+            own = self.data.scopes.get(f"{owner.cls}.{attr}")
+            if own is None or own.abstract:
+                ops: tuple[str, ...] = (f".{attr}",) if owner.classmethod else ("new", f".{attr}")
+                subs = [sub for sub in self.subclasses(owner.cls) if self.defines(sub, attr)]
+                cached = [Ref(f"s:{sub}", ops) for sub in subs[:MAX_REFS]]
+            self.override_memo[key] = cached
+        return cached
 
     def subclasses(self, cls: str) -> list[str]:
         if self.children is None:
@@ -276,6 +300,9 @@ class Evaluator:
                     if base.type in ("identifier", "attribute"):
                         for parent in by_name.get(self.text(base).rsplit(".", 1)[-1], ()):
                             self.children.setdefault(parent, []).append(sid)
+        cached = self.descendants.get(cls)
+        if cached is not None:
+            return cached
         out: list[str] = []
         todo = list(self.children.get(cls, ()))
         while todo:
@@ -283,6 +310,7 @@ class Evaluator:
             if sub not in out and sub != cls:
                 out.append(sub)
                 todo += self.children.get(sub, ())
+        self.descendants[cls] = out
         return out
 
     def defines(self, cls: str, attr: str) -> bool:
@@ -547,7 +575,7 @@ class Evaluator:
         self.building = True
         saved, self.memo = self.memo, {}
         try:
-            for call, scope in self.by_name.get(name, ()):
+            for call, scope in self.by_name.get(name, ())[:MAX_SITES]:
                 node = self.data.call_node(call)
                 if node is None:
                     continue

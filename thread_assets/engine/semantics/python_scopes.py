@@ -67,6 +67,9 @@ class Scope:
     receiver: str | None = None
     classmethod: bool = False
     staticmethod: bool = False
+    abstract: bool = False
+    """A method left to subclasses: ``@abstractmethod``, or a body of ``pass``, ``...``,
+    docstrings and ``raise NotImplementedError``."""
     wildcard: bool = False
     """Module only: ``from m import *`` somewhere, so an unbound name may come from it."""
 
@@ -243,11 +246,21 @@ class _Collector:
 
     def run(self, root: Node) -> Collected:
         query = compiled_query(_LANGUAGE, _QUERY)
+        # One-node patterns complete as the cursor enters their node: document order, outer
+        # first. Sorted only if error recovery ever breaks that.
         captured: list[tuple[int, int, str, Node]] = []
-        for tag, nodes in QueryCursor(query).captures(root).items():
-            for node in nodes:
-                captured.append((node.start_byte, -node.end_byte, tag, node))
-        captured.sort(key=lambda c: (c[0], c[1]))
+        last = -1
+        ordered = True
+        for _, caps in QueryCursor(query).matches(root):
+            for tag, nodes in caps.items():
+                node = nodes[0]
+                start = node.start_byte
+                if start < last:
+                    ordered = False
+                last = start
+                captured.append((start, -node.end_byte, tag, node))
+        if not ordered:
+            captured.sort(key=lambda c: (c[0], c[1]))
         handlers: dict[str, Callable[[Node, Scope], None]] = {
             "def": self.definition,
             "class": self.class_definition,
@@ -362,8 +375,9 @@ class _Collector:
         start = body.start_byte if body is not None else node.end_byte
         fscope = Scope("function", start, node.end_byte, scope, symbol=sid)
         decorators = self.decorators_of(node, scope, sid)
-        names = {self.text(d.expr) for d in decorators}
+        names = symbol.decorators if symbol is not None else ()
         if scope.kind == "class" and scope.symbol is not None:
+            fscope.abstract = any(d.endswith("abstractmethod") for d in names) or _stub(body, self.src)
             fscope.cls = scope.symbol
             fscope.staticmethod = "staticmethod" in names
             fscope.classmethod = "classmethod" in names or name in ("__new__", "__init_subclass__", "__class_getitem__")
@@ -480,14 +494,15 @@ class _Collector:
         iterable = self.iterated_by(node)
         if iterable is not None and lscope.params:
             lscope.add(lscope.params[0].name, Val("elem", iterable, scope))
+        symbol = self.by_start.get(node.start_byte)
         parent = node.parent
-        if parent is not None and parent.type == "assignment":
-            symbol = self.by_start.get(parent.start_byte)
-            if symbol is not None and body is not None:
-                self.out.lambdas[node.start_byte] = symbol.id
-                lscope.symbol = symbol.id
-                lscope.returns.append(Val("expr", body, lscope))
-                self.out.scopes.setdefault(symbol.id, lscope)
+        if symbol is None and parent is not None and parent.type == "assignment":
+            symbol = self.by_start.get(parent.start_byte)  # ``name = lambda ...``
+        if symbol is not None and body is not None:
+            self.out.lambdas[node.start_byte] = symbol.id
+            lscope.symbol = symbol.id
+            lscope.returns.append(Val("expr", body, lscope))
+            self.out.scopes.setdefault(symbol.id, lscope)
         self.push(lscope)
 
     def iterated_by(self, node: Node) -> Node | None:
@@ -654,6 +669,22 @@ class _Collector:
             exc = node.named_children[0]
             if exc.type in ("identifier", "attribute"):
                 self.out.raises.append((exc, scope))
+
+
+def _stub(body: Node | None, src: Source) -> bool:
+    if body is None:
+        return False
+    for stmt in body.named_children:
+        t = stmt.type
+        if t in ("pass_statement", "comment"):
+            continue
+        if t == "expression_statement" and stmt.named_child_count == 1:
+            if stmt.named_children[0].type in ("ellipsis", "string"):
+                continue
+        if t == "raise_statement" and b"NotImplementedError" in src.data[stmt.start_byte : stmt.end_byte]:
+            continue
+        return False
+    return True
 
 
 def collect(root: Node, src: Source, symbols: tuple[Symbol, ...], calls: tuple[Call, ...]) -> Collected:

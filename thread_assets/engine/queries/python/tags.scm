@@ -10,6 +10,7 @@
 (type_alias_statement) @alias
 (assignment) @assign
 (augmented_assignment) @augassign
+(lambda) @lambda
 (call) @call
 (import_statement) @import
 (import_from_statement) @import_from
