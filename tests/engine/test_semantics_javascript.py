@@ -287,3 +287,22 @@ export function f(items: Job[]) {
     assert got["subscriber.complete"] == ((Ref("n:Observable", (".constructor", ".(0)(0)", ".complete")),), None)
     assert got["this.run"] == ((Ref("n:schedule", (".(0)(this)", ".run")),), None)
     assert got["job.start"] == ((Ref("n:Job", ("new", ".start")),), None)
+
+
+def test_instanceof_narrows_inside_the_block_only() -> None:
+    a = analyze(
+        "n.ts",
+        b"""
+import { Subscription } from "./s";
+export function f(teardown: Teardown) {
+  if (teardown instanceof Subscription) {
+    teardown.remove();
+  }
+  teardown.close();
+}
+""",
+    )
+    assert [(c.callee, c.targets) for c in a.calls] == [
+        ("teardown.remove", (Ref("n:Subscription", ("new", ".remove")),)),
+        ("teardown.close", (Ref("n:Teardown", ("new", ".close")),)),
+    ]

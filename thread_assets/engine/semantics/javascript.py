@@ -61,6 +61,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "sig": ("method_signature", "abstract_method_signature", "function_signature", "property_signature"),
     "iface": ("interface_declaration",),
     "alias": ("type_alias_declaration",),
+    "narrow": (),
 }
 _RANK = {name: i for i, name in enumerate(_GROUPS)}
 _DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
@@ -87,6 +88,11 @@ def _query(language: str) -> str:
         present = [k for k in kinds if lang.id_for_node_kind(k, True) is not None]
         if present:
             parts.append("[" + " ".join(f"({k})" for k in present) + f"] @{group}")
+    # ``if (x instanceof Foo) {...}``: x is a Foo in the block
+    parts.append(
+        "(if_statement condition: (parenthesized_expression"
+        ' (binary_expression left: (identifier) operator: "instanceof")) consequence: (statement_block)) @narrow'
+    )
     # only assignments that give a local or a field a value: ``x = ...``, ``this.x = ...``
     parts.append("(assignment_expression left: [(identifier) (member_expression object: (this))]) @asg")
     return "\n".join(parts)
@@ -180,6 +186,7 @@ class _Pass:
             "sig": self._signature,
             "iface": self._interface,
             "alias": self._alias,
+            "narrow": self._narrow,
         }
         stack = self.stack
         for start, _end, _rank, _seq, group, node in items:
@@ -190,6 +197,27 @@ class _Pass:
             pushed = handlers[group](node, top)
             if pushed is not None:
                 stack.append(pushed)
+
+    def _narrow(self, node: Node, top: Frame) -> None:
+        """``if (x instanceof Foo) { x.m() }``: inside the block x is a Foo, whatever it was."""
+        cond = node.child_by_field_id(self.f.condition)
+        block = node.child_by_field_id(self.f.consequence)
+        test = cond.named_children[0] if cond is not None and cond.named_child_count else None
+        if test is None or block is None or test.type != "binary_expression":
+            return
+        left, right = test.child_by_field_id(self.f.left), test.child_by_field_id(self.f.right)
+        if left is None or right is None or left.type != "identifier":
+            return
+        refs = self.ev.extend(self.ev.values(right, top), "new")
+        if not refs or any(r.base.startswith("b:") for r in refs):
+            return
+        frame = self.blocks.get(block.id)
+        if frame is None:
+            frame = self._child(top, block.end_byte, "block")
+            frame.body_start = block.start_byte
+            self.blocks[block.id] = frame
+            self.stack.append(frame)
+        declare(frame, self.ev.text(left), fixed=refs)
 
     def _block_scope(self, node: Node, top: Frame) -> Frame:
         """The scope a ``let``/``const``/``class``/function declaration lives in: a block that

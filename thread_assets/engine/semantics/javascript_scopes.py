@@ -20,6 +20,7 @@ from ..parse import language_object
 _FIELD_NAMES = (
     "alternative",
     "body",
+    "condition",
     "consequence",
     "constraint",
     "constructor",
@@ -51,6 +52,7 @@ class Fields:
 
     alternative: int
     body: int
+    condition: int
     consequence: int
     constraint: int
     constructor: int
