@@ -580,10 +580,13 @@ class _JavaPass:
             return _Var()
 
         def compute() -> tuple[Values, Values]:
+            # Type names are read in the scopes of the use: the declaration's and maybe inner
+            # ones, where only a type parameter of an inner generic method (rare) could give the
+            # name another meaning; javac rejects a local class shadowing another.
             var = self._declared(tnode, self.stack, dims=dims)
             return var.values, var.elems
 
-        return self._later(compute)
+        return _Var(thunk=compute)
 
     def _parameters(self, plist: Node | None) -> None:
         if plist is None:
