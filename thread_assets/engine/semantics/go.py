@@ -98,13 +98,16 @@ _ERROR = _Var((Ref("b:error", ("new",)),))
 
 
 class _Frame:
-    __slots__ = ("end", "types", "vars")
+    __slots__ = ("bounds", "end", "types", "vars")
 
     def __init__(self, end: int) -> None:
         self.end = end
         self.vars: dict[str, _Var] = {}
         self.types: set[str] = set()
-        """Local type names and type parameters: they shadow package-level types but reach nothing."""
+        """Local type names and type parameters: they shadow package-level types."""
+        self.bounds: dict[str, Ref] = {}
+        """Type parameters constrained by one named interface (``T fmt.Stringer``): its methods
+        are what a ``T`` value can call."""
 
 
 def semantics(
@@ -237,7 +240,7 @@ class _GoPass:
         tname = self.text(node)
         for frame in reversed(self.stack):
             if tname in frame.types:
-                return None
+                return frame.bounds.get(tname)  # a type parameter stands for its constraint
             if tname in frame.vars:
                 return None
         if tname in BUILTIN_TYPES and tname not in self.top:
@@ -270,7 +273,9 @@ class _GoPass:
         if sym is None or tnode is None or sym.kind not in ("struct", "interface"):
             return
         frame = _Frame(end=spec.end_byte)  # type parameters shadow package-level types
-        frame.types.update(self._type_parameters(spec.child_by_field_name("type_parameters")))
+        tps = spec.child_by_field_name("type_parameters")
+        frame.types.update(self._type_parameters(tps))
+        self._bounds(tps, frame)
         self.stack.append(frame)
         try:
             self._members(sym, tnode)
@@ -281,6 +286,19 @@ class _GoPass:
         if tps is None:
             return []
         return [self.text(n) for decl in tps.named_children for n in decl.children_by_field_name("name")]
+
+    def _bounds(self, tps: Node | None, frame: _Frame) -> None:
+        for decl in tps.named_children if tps is not None else ():
+            constraint = decl.child_by_field_name("type")
+            if constraint is not None and constraint.type == "type_constraint":
+                named = [c for c in constraint.named_children if c.type != "comment"]
+                constraint = named[0] if len(named) == 1 else None
+            if constraint is None or constraint.type not in ("type_identifier", "qualified_type"):
+                continue
+            ref = self._type_ref(constraint)  # any, comparable: None
+            if ref is not None:
+                for n in decl.children_by_field_name("name"):
+                    frame.bounds[self.text(n)] = ref
 
     def _members(self, sym: Symbol, tnode: Node) -> None:
         if sym.kind == "struct":
@@ -359,6 +377,7 @@ class _GoPass:
         frozen = _Frame(top.end)  # names declared from here on (``x := x.Next()``) are not seen
         frozen.vars = dict(top.vars)
         frozen.types = top.types
+        frozen.bounds = top.bounds
         snapshot = [*self.stack[:-1], frozen]
 
         def thunk() -> tuple[Values, Values]:
@@ -422,7 +441,9 @@ class _GoPass:
 
     def _function(self, node: Node) -> None:
         frame = _Frame(end=node.end_byte)
-        frame.types.update(self._type_parameters(node.child_by_field_name("type_parameters")))
+        tps = node.child_by_field_name("type_parameters")
+        frame.types.update(self._type_parameters(tps))
+        self._bounds(tps, frame)
         recv = node.child_by_field_name("receiver")
         if recv is not None and b"[" in self.data[recv.start_byte : recv.end_byte]:  # func (s *Set[K]) ...
             for decl in recv.named_children:
