@@ -63,7 +63,7 @@ def cmd_analyze(args: argparse.Namespace, out: Console) -> int:
             results.append(analysis)
             progress.update(task, advance=1, current=analysis.path[-60:])
     elapsed = time.perf_counter() - started
-    ctx = RepoContext(files=frozenset(a.path for a in results), read=_read_config(base))
+    ctx = RepoContext(files=frozenset(a.path for a in results), read=_read_config(base), root_name=base.resolve().name)
     resolutions = resolve_imports(results, ctx)
     cycles = find_cycles(dependency_edges(resolutions))
     call_edges = resolve_calls(results, resolutions)
