@@ -558,9 +558,10 @@ class _Pass:
             pattern = child.child_by_field_id(self.f.pattern)
             if pattern is not None and pattern.type == "identifier":
                 key = (cls, self.ev.text(pattern))
-                self.fields.setdefault(key, []).append(
-                    (child.child_by_field_id(self.f.type), child.child_by_field_id(self.f.value), frame)
-                )
+                declared = child.child_by_field_id(self.f.type)
+                self.fields.setdefault(key, []).append((declared, child.child_by_field_id(self.f.value), frame))
+                if declared is not None:
+                    self._declared_member(key, declared, frame)
 
     def _pattern(
         self,
@@ -644,7 +645,14 @@ class _Pass:
         if value is not None and value.type in ("arrow_function", "function_expression", "function"):
             return  # a method symbol
         key = (top.cls, _member_key(self.ev.text(name)))
-        self.fields.setdefault(key, []).append((node.child_by_field_id(self.f.type), value, top))
+        declared = node.child_by_field_id(self.f.type)
+        self.fields.setdefault(key, []).append((declared, value, top))
+        if declared is not None:
+            self._declared_member(key, declared, top)
+
+    def _declared_member(self, key: tuple[str, str], declared: Node, frame: Frame) -> None:
+        self.ev.member_types.setdefault(key, []).append((declared, frame))
+        self.ev.member_names.add(key[1])
 
     def _signature(self, node: Node, top: Frame) -> None:
         """Interface members, overload and abstract signatures: declared types other files reach."""

@@ -82,6 +82,9 @@ class Evaluator:
         self.arrays: dict[int, tuple[Node, Frame]] = {}
         """``e:ID`` values: arrays whose element type is the type node ID (``items: Foo[]``);
         known inside this file only, written out as ``b:Array`` plus a ``NAME[]`` binding."""
+        self.member_types: dict[tuple[str, str], list[tuple[Node, Frame]]] = {}
+        """(class local id, field) -> its declared types in this file."""
+        self.member_names: set[str] = set()
         self.type_literals: dict[int, tuple[Node, Frame]] = {}
         """``t:ID`` values: instances of an object type literal (``record: {subs: Subscription}``),
         known inside this file only; members are read from the literal."""
@@ -119,6 +122,9 @@ class Evaluator:
                     out.extend(self.element_of((Ref(base),)))
                 else:
                     out.extend(self.extend((Ref("b:Array", r.ops),), op))
+            elif r.ops == ("new",) and op[1:] in self.member_names and (base[2:], op[1:]) in self.member_types:
+                declared = self.declared_member(base[2:], op[1:])
+                out.extend(declared or (Ref(base, (*r.ops, op)),))
             elif len(r.ops) < MAX_OPS:
                 out.append(Ref(base, (*r.ops, op)))
                 ops = r.ops
@@ -141,6 +147,14 @@ class Evaluator:
                 out.append(Ref(base, (*r.ops[:-1], f"{r.ops[-1]}[]")))
             elif not r.ops and base.startswith("n:") and not base.endswith("[]"):
                 out.append(Ref(f"{base}[]"))
+        return dedupe(out)
+
+    def declared_member(self, cls: str, name: str) -> tuple[Ref, ...]:
+        """A field of a class of this file read on its instance: its declared type, as the checker
+        reads it (``this.observers`` typed ``Array<QueryObserver>`` has QueryObserver elements)."""
+        out: list[Ref] = []
+        for type_node, frame in self.member_types[(cls, name)]:
+            out.extend(self.type_refs(type_node, frame))
         return dedupe(out)
 
     def literal_member(self, base: str, name: str) -> tuple[Ref, ...]:
