@@ -410,6 +410,23 @@ class _JavaPass:
         inner = self._type_ref(elem_node, frames) if elem_node is not None else None
         return _Var(values, (Ref(inner.base, (*inner.ops, "new")),) if inner is not None else ())
 
+    def _unbounded(self, tnode: Node | None, frames: list[_Frame]) -> bool:
+        """A type that is an unbounded type parameter (``T``, ``List<T>``): inside its generic
+        code only ``Object``'s methods apply, but whoever reads the field or the result from
+        outside has a ``T`` of its own (``Repo<User>.find()`` is a ``User``), which no binding
+        can say; so none is recorded rather than a builtin ``Object``."""
+        node = strip_type(tnode)
+        if node is not None and node.type == "array_type":
+            node = strip_type(node.child_by_field_name("element"))
+        elem = element_type(tnode)
+        for n in (node, strip_type(elem) if elem is not None else None):
+            if n is not None and n.type == "type_identifier":
+                ref = self._type_name(self.text(n), frames)
+                name = self.text(n)
+                if ref == Ref("b:Object") and name != "Object":
+                    return True
+        return False
+
     def _bind(self, at: int, scope: str, name: str, var: _Var) -> None:
         if var.values:
             self.bindings.append((at, Binding(scope=scope, name=name, values=_out(var.values))))
@@ -426,7 +443,7 @@ class _JavaPass:
             name = self.text(decl.child_by_field_name("name"))
             var = self._declared(tnode, frames, dims=decl.child_by_field_name("dimensions") is not None)
             cls.fields[name] = var
-            if cls.id is not None:
+            if cls.id is not None and not self._unbounded(tnode, frames):
                 self._bind(decl.start_byte, cls.id, name, var)
 
     def _record_components(self, cls: _Class) -> None:
@@ -556,7 +573,7 @@ class _JavaPass:
             rtype = node.child_by_field_name("type")
             if rtype is not None:
                 ret = self._declared(rtype, self.stack, dims=node.child_by_field_name("dimensions") is not None)
-                if ret.values:
+                if ret.values and not self._unbounded(rtype, self.stack):
                     self.bindings.append(
                         (node.start_byte, Binding(scope=sym.id, name="return", values=_out(ret.values)))
                     )
@@ -734,6 +751,9 @@ class _JavaPass:
         if t == "field_access":
             return self._field_access(node, depth)
         if t == "method_invocation":
+            made = self._enum_factory(node)
+            if made is not None and self.text(node.child_by_field_name("name")) == "valueOf":
+                return made
             targets, _ = self._call_raw(node, depth)
             return _with(targets, "()")
         if t == "object_creation_expression":
@@ -766,8 +786,24 @@ class _JavaPass:
             return (Ref("b:Class", ("new",)),)
         return ()
 
+    def _enum_factory(self, node: Node) -> Values | None:
+        """``E.valueOf(s)`` is an ``E``, ``E.values()`` an array of them, for ``E`` a type."""
+        obj = node.child_by_field_name("object")
+        if obj is None or obj.type not in ("identifier", "field_access"):
+            return None
+        if self.text(node.child_by_field_name("name")) not in ENUM_STATIC_METHODS:
+            return None
+        static = self._static_type(self.text(obj)) if obj.type == "identifier" else None
+        if static is None or static.base.startswith("b:"):
+            return None
+        return (Ref(static.base, (*static.ops, "new")),)
+
     def _elems(self, node: Node, depth: int) -> Values:
         """Elements of an array or collection expression (``for (var x : xs)``, ``xs[i]``)."""
+        if node.type == "method_invocation" and self.text(node.child_by_field_name("name")) == "values":
+            made = self._enum_factory(node)
+            if made is not None:
+                return made
         if node.type == "identifier":
             var = self._variable(self.text(node))
             if var is not None:

@@ -1,0 +1,7 @@
+package p;
+
+public enum Color {
+    RED, GREEN;
+
+    public String css() { return name().toLowerCase(); }
+}

@@ -1,0 +1,5 @@
+package p;
+
+class EmptyRepo<T> implements Repo<T> {
+    public T find(String id) { return null; }
+}

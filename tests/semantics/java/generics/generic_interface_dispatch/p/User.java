@@ -1,0 +1,5 @@
+package p;
+
+public class User {
+    public String name() { return "u"; }
+}

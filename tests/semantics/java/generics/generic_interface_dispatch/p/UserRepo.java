@@ -1,0 +1,5 @@
+package p;
+
+public class UserRepo implements Repo<User> {
+    public User find(String id) { return new User(); }
+}
