@@ -134,9 +134,16 @@ class _Pass:
                 self.children.setdefault((s.parent, s.name), s.id)
                 if s.kind == "method" and self.symbols[s.parent].kind == "function":
                     self.constructors.add(s.parent)
+        self.required: set[str] = set()
+        """``const util = require("./util")``: names an import binds that are also variables of the
+        file. The graph step reads the variable (of no known value) before the import, so calls
+        through them are left to its name-based resolution, which follows the import."""
         for imp in imports:
             if imp.bound:
                 self.ev.top_names.add(imp.bound)
+                top = self.top_symbols.get(imp.bound)
+                if top is not None and top.kind in ("variable", "constant"):
+                    self.required.add(f"n:{imp.bound}")
         self.relations: list[TypeRelation] = []
         self.call_sites: list[tuple[Node, Frame]] = []
         self.functions: list[tuple[Node, Frame]] = []
@@ -719,6 +726,8 @@ class _Pass:
                 continue
             refs, reason = self.ev.callee_values(node, frame)
             targets, reason = self._verdict(refs, reason)
+            if targets and all(t.base in self.required for t in targets):
+                continue
             if node.type == "new_expression" and targets:
                 targets = dedupe((*targets, *self._construct_signatures(targets)))
             out[i] = msgspec.structs.replace(calls[i], targets=targets, reason=reason)

@@ -1,0 +1,3 @@
+exports.slug = function (s) { return s; };
+function helper() {}
+module.exports.helper = helper;
