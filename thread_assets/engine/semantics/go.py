@@ -45,6 +45,7 @@ _QUERY = """
  (select_statement) (expression_case) (default_case) (communication_case)] @scope
 (type_case) @tcase
 (short_var_declaration) @short
+(assignment_statement) @assign
 (var_declaration) @var
 (range_clause) @range
 (type_declaration) @tdecl
@@ -52,7 +53,18 @@ _QUERY = """
 (type_conversion_expression type: (generic_type)) @call
 """
 # Events at one position: scopes open before the declarations in them, declarations before calls.
-_ORDER = {"func": 0, "lit": 0, "scope": 0, "tcase": 0, "short": 1, "var": 1, "range": 1, "tdecl": 1, "call": 2}
+_ORDER = {
+    "func": 0,
+    "lit": 0,
+    "scope": 0,
+    "tcase": 0,
+    "short": 1,
+    "var": 1,
+    "range": 1,
+    "tdecl": 1,
+    "assign": 1,
+    "call": 2,
+}
 _MAX_DEPTH = 120
 """Receiver chains deeper than this (generated code) are left unknown rather than risk Python's
 recursion limit."""
@@ -524,6 +536,65 @@ class _GoPass:
                 name_node = spec.child_by_field_name("name")
                 if name_node is not None:
                     self.stack[-1].types.add(self.text(name_node))
+        elif cap == "assign":
+            self._assignment(node)
+
+    def _assignment(self, node: Node) -> None:
+        """``s.hooks = append(s.hooks, f)``, ``s.handlers[k] = h``, ``registry[k] = f``: what a
+        field of a type of this file, or a package variable, is given anywhere, as a binding
+        (callbacks and registries), flow-insensitively."""
+        op = node.child_by_field_name("operator")
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if op is None or left is None or right is None or self.data[op.start_byte : op.end_byte] != b"=":
+            return
+        lefts = [c for c in left.named_children if c.type != "comment"]
+        rights = [c for c in right.named_children if c.type != "comment"]
+        if len(lefts) != len(rights):
+            return
+        for target, value in zip(lefts, rights, strict=True):
+            element = target.type == "index_expression"
+            if element:
+                target = target.child_by_field_name("operand") or target
+            where = self._assignable(target)
+            if where is None:
+                continue
+            scope, name = where
+            if value.type == "call_expression" and self._appends_to(value, target):
+                args = value.child_by_field_name("arguments")
+                extra = [c for c in args.named_children if c.type != "comment"][1:] if args is not None else []
+                values = tuple(v for a in extra for v in self._eval(a, 0))
+                element = True
+            else:
+                values = self._eval(value, 0)
+            values = tuple(v for v in values if not v.base.startswith("b:"))
+            if values:
+                key = f"{name}[]" if element else name
+                self.bindings.append((node.start_byte, Binding(scope=scope, name=key, values=values)))
+
+    def _assignable(self, target: Node) -> tuple[str | None, str] | None:
+        """(scope, name) of a field of this file's type (``s.hooks`` with ``s`` one of its
+        values) or of a package variable (``registry``), else None."""
+        if target.type == "identifier":
+            name = self.text(target)
+            return (None, name) if self._local(name) is None and name in self.top_vars else None
+        if target.type != "selector_expression":
+            return None
+        operand = target.child_by_field_name("operand")
+        if operand is None or self._package(operand) is not None:
+            return None
+        owners = self._eval(operand, 0)
+        if len(owners) != 1 or owners[0].ops != ("new",) or not owners[0].base.startswith("s:"):
+            return None
+        return owners[0].base[2:], self.text(target.child_by_field_name("field"))
+
+    def _appends_to(self, call: Node, target: Node) -> bool:
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if fn is None or args is None or fn.type != "identifier" or self.text(fn) != "append":
+            return False
+        first = next((c for c in args.named_children if c.type != "comment"), None)
+        return first is not None and self.text(first) == self.text(target)
 
     # ---- values ------------------------------------------------------------------------------
     def _local(self, name: str) -> _Var | None:
