@@ -194,6 +194,19 @@ def test_replace_directives_to_local_directories() -> None:
     assert r.resolve("app/main.go", imp("example.com/far/x")) == (None, "example.com/far", "external")
 
 
+def test_a_go_work_replace_wins_over_the_modules() -> None:
+    r = resolver(
+        {
+            "go.work": b"use ./app\nreplace example.com/lib => ./forks/lib\n",
+            "app/go.mod": b"module example.com/app\nreplace example.com/lib => ../lib\n",
+            "app/main.go": b"",
+            "lib/l.go": b"",
+            "forks/lib/l.go": b"",
+        }
+    )
+    assert r.resolve("app/main.go", imp("example.com/lib")) == ("forks/lib/l.go", None, "go:replace")
+
+
 def test_go_work_uses_modules_of_the_workspace() -> None:
     r = resolver(
         {

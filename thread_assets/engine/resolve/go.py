@@ -160,8 +160,7 @@ class GoResolver:
             parts = d.split("/") if d else []
             for i in range(len(parts)):
                 self.by_suffix["/".join(parts[i:])].append(d)
-        # Every directory holding Go code, and its ancestors, is probed for a go.mod and a go.work
-        # once, up front, so that results never depend on the order imports are resolved in.
+        # Every directory holding Go code, and its ancestors, is probed for a go.mod once, up front, so that results never depend on the order imports are resolved in.
         probe: set[str] = set()
         for d in self.dirs:
             while d not in probe:
@@ -169,25 +168,34 @@ class GoResolver:
                 if not d:
                     break
                 d = posixpath.dirname(d)
-        probe.update(posixpath.dirname(f) for f in ctx.files if posixpath.basename(f) in ("go.mod", "go.work"))
+        probe.update(posixpath.dirname(f) for f in ctx.files if posixpath.basename(f) == "go.mod")
         self.module_roots: dict[str, str] = {}
         """Module root directory -> module path."""
         self.replacements: dict[str, dict[str, str]] = {}
-        """Module root or go.work directory -> {module path: local directory}."""
-        self.workspaces: dict[str, frozenset[str]] = {}
-        """go.work directory -> the module roots it uses."""
+        """Module root -> {module path: local directory} of its go.mod's ``replace`` directives."""
         for d in sorted(probe):
             data = ctx.read(posixpath.join(d, "go.mod") if d else "go.mod")
             path = module_path(data) if data is not None else None
             if data is not None and path is not None:
                 self.module_roots[d] = path
                 self.replacements[d] = local_replacements(data, d)
+        # a go.work sits at or above the modules it uses: only those directories are probed
+        work_probe = {posixpath.dirname(f) for f in ctx.files if posixpath.basename(f) == "go.work"}
+        for d in self.module_roots:
+            while d not in work_probe:
+                work_probe.add(d)
+                if not d:
+                    break
+                d = posixpath.dirname(d)
+        self.workspaces: dict[str, frozenset[str]] = {}
+        """go.work directory -> the module roots it uses."""
+        self.work_replacements: dict[str, dict[str, str]] = {}
+        """go.work directory -> {module path: local directory}; they win over a go.mod's."""
+        for d in sorted(work_probe):
             work = ctx.read(posixpath.join(d, "go.work") if d else "go.work")
             if work is not None:
                 self.workspaces[d] = frozenset(workspace_uses(work, d))
-                self.replacements.setdefault(d, {}).update(
-                    {k: v for k, v in local_replacements(work, d).items() if k not in self.replacements.get(d, {})}
-                )
+                self.work_replacements[d] = local_replacements(work, d)
         self.repo_modules: dict[str, str] = {}
         """Module path -> root directory (the shallowest root when two declare the same path)."""
         for root in sorted(self.module_roots, key=lambda r: (r.count("/"), r)):
@@ -284,10 +292,9 @@ class GoResolver:
 
     def _replaced(self, root: str, path: str) -> tuple[str | None, str | None, str] | None:
         work = self._workspace(root)
-        for scope in (root, work):
-            if scope is None:
-                continue
-            hit = self._longest(path, self.replacements.get(scope, {}))
+        scopes = [self.work_replacements.get(work, {}) if work is not None else {}, self.replacements.get(root, {})]
+        for table in scopes:
+            hit = self._longest(path, table)
             if hit is not None:
                 directory = self._join(hit[1], path[len(hit[0]) :])
                 files = self.package_dirs.get(directory)
