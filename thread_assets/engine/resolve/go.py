@@ -160,7 +160,8 @@ class GoResolver:
             parts = d.split("/") if d else []
             for i in range(len(parts)):
                 self.by_suffix["/".join(parts[i:])].append(d)
-        # Every directory holding Go code, and its ancestors, is probed for a go.mod once, up front, so that results never depend on the order imports are resolved in.
+        # Every directory holding Go code, and its ancestors, is probed for a go.mod once, up
+        # front, so that results never depend on the order imports are resolved in.
         probe: set[str] = set()
         for d in self.dirs:
             while d not in probe:
