@@ -307,3 +307,17 @@ export function f(teardown: Teardown) {
         ("teardown.remove", (Ref("n:Subscription", ("new", ".remove")),)),
         ("teardown.close", (Ref("n:Teardown", ("new", ".close")),)),
     ]
+
+
+def test_getters_of_the_file_read_as_their_declared_type() -> None:
+    got = _calls(
+        "g.ts",
+        """
+export class Store {
+  #cache = new Map<string, string>();
+  get cache(): Cache { return new Cache(); }
+  flush() { this.cache.clear(); }
+}
+""",
+    )
+    assert got["this.cache.clear"] == ((Ref("n:Cache", ("new", ".clear")),), None)

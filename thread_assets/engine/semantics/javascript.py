@@ -336,6 +336,10 @@ class _Pass:
         if t == "method_definition" and top.kind == "class" and top.cls is not None and params is not None:
             if name is not None and self.ev.text(name) == "constructor":
                 self._parameter_properties(params, frame, top.cls)
+            rt = node.child_by_field_id(self.f.return_type)
+            if name is not None and rt is not None and any(c.type == "get" for c in node.children):
+                # a getter reads like a field of its declared type: ``this.cache.clear()``
+                self._declared_member((top.cls, self.ev.text(name)), rt, frame)
         if sym is not None and params is not None:
             self._callback_parameters(sym, params, frame)
         if t in _CALLBACKS:
