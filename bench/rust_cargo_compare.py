@@ -118,7 +118,7 @@ def walk(target: Target, analyses: dict[str, FileAnalysis]) -> None:
                 continue
             if imp.module.endswith(".rs") or "/" in imp.module:
                 child = posixpath.normpath(posixpath.join(posixpath.dirname(file), imp.module))
-                name = posixpath.basename(child).removesuffix(".rs")
+                name = (imp.name or posixpath.basename(child).removesuffix(".rs")).split("::")[-1]
                 if child in analyses:
                     stack.append(((*path, name), child, False))
                 continue

@@ -60,7 +60,7 @@ def test_mod_declarations_name_rs_mod_rs_and_path_attributes() -> None:
     assert got[("app/src/lib.rs", "net", None)] == ("app/src/net.rs", None, "rust:mod")
     assert got[("app/src/lib.rs", "store", None)] == ("app/src/store/mod.rs", None, "rust:mod")
     assert got[("app/src/net.rs", "tcp", None)] == ("app/src/net/tcp.rs", None, "rust:mod")
-    assert got[("app/src/lib.rs", "generated/out.rs", None)] == ("app/src/generated/out.rs", None, "rust:path-attr")
+    assert got[("app/src/lib.rs", "generated/out.rs", "out")] == ("app/src/generated/out.rs", None, "rust:path-attr")
 
 
 def test_pub_use_chains_lead_to_the_defining_file() -> None:
@@ -108,3 +108,25 @@ def test_a_glob_re_export_is_followed_only_to_a_definition() -> None:
     assert got[("src/user.rs", "Local")] == ("src/lib.rs", "rust:crate")
     # defined nowhere the globs lead: the module the path names
     assert got[("src/user.rs", "Missing")] == ("src/lib.rs", "rust:crate")
+
+
+def test_path_attribute_modules_are_found_by_their_declared_name() -> None:
+    files = {
+        "Cargo.toml": b'[package]\nname = "p"\nedition = "2021"\n',
+        "src/lib.rs": b'#[path = "private/mod.rs"]\npub mod __private;\nmod user;\n',
+        "src/private/mod.rs": b"pub mod size_hint;\npub struct Marker;\n",
+        "src/private/size_hint.rs": b"pub fn cautious() {}\n",
+        "src/user.rs": b"use crate::__private::Marker;\nuse crate::__private::size_hint::cautious;\n",
+        "old/Cargo.toml": b'[package]\nname = "old"\n',  # edition 2015: paths start at the crate root
+        "old/src/lib.rs": b'#[path = "de/seed.rs"]\nmod seed;\nmod de;\n',
+        "old/src/de/seed.rs": b"pub struct InPlaceSeed;\n",
+        "old/src/de/mod.rs": b"mod impls;\n",
+        "old/src/de/impls.rs": b"use seed::InPlaceSeed;\n",
+    }
+    analyses = [analyze(p, s) for p, s in files.items() if p.endswith(".rs")]
+    res = resolve_imports(analyses, RepoContext(files=frozenset(files), read=files.get))
+    got = {(r.importer, r.module, r.name): (r.target, r.how) for r in res}
+    assert got[("src/lib.rs", "private/mod.rs", "__private")] == ("src/private/mod.rs", "rust:path-attr")
+    assert got[("src/user.rs", "crate::__private", "Marker")] == ("src/private/mod.rs", "rust:crate")
+    assert got[("src/user.rs", "crate::__private::size_hint", "cautious")] == ("src/private/size_hint.rs", "rust:crate")
+    assert got[("old/src/de/impls.rs", "seed", "InPlaceSeed")] == ("old/src/de/seed.rs", "rust:local-item")

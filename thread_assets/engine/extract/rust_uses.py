@@ -124,6 +124,10 @@ def add_mod_declaration(
 ) -> None:
     """``mod x;`` pulls ``x.rs`` / ``x/mod.rs`` into the crate: a side-effect import whose module
     is the declared module's path from the file's module (``a::x`` inside ``mod a { mod x; }``),
-    or the ``#[path = "..."]`` file when one is given."""
-    module = path_attr if path_attr is not None else "::".join((*inline_modules, name))
-    builder.add_import(module=module, kind="side_effect", location=Source.loc(node))
+    or the ``#[path = "..."]`` file when one is given; then ``name`` is the module's path from
+    the file's module, which the file path no longer says."""
+    declared = "::".join((*inline_modules, name))
+    if path_attr is not None:
+        builder.add_import(module=path_attr, name=declared, kind="side_effect", location=Source.loc(node))
+    else:
+        builder.add_import(module=declared, kind="side_effect", location=Source.loc(node))

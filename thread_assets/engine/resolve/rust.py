@@ -301,8 +301,40 @@ class RustResolver:
         if found is None:
             return None, None, "unresolved"
         target, rest = found
+        hopped = False
+        for _ in range(_MAX_REEXPORT_HOPS * 4):  # modules whose file a #[path] attribute chooses
+            moved = self._path_module(target, rest[0]) if rest else None
+            if moved is None and hopped and rest:  # below such a module, its own child modules
+                moved = self._child_module(target, rest[0])
+            if moved is None:
+                break
+            target, rest, hopped = moved, rest[1:], True
         followed = self._follow(target, rest, depth) if rest else None
         return followed if followed is not None else (target, None, how)
+
+    def _child_module(self, module_file: str, name: str) -> str | None:
+        """``mod name;`` of ``module_file`` found by the usual layout: beside a ``mod.rs`` or
+        crate root, else in the directory named after the file."""
+        directory, base = posixpath.split(module_file)
+        if base not in ("mod.rs", *_ROOT_NAMES):
+            directory = _join(directory, base.removesuffix(".rs"))
+        for candidate in (_join(directory, name + ".rs"), _join(directory, name, "mod.rs")):
+            if candidate in self.files:
+                return candidate
+        return None
+
+    def _path_module(self, module_file: str, name: str) -> str | None:
+        """The file of module ``name`` when ``module_file`` declares it ``#[path = "..."] mod
+        name;`` (read from the importer's own records, else from the module file's text)."""
+        written: str | None = None
+        if module_file == self._current:
+            written = next((i.module for i in self._own_imports if i.kind == "side_effect" and i.name == name), None)
+        else:
+            written = self._exports_of(module_file).path_modules.get(name)
+        if written is None:
+            return None
+        target = posixpath.normpath(_join(posixpath.dirname(module_file), written))
+        return target if target in self.files else None
 
     def _other_crate(self, segments: list[str], depth: int = 0) -> tuple[str | None, str | None, str]:
         if not segments:
@@ -318,6 +350,8 @@ class RustResolver:
     ) -> tuple[str | None, str | None, str]:
         first = segments[0]
         here = self._module_path(importer, crate)
+        if importer == self._current and self._path_module(importer, first) is not None:
+            return self._landed((importer, segments), "rust:module", depth)
         if self._module_file(crate, [*here, first]) is not None:
             return self._landed(self._deepest_at(crate, here, segments), "rust:module", depth)
         if here and self._module_file(crate, [first]) is not None:
@@ -332,8 +366,10 @@ class RustResolver:
         real = self._extern_alias(importer, crate, first)
         if real is not None and real != first:
             return self._other_crate([real, *segments[1:]], depth)
-        local = importer if package.edition != "2015" else crate.root
-        return local, None, "rust:local-item"
+        if package.edition != "2015":
+            return importer, None, "rust:local-item"
+        # 2015: an item of the crate root, which may be a #[path] module or a re-export there
+        return self._landed((crate.root, segments), "rust:local-item", depth)
 
     def _mod_decl(self, importer: str, module: str) -> tuple[str | None, str | None, str]:
         directory = posixpath.dirname(importer)

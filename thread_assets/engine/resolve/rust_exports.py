@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_PATH_MOD = re.compile(
+    rb'^#\[path\s*=\s*"([^"]+)"\]\s*(?:#\[[^\]]*\]\s*)*(?:pub\s*(?:\([^)]*\))?\s*)?mod\s+(\w+)\s*;', re.M
+)
 _COMMENT = re.compile(rb"//[^\n]*|/\*.*?\*/", re.S)
 _VIS = rb"(?:pub\s*(?:\([^)]*\))?\s*)?"
 _DECL = re.compile(
@@ -39,6 +42,8 @@ class Exports:
     """Module paths of top-level ``pub use path::*``."""
     extern_aliases: dict[str, str]
     """``extern crate real as alias;``: alias -> real."""
+    path_modules: dict[str, str]
+    """``#[path = "p.rs"] mod name;``: name -> the path as written."""
 
 
 def use_leaves(tree: str) -> list[tuple[str | None, str]]:
@@ -105,4 +110,5 @@ def scan(source: bytes) -> Exports:
             defines.add(m.group("item").decode())
         elif m.group("macro") is not None:
             defines.add(m.group("macro").decode())
-    return Exports(frozenset(defines), tuple(reexports), tuple(globs), aliases)
+    path_modules = {m.group(2).decode(): m.group(1).decode("utf-8", "replace") for m in _PATH_MOD.finditer(source)}
+    return Exports(frozenset(defines), tuple(reexports), tuple(globs), aliases, path_modules)
