@@ -20,6 +20,7 @@ from thread_assets.engine import (
     dependency_edges,
     find_cycles,
     resolve_calls,
+    resolve_hierarchy,
     resolve_imports,
 )
 from thread_assets.engine.patterns import default_rules, run_rules
@@ -47,7 +48,8 @@ def indexed(sqlite_store: SqlStore, others: list[SqlStore]) -> dict[str, FileAna
     resolutions = resolve_imports(analyses.values(), RepoContext(files=frozenset(analyses)))
     deps = dependency_edges(resolutions, analyses)
     cycles = find_cycles(deps)
-    edges = resolve_calls(analyses, resolutions)
+    hierarchy = resolve_hierarchy(analyses, resolutions)
+    edges = resolve_calls(analyses, resolutions, hierarchy=hierarchy)
     for store in (sqlite_store, *others):
         started = time.perf_counter()
         batch = list(analyses.values())
@@ -56,7 +58,7 @@ def indexed(sqlite_store: SqlStore, others: list[SqlStore]) -> dict[str, FileAna
             REPO, batch[:100], {p: matches[p] for p in list(analyses)[:100]}, run_id="r1", indexed_at="t1"
         )
         store.write_files(REPO, batch[99:], {p: matches[p] for p in list(analyses)[99:]}, run_id="r1", indexed_at="t1")
-        store.write_graph(REPO, resolutions, deps, cycles, edges, run_id="r1")
+        store.write_graph(REPO, resolutions, deps, cycles, edges, run_id="r1", hierarchy=hierarchy)
         took = time.perf_counter() - started
         print(f"{store.url.split(':')[0]}: wrote {len(batch)} files and the graph in {took:.2f} s")
     assert cycles and sum(1 for e in edges if e.target) > 1000 and any(matches.values())

@@ -9,7 +9,17 @@ from __future__ import annotations
 from .analyze import DEFAULT_MAX_BYTES, analyze
 from .batch import analyze_files, read_for_analysis
 from .detect import detect_language
-from .graph import CallEdge, Cycle, DepEdge, ImportGraph, dependency_edges, find_cycles, resolve_calls
+from .graph import (
+    CallEdge,
+    Cycle,
+    DepEdge,
+    HierarchyEdge,
+    ImportGraph,
+    dependency_edges,
+    find_cycles,
+    resolve_calls,
+    resolve_hierarchy,
+)
 from .languages import LANGUAGES, LanguageInfo, language_rows
 from .model import (
     EXTRACTOR_VERSION,
@@ -38,6 +48,7 @@ __all__ = [
     "Cycle",
     "DepEdge",
     "FileAnalysis",
+    "HierarchyEdge",
     "Import",
     "ImportGraph",
     "LanguageInfo",
@@ -59,5 +70,6 @@ __all__ = [
     "language_rows",
     "read_for_analysis",
     "resolve_calls",
+    "resolve_hierarchy",
     "resolve_imports",
 ]
