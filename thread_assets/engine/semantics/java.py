@@ -410,22 +410,25 @@ class _JavaPass:
         inner = self._type_ref(elem_node, frames) if elem_node is not None else None
         return _Var(values, (Ref(inner.base, (*inner.ops, "new")),) if inner is not None else ())
 
-    def _unbounded(self, tnode: Node | None, frames: list[_Frame]) -> bool:
-        """A type that is an unbounded type parameter (``T``, ``List<T>``): inside its generic
-        code only ``Object``'s methods apply, but whoever reads the field or the result from
-        outside has a ``T`` of its own (``Repo<User>.find()`` is a ``User``), which no binding
-        can say; so none is recorded rather than a builtin ``Object``."""
+    def _exposed(self, tnode: Node | None, frames: list[_Frame], var: _Var) -> _Var:
+        """What a field or a result says to code outside its class: an unbounded type parameter
+        (``T``, the elements of ``List<T>``) is ``Object`` inside the generic code, but the reader
+        has a ``T`` of its own (``Repo<User>.find()`` is a ``User``), which no binding can say; so
+        that part is left out rather than recorded as a builtin ``Object``."""
         node = strip_type(tnode)
-        if node is not None and node.type == "array_type":
-            node = strip_type(node.child_by_field_name("element"))
         elem = element_type(tnode)
-        for n in (node, strip_type(elem) if elem is not None else None):
-            if n is not None and n.type == "type_identifier":
-                ref = self._type_name(self.text(n), frames)
-                name = self.text(n)
-                if ref == Ref("b:Object") and name != "Object":
-                    return True
-        return False
+        if node is not None and node.type == "array_type":
+            elem = node.child_by_field_name("element")
+            node = None
+        values = () if self._type_parameter(node, frames) else var.values
+        elems = () if self._type_parameter(strip_type(elem), frames) else var.elems
+        return var if (values, elems) == (var.values, var.elems) else _Var(values, elems)
+
+    def _type_parameter(self, node: Node | None, frames: list[_Frame]) -> bool:
+        if node is None or node.type != "type_identifier":
+            return False
+        name = self.text(node)
+        return name != "Object" and self._type_name(name, frames) == Ref("b:Object")
 
     def _bind(self, at: int, scope: str, name: str, var: _Var) -> None:
         if var.values:
@@ -443,8 +446,8 @@ class _JavaPass:
             name = self.text(decl.child_by_field_name("name"))
             var = self._declared(tnode, frames, dims=decl.child_by_field_name("dimensions") is not None)
             cls.fields[name] = var
-            if cls.id is not None and not self._unbounded(tnode, frames):
-                self._bind(decl.start_byte, cls.id, name, var)
+            if cls.id is not None:
+                self._bind(decl.start_byte, cls.id, name, self._exposed(tnode, frames, var))
 
     def _record_components(self, cls: _Class) -> None:
         assert cls.id is not None
@@ -573,7 +576,8 @@ class _JavaPass:
             rtype = node.child_by_field_name("type")
             if rtype is not None:
                 ret = self._declared(rtype, self.stack, dims=node.child_by_field_name("dimensions") is not None)
-                if ret.values and not self._unbounded(rtype, self.stack):
+                ret = self._exposed(rtype, self.stack, ret)
+                if ret.values:
                     self.bindings.append(
                         (node.start_byte, Binding(scope=sym.id, name="return", values=_out(ret.values)))
                     )
