@@ -254,3 +254,23 @@ func walk(x *Node, all Nodes) {
     assert calls[3] == ("all[0].Next", node_next, None)
     assert calls[4] == ("Celsius", (), "builtin")  # a conversion
     assert calls[6] == ("c.Next", node_next, None)  # Children's declared result is a slice of *Node
+
+
+def test_java_unbounded_type_parameters_are_not_bound_for_readers() -> None:
+    a = analyze(
+        "Box.java",
+        b"""
+import java.util.List;
+class Box<T, N extends Number> {
+    T item;
+    List<T> all;
+    N count;
+    T get() { item.hashCode(); return item; }
+}
+""",
+    )
+    binds = {(b.scope, b.name): b.values for b in a.bindings}
+    assert ("Box", "item") not in binds and ("Box.get", "return") not in binds  # a Box<User> reader has Users
+    assert binds[("Box", "all")] == (Ref("n:List", ("new",)),) and ("Box", "all[]") not in binds
+    assert binds[("Box", "count")] == (Ref("b:Number"),)  # the bound
+    assert {c.callee: c.reason for c in a.calls}["item.hashCode"] == "builtin"  # inside, T is an Object
