@@ -439,14 +439,20 @@ class Evaluator:
 
     def implementations(self, path: str, method: Symbol) -> list[tuple[str, Symbol]]:
         """Every override of ``method`` below its type, for a call through an interface, a
-        trait or an abstract method (a dispatch)."""
+        trait, an abstract method or a C++ virtual method (a dispatch)."""
         if self.children is None or method.parent is None:
             return []
         fi = self.lookup.index(path)
         owner = fi.symbols.get(method.parent) if fi is not None else None
         if owner is None:
             return []
-        abstract = any("abstract" in d for d in method.decorators) or "abstract " in method.signature
+        head = method.signature.split("(")[0].split()
+        abstract = (
+            any("abstract" in d for d in method.decorators)
+            or "abstract" in head  # Java, TypeScript, C#
+            or "virtual" in head  # C++: a virtual call reaches every override
+            or method.signature.replace(" ", "").endswith(")=0")
+        )
         if owner.kind not in INTERFACE_LIKE and not abstract:
             return []
         self.lookup.reads.add(HIERARCHY)
