@@ -62,6 +62,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "iface": ("interface_declaration",),
     "alias": ("type_alias_declaration",),
     "narrow": (),
+    "dflt": (),
 }
 _RANK = {name: i for i, name in enumerate(_GROUPS)}
 _DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
@@ -88,6 +89,8 @@ def _query(language: str) -> str:
         present = [k for k in kinds if lang.id_for_node_kind(k, True) is not None]
         if present:
             parts.append("[" + " ".join(f"({k})" for k in present) + f"] @{group}")
+    # ``export default <expression>``: the module's ``default`` binding
+    parts.append("(export_statement value: (_) @dflt)")
     # ``if (x instanceof Foo) {...}``: x is a Foo in the block
     parts.append(
         "(if_statement condition: (parenthesized_expression"
@@ -154,6 +157,7 @@ class _Pass:
         self.assignments: list[tuple[str, Node, Frame]] = []
         self.callbacks: list[tuple[str, str, Node, Frame]] = []
         self.stack: list[Frame] = []
+        self.defaults: list[tuple[Node, Frame]] = []
         self.blocks: dict[int, Frame] = {}
 
     # -- driver ---------------------------------------------------------------------------
@@ -194,6 +198,7 @@ class _Pass:
             "iface": self._interface,
             "alias": self._alias,
             "narrow": self._narrow,
+            "dflt": self._default,
         }
         stack = self.stack
         for start, _end, _rank, _seq, group, node in items:
@@ -204,6 +209,12 @@ class _Pass:
             pushed = handlers[group](node, top)
             if pushed is not None:
                 stack.append(pushed)
+
+    def _default(self, node: Node, top: Frame) -> None:
+        """``export default router`` / ``export default new Client()``: what importers of the
+        module's default get (a default function or class is a symbol already)."""
+        if node.type not in _CALLBACKS and node.type != "class" and top.kind == "program":
+            self.defaults.append((node, top))
 
     def _narrow(self, node: Node, top: Frame) -> None:
         """``if (x instanceof Foo) { x.m() }``: inside the block x is a Foo, whatever it was."""
@@ -827,6 +838,8 @@ class _Pass:
                 emit(frame.symbol, "return", dedupe(r for e, f in frame.returns for r in ev.values(e, f)))
         for sym, rt, frame in self.signatures:
             emit(sym, "return", ev.type_refs(rt, frame, unwrap=True))
+        for node, frame in self.defaults:
+            emit(None, "default", ev.values(node, frame))
         for sym, slot, ptype, frame in self.callbacks:
             emit(sym, slot, ev.type_refs(ptype, frame))
         return tuple(out)

@@ -1,0 +1,6 @@
+class Client {
+  send() {}
+}
+
+export const shared = new Client();
+export default new Client();

@@ -1,0 +1,3 @@
+function handle() {}
+
+export default handle;
