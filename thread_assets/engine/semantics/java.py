@@ -225,6 +225,10 @@ class _JavaPass:
         self.found = found
         self.symbols = symbols
         self.imported = {i.bound for i in imports if i.bound}
+        self.static_star = [
+            i.module for i in imports if i.kind == "wildcard" and i.module.rpartition(".")[2][:1].isupper()
+        ]
+        """Classes whose static members ``import static a.B.*`` brings in."""
         self.reflect = any(i.module.startswith(("java.lang.reflect", "java.lang.invoke")) for i in imports)
         self.by_end: dict[int, Symbol] = {}
         for s in symbols:
@@ -1001,6 +1005,9 @@ class _JavaPass:
             if cls.static:
                 break
             cls = cls.outer
+        # ... or brought by ``import static a.B.*``: offered as the class's member, which the
+        # graph step reports (as external) only when no class of the hierarchy defines it.
+        out.extend(Ref(f"x:{module}", (f".{name}",)) for module in self.static_star)
         return self._inherent(tuple(out), name, None)  # type: ignore[arg-type]
 
     def _reflective(self, name: str, receiver: Values) -> bool:
