@@ -321,3 +321,18 @@ export class Store {
 """,
     )
     assert got["this.cache.clear"] == ((Ref("n:Cache", ("new", ".clear")),), None)
+
+
+def test_callbacks_of_packages_stay_unknown() -> None:
+    got = _calls(
+        "p.ts",
+        """
+import express from "express";
+import { operate } from "./operate";
+const app = express();
+express.get("/", (req, res) => res.send());
+operate((source) => source.subscribe());
+""",
+    )
+    assert got["res.send"] == ((), "unknown")
+    assert got["source.subscribe"] == ((Ref("n:operate", (".(0)(0)", ".subscribe")),), None)

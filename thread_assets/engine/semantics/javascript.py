@@ -141,6 +141,8 @@ class _Pass:
         """``const util = require("./util")``: names an import binds that are also variables of the
         file. The graph step reads the variable (of no known value) before the import, so calls
         through them are left to its name-based resolution, which follows the import."""
+        self.packages = {imp.bound for imp in imports if imp.bound and not imp.module.startswith((".", "/"))}
+        """Names bound by imports of packages (not relative paths): outside the repository, mostly."""
         for imp in imports:
             if imp.bound:
                 self.ev.top_names.add(imp.bound)
@@ -541,6 +543,16 @@ class _Pass:
         callee = call.child_by_field_id(self.f.constructor if call.type == "new_expression" else self.f.function)
         if callee is None:
             return
+        root = callee
+        while root.type == "member_expression":
+            inner = root.child_by_field_id(self.f.object)
+            if inner is None:
+                break
+            root = inner
+        if root.type == "identifier" and self.ev.text(root) in self.packages:
+            hit = lookup(top, self.ev.text(root))
+            if hit is None or hit[0].kind == "program":
+                return  # a package's callback (``app.get("/", (req, res) => ...)``): its types are not here
         j = 0
         for arg in parent.named_children:
             if arg.id == node.id:
