@@ -19,12 +19,17 @@ Corpora (npm tarballs, pinned in tests/support/corpora.py):
   ``"workspaces": ["packages/*"]``, and ``node_modules/@trpc/*`` symlinks as ``npm install``
   makes them); ``@trpc/client`` imports ``@trpc/server/...`` subpaths through its ``exports``.
   Compared over ``packages/*/src``.
+- ``tanstack``: a pnpm workspace (``pnpm-workspace.yaml``) of @tanstack/query-core and
+  @tanstack/react-query, whose ``exports`` put a custom condition first
+  (``"@tanstack/custom-condition": "./src/index.ts"``); the root tsconfig.json names it in
+  ``customConditions`` as TanStack's own does, and dependency-cruiser gets it among its
+  ``conditionNames``: a workspace package imported by name resolves to its source files.
 
 The flags are compared too, on the edges both find: an edge is type-only when every import of the
 pair is (dependency-cruiser's ``type-only`` dependency type, our ``Import.type_only``), dynamic when
 every one is an ``import()``.
 
-Usage: python -m bench.depcruise_compare [svelte|msw|trpc|rxjs ...] [--samples N] [--json]
+Usage: python -m bench.depcruise_compare [svelte|msw|trpc|tanstack|rxjs ...] [--samples N] [--json]
 """
 
 from __future__ import annotations
@@ -76,30 +81,55 @@ def tools() -> Path:
     return binary
 
 
-def trpc_workspace() -> Path:
-    """The assembled workspace (rebuilt when missing): copies of both packages plus links."""
-    root = cache_root() / "trpc-workspace"
+def workspace(name: str, members: dict[str, str], extra: dict[str, str]) -> Path:
+    """A workspace assembled from npm tarballs (rebuilt when missing): a copy of each member
+    corpus under ``packages/<dir>``, ``node_modules/<package>`` links as the package manager makes
+    them, and the root files in ``extra`` (package.json, pnpm-workspace.yaml, tsconfig.json)."""
+    root = cache_root() / f"{name}-workspace"
     if (root / "package.json").exists():
         return root
-    partial = root.with_name("trpc-workspace.partial")
+    partial = root.with_name(f"{name}-workspace.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    for name in ("server", "client"):
-        shutil.copytree(fetch(f"trpc-{name}"), partial / "packages" / name)
-        link = partial / "node_modules" / "@trpc" / name
+    for directory, corpus_name in members.items():
+        tree = fetch(corpus_name)
+        shutil.copytree(tree, partial / "packages" / directory)
+        package = json.loads((tree / "package.json").read_text())["name"]
+        link = partial / "node_modules" / package
         link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(Path("..", "..", "packages", name), target_is_directory=True)
-    (partial / "package.json").write_text('{"name": "trpc-workspace", "private": true, "workspaces": ["packages/*"]}\n')
+        link.symlink_to(Path(os.path.relpath(partial / "packages" / directory, link.parent)), target_is_directory=True)
+    for rel, text in extra.items():
+        (partial / rel).write_text(text)
     partial.rename(root)
     return root
 
 
-def corpus(name: str) -> tuple[Path, list[str]]:
-    """(root of the tree both tools see, directories whose files are compared as importers)."""
+TANSTACK_CONDITION = "@tanstack/custom-condition"
+
+
+def corpus(name: str) -> tuple[Path, list[str], list[str]]:
+    """(root of the tree both tools see, directories whose files are compared as importers,
+    export conditions beyond TypeScript's)."""
     if name == "trpc":
-        return trpc_workspace(), ["packages/server/src", "packages/client/src"]
+        root = workspace(
+            "trpc",
+            {"server": "trpc-server", "client": "trpc-client"},
+            {"package.json": '{"name": "trpc-workspace", "private": true, "workspaces": ["packages/*"]}\n'},
+        )
+        return root, ["packages/server/src", "packages/client/src"], []
+    if name == "tanstack":
+        root = workspace(
+            "tanstack",
+            {"query-core": "query-core", "react-query": "react-query"},
+            {
+                "package.json": '{"name": "tanstack-workspace", "private": true}\n',
+                "pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n",
+                "tsconfig.json": json.dumps({"compilerOptions": {"customConditions": [TANSTACK_CONDITION]}}) + "\n",
+            },
+        )
+        return root, ["packages/query-core/src", "packages/react-query/src"], [TANSTACK_CONDITION]
     if name == "rxjs":  # the corpus is the tarball's src/; its package.json sits one level up
-        return fetch(name).parent, ["src"]
-    return fetch(name), ["src"]
+        return fetch(name).parent, ["src"], []
+    return fetch(name), ["src"], []
 
 
 Flags = dict[Edge, tuple[bool, bool]]
@@ -114,9 +144,9 @@ def _fold(pairs: list[tuple[Edge, bool, bool]]) -> Flags:
     return out
 
 
-def theirs(binary: Path, root: Path, dirs: list[str]) -> Flags:
+def theirs(binary: Path, root: Path, dirs: list[str], extra_conditions: list[str]) -> Flags:
     config = root.parent / f".{root.name}.depcruise.cjs"
-    config.write_text(CONFIG.format(conditions=json.dumps(CONDITIONS)))
+    config.write_text(CONFIG.format(conditions=json.dumps([*extra_conditions, *CONDITIONS])))
     out = subprocess.run(
         [str(binary), "-c", str(config), "--output-type", "json", *dirs],
         cwd=root,
@@ -175,16 +205,16 @@ def scores(reference: set[Edge], found: set[Edge]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("corpora", nargs="*", default=["svelte", "msw", "trpc"])
+    ap.add_argument("corpora", nargs="*", default=["svelte", "msw", "trpc", "tanstack", "rxjs"])
     ap.add_argument("--samples", type=int, default=15)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     binary = tools()
     reports = []
     for name in args.corpora:
-        root, dirs = corpus(name)
+        root, dirs, extra_conditions = corpus(name)
         t0 = time.perf_counter()
-        reference_flags = theirs(binary, root, dirs)
+        reference_flags = theirs(binary, root, dirs, extra_conditions)
         t1 = time.perf_counter()
         found_flags, how = ours(root, dirs)
         t2 = time.perf_counter()

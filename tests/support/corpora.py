@@ -44,6 +44,8 @@ CORPORA: dict[str, Corpus] = {
         Corpus("svelte", "npm", ("svelte@5.59.1",), "package", ("javascript",), bench_only=True),
         Corpus("trpc-server", "npm", ("@trpc/server@11.25.2",), "package", ("typescript",), bench_only=True),
         Corpus("trpc-client", "npm", ("@trpc/client@11.25.2",), "package", ("typescript",), bench_only=True),
+        Corpus("query-core", "npm", ("@tanstack/query-core@5.108.4",), "package", ("typescript",), bench_only=True),
+        Corpus("react-query", "npm", ("@tanstack/react-query@5.108.4",), "package", ("tsx",), bench_only=True),
         Corpus(
             "go",
             "deb",
