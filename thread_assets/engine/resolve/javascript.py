@@ -189,7 +189,9 @@ class JavaScriptResolver:
             return None, None, "unresolved"  # not exported (Node: ERR_PACKAGE_PATH_NOT_EXPORTED)
         hit = self._probe(posixpath.join(manifest.directory, rest) if rest else manifest.directory)
         if hit is None and rest:
-            hit = next(filter(None, map(self._probe, source_candidates(manifest.directory + "/" + rest, _none))), None)
+            hit = next(
+                filter(None, map(self._probe, source_candidates(posixpath.join(manifest.directory, rest), _none))), None
+            )
         return (hit[0], None, how) if hit else (None, None, "unresolved")
 
     def _output_or_source(self, path: str) -> str | None:
