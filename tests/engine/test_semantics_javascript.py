@@ -336,3 +336,21 @@ operate((source) => source.subscribe());
     )
     assert got["res.send"] == ((), "unknown")
     assert got["source.subscribe"] == ((Ref("n:operate", (".(0)(0)", ".subscribe")),), None)
+
+
+def test_array_literals_and_callbacks_behind_a_ternary() -> None:
+    got = _calls(
+        "a.ts",
+        """
+import { Observable, Subject } from "./rx";
+export function f(scheduler: unknown) {
+  let windows = [new Subject()];
+  for (const w of windows) w.next();
+  windows.shift()!.complete();
+  return new Observable(scheduler ? (subscriber) => subscriber.error() : undefined);
+}
+""",
+    )
+    assert got["w.next"] == ((Ref("n:Subject", ("new", ".next")),), None)
+    assert got["windows.shift()!.complete"] == ((Ref("n:Subject", ("new", ".complete")),), None)
+    assert got["subscriber.error"] == ((Ref("n:Observable", (".constructor", ".(0)(0)", ".error")),), None)

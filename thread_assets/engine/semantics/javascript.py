@@ -535,6 +535,9 @@ class _Pass:
         what the callee declares for them: ``.(J)(I)`` of the callee (of its ``constructor`` for
         ``new``), a binding of the function the graph step reads."""
         parent = node.parent
+        arg = node
+        while parent is not None and parent.type in ("ternary_expression", "parenthesized_expression"):
+            arg, parent = parent, parent.parent  # ``scheduler ? (subscriber) => ... : ...``
         if parent is None or parent.type != "arguments":
             return
         call = parent.parent
@@ -554,10 +557,10 @@ class _Pass:
             if hit is None or hit[0].kind == "program":
                 return  # a package's callback (``app.get("/", (req, res) => ...)``): its types are not here
         j = 0
-        for arg in parent.named_children:
-            if arg.id == node.id:
+        for other in parent.named_children:
+            if other.id == arg.id:
                 break
-            if arg.type != "comment":
+            if other.type != "comment":
                 j += 1
         prefix: tuple[str, ...] = ("constructor",) if call.type == "new_expression" else ()
         if params is None:
@@ -815,7 +818,8 @@ class _Pass:
             for r in refs:
                 if r.base.startswith("e:"):
                     plain.append(Ref("b:Array"))
-                    if not name.endswith("[]"):
+                    literal = ev.arrays.get(int(r.base[2:]))
+                    if not name.endswith("[]") and (literal is None or literal[0].type != "array"):
                         emit(scope, f"{name}[]", ev.element_of((r,)))
                 elif r.base not in _PRIMITIVES and not r.base.startswith("t:"):
                     plain.append(r)

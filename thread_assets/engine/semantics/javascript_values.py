@@ -140,7 +140,10 @@ class Evaluator:
             if base.startswith("e:"):
                 found = self.arrays.get(int(base[2:]))
                 if found is not None and not r.ops:
-                    out.extend(self.type_refs(found[0], found[1]))
+                    node, frame = found
+                    out.extend(
+                        self.literal_elements(node, frame) if node.type == "array" else self.type_refs(node, frame)
+                    )
             elif base.startswith(("b:", "t:")):
                 continue  # an element of a library container or of a literal type: not known here
             elif r.ops and r.ops[-1].startswith(".") and not r.ops[-1].endswith("[]"):
@@ -279,6 +282,9 @@ class Evaluator:
         if t in _FUNCTION_VALUES:
             sym = self.fn_symbols.get(node.id)
             return () if sym is None else (Ref(f"s:{sym}"),)
+        if t == "array":  # an array literal: the library's Array, holding what the literal holds
+            self.arrays[node.id] = (node, frame)
+            return (Ref(f"e:{node.id}"),)
         builtin = _LITERALS.get(t)
         if builtin is not None:
             return (Ref(f"b:{builtin}"),)
