@@ -112,6 +112,7 @@ class _Pass(Results):
         self.root = root
         self.src = src
         self.language = language
+        self.typed = language != "javascript"
         self.ev = Evaluator(src.data, language)
         self.f = self.ev.f
         self.symbols = {s.id: s for s in symbols}
@@ -185,7 +186,6 @@ class _Pass(Results):
             "blk": self._block,
             "ns": self._namespace,
             "var": self._variables,
-            "call": self._call,
             "asg": self._assignment,
             "ret": self._return,
             "fld": self._field,
@@ -196,11 +196,15 @@ class _Pass(Results):
             "dflt": self._default,
         }
         stack = self.stack
+        sites = self.call_sites
         for start, _end, _rank, _seq, group, node in items:
             top = stack[-1]
             while top.end <= start:
                 stack.pop()
                 top = stack[-1]
+            if group == "call":  # most items: recorded here, resolved once every declaration is known
+                sites.append((node, top))
+                continue
             pushed = handlers[group](node, top)
             if pushed is not None:
                 stack.append(pushed)
@@ -346,10 +350,11 @@ class _Pass(Results):
             if name is not None and rt is not None and any(c.type == "get" for c in node.children):
                 # a getter reads like a field of its declared type: ``this.cache.clear()``
                 self._declared_member((top.cls, self.ev.text(name)), rt, frame)
-        if sym is not None and params is not None:
-            self._callback_parameters(sym, params, frame)
-        if t in _CALLBACKS:
-            self._contextual_parameters(node, params, frame, top)
+        if self.typed:  # JavaScript declares no parameter types for callbacks to take
+            if sym is not None and params is not None:
+                self._callback_parameters(sym, params, frame)
+            if t in _CALLBACKS:
+                self._contextual_parameters(node, params, frame, top)
         body = node.child_by_field_id(self.f.body)
         if t == "arrow_function" and body is not None and body.type != "statement_block":
             frame.returns.append((body, frame))
@@ -734,9 +739,6 @@ class _Pass(Results):
             if child.type != "comment":
                 f.returns.append((child, top))
                 return
-
-    def _call(self, node: Node, top: Frame) -> None:
-        self.call_sites.append((node, top))
 
 
 def _names(pattern: Node) -> list[Node]:
