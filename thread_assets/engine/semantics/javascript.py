@@ -155,6 +155,8 @@ class _Pass(Results):
         self.stack: list[Frame] = []
         self.defaults: list[tuple[Node, Frame]] = []
         self.blocks: dict[int, Frame] = {}
+        self.slots: dict[str, tuple[Frame, list[str | None]]] = {}
+        """Function symbol -> its frame and the parameters callers' arguments give values to."""
 
     # -- driver ---------------------------------------------------------------------------
 
@@ -168,6 +170,7 @@ class _Pass(Results):
             hit = lookup(frame, name)
             if hit is not None:
                 hit[1].sources.append((None, right, (), frame))
+        self._arguments()
         return self.resolve_calls(calls), tuple(self.relations), self.bindings()
 
     def _walk(self, program: Frame) -> None:
@@ -208,6 +211,42 @@ class _Pass(Results):
             pushed = handlers[group](node, top)
             if pushed is not None:
                 stack.append(pushed)
+
+    def _arguments(self) -> None:
+        """Higher-order calls within the file: ``apply(helper)`` gives the parameter of ``apply``
+        the value ``helper``, so ``fn()`` inside ``apply`` reaches it. Only calls naming a function
+        of this file bare, and only parameters without a declared type (or typed by a function
+        type): a declared class type is what the checker reads, whatever is passed."""
+        if not self.slots:
+            return
+        for call, frame in self.call_sites:
+            fn = call.child_by_field_id(self.f.function)
+            if fn is None or fn.type != "identifier" or call.type != "call_expression":
+                continue
+            name = self.ev.text(fn)
+            hit = lookup(frame, name)
+            sym: str | None = None
+            if hit is not None and hit[0].kind != "program":
+                fixed = hit[1].fixed
+                sym = fixed[0].base[2:] if len(fixed) == 1 and fixed[0].base.startswith("s:") else None
+            else:
+                top = self.top_symbols.get(name)
+                sym = top.id if top is not None and top.kind == "function" else None
+            target = self.slots.get(sym) if sym is not None else None
+            args = call.child_by_field_id(self.f.arguments)
+            if target is None or args is None:
+                continue
+            fn_frame, slots = target
+            j = 0
+            for arg in args.named_children:
+                if arg.type == "comment":
+                    continue
+                if arg.type == "spread_element" or j >= len(slots):
+                    break
+                slot = slots[j]
+                if slot is not None:
+                    declare(fn_frame, slot, source=(None, arg, (), frame))
+                j += 1
 
     def _default(self, node: Node, top: Frame) -> None:
         """``export default router`` / ``export default new Client()``: what importers of the
@@ -338,7 +377,9 @@ class _Pass(Results):
         self._type_parameters(node, frame)
         params = node.child_by_field_id(self.f.parameters)
         if params is not None:
-            self._parameters(params, frame)
+            slots = self._parameters(params, frame)
+            if sym is not None and any(slots):
+                self.slots[sym] = (frame, slots)
         else:
             single = node.child_by_field_id(self.f.parameter)
             if single is not None:
@@ -467,7 +508,10 @@ class _Pass(Results):
 
     # -- declarations ---------------------------------------------------------------------
 
-    def _parameters(self, params: Node, frame: Frame) -> None:
+    def _parameters(self, params: Node, frame: Frame) -> list[str | None]:
+        """Declare the parameters; returns, by position, the names a caller's argument may give a
+        value to (untyped or function-typed identifiers; None for the others)."""
+        slots: list[str | None] = []
         for child in params.named_children:
             t = child.type
             if t == "required_parameter" or t == "optional_parameter":
@@ -480,8 +524,12 @@ class _Pass(Results):
                         frame.this = self.ev.type_refs(ptype, frame)
                     continue
                 self._pattern(pattern, ptype, child.child_by_field_id(self.f.value), frame, frame)
+                open_type = ptype is None or self._function_type(ptype, 0) is not None
+                slots.append(self.ev.text(pattern) if pattern.type == "identifier" and open_type else None)
             elif t != "comment" and t != "decorator":
                 self._pattern(child, None, None, frame, frame)
+                slots.append(self.ev.text(child) if child.type == "identifier" else None)
+        return slots
 
     def _callback_parameters(self, sym: str, params: Node, frame: Frame) -> None:
         """A parameter typed by a function type: what that type declares for the callback's own

@@ -19,6 +19,7 @@ from ..parse import language_object
 
 _FIELD_NAMES = (
     "alternative",
+    "arguments",
     "body",
     "condition",
     "consequence",
@@ -51,6 +52,7 @@ class Fields:
     (``type`` in JavaScript) gets id 0, which no child has."""
 
     alternative: int
+    arguments: int
     body: int
     condition: int
     consequence: int
