@@ -40,6 +40,10 @@ from .records import file_record
 MAX_BODY = 10 * 1024 * 1024
 MAX_FILES = 1000
 TIMEOUT_S = 10.0
+BYTES_PER_WORKER = 256 * 1024
+"""Source a request must hold per parser process it uses: the pool keeps one warm worker per CPU
+between requests, but a request that asks for more workers than are warm starts one, which
+costs more than parsing a few hundred kilobytes (docs/benchmarks.md, "Query API latency")."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,8 @@ class AnalyzeLimits:
     timeout_s: float = TIMEOUT_S
     """Per file: past it the file's worker is killed and the file gets an ``error`` record."""
     workers: int | None = None
-    """Parser processes per request (None: one per CPU, never more than files)."""
+    """Parser processes per request, at most (None: one per CPU); fewer for a small request (one
+    per ``BYTES_PER_WORKER`` of source), never more than files."""
 
 
 _RUNNING = threading.BoundedSemaphore(max(2, default_workers()))
@@ -145,11 +150,13 @@ def analyze_files(files: list[dict[str, Any]], language: str | None, limits: Ana
     413) names the first problem; a file the engine cannot read, parse or finish in time is not a
     problem but a record (``status`` ``skipped`` or ``error`` with its ``reason``)."""
     items = check_files(files, language, limits)
+    size = sum(len(source) for _, source, _ in items)
+    workers = min(limits.workers or default_workers(), 1 + size // BYTES_PER_WORKER)
     with _RUNNING:
         analyses = list(
             run_batch(
                 items,
-                workers=limits.workers,
+                workers=workers,
                 timeout_s=limits.timeout_s,
                 max_bytes=limits.max_file_bytes,
                 keep_workers=True,

@@ -5,8 +5,10 @@
 ``start_line`` .. ``end_byte``, the file's ``path`` and the record's ``ordinal`` in front, a
 symbol's local ``id`` as ``symbol_id`` next to its ``global_id``, a match's ``text`` as
 ``matched_text``; no ``repo`` (nothing is stored). Imports carry their resolution (``target``,
-``external``, ``how``) and calls their call edge (global ``caller``, ``target``, ``how``), as the
-``import_resolutions`` and ``call_edges`` tables join them.
+``external``, ``how``), as ``import_resolutions`` joins them. Calls are the ``call_edges`` rows
+(one per possible target: a call dispatched to several implementations has several; at least one
+per call), each joined with the fields only its call has (``receiver``, ``arg_count``, ...), as the
+``callers``/``callees`` queries join them; ``call_index`` is the call's ordinal in ``calls``.
 
 The rows are built from ``msgspec.to_builtins`` of the records, not from a list of fields, so a
 field the engine gains appears in the answer (and in the JSON schemas below) with no change here.
@@ -37,7 +39,6 @@ RENAMED = {"symbols": {"id": "symbol_id"}, "pattern_matches": {"text": "matched_
 """Record field -> stored column, where they differ."""
 RESOLUTION_SKIP = frozenset({"importer", "index"})
 """Fields of a Resolution that only say which import it is (the row already does)."""
-EDGE_SKIP = frozenset({"path"})
 FILE_SKIP = frozenset({"symbols", "imports", "calls"})
 
 
@@ -58,10 +59,10 @@ def _row(table: str, path: str, ordinal: int, record: Mapping[str, Any]) -> dict
 
 
 def _overlay(row: dict[str, Any], extra: Mapping[str, Any], skip: frozenset[str]) -> dict[str, Any]:
-    """``row`` with the fields of a graph record joined to it (the graph record's value wins, so a
-    call's ``caller`` becomes the edge's global id); its location, the same, stays flattened."""
+    """``row`` with the fields of the record joined to it that it lacks (``skip`` aside; the
+    location, the same, stays flattened)."""
     for key, value in extra.items():
-        if key not in skip and key != "location":
+        if key not in skip and key != "location" and key not in row:
             row[key] = value
     return row
 
@@ -74,7 +75,8 @@ def file_record(
 ) -> dict[str, Any]:
     """One file's answer: the ``files`` row (with its ``summary`` as an object, null when the file
     was not parsed) and its ``symbols``, ``imports``, ``calls`` and ``pattern_matches`` rows.
-    ``resolutions`` and ``edges`` are this file's, in import and call order."""
+    ``resolutions`` and ``edges`` are this file's, in import and call order (what
+    ``resolve_imports`` and ``resolve_calls`` give)."""
     path = analysis.path
     out = {k: v for k, v in msgspec.to_builtins(analysis).items() if k not in FILE_SKIP}
     out["symbols"] = [_row("symbols", path, i, msgspec.to_builtins(s)) for i, s in enumerate(analysis.symbols)]
@@ -83,11 +85,11 @@ def file_record(
         _overlay(_row("imports", path, i, msgspec.to_builtins(m)), by_index.get(i, {}), RESOLUTION_SKIP)
         for i, m in enumerate(analysis.imports)
     ]
-    edge_list = [msgspec.to_builtins(e) for e in edges]
-    out["calls"] = [
-        _overlay(_row("calls", path, i, msgspec.to_builtins(c)), edge_list[i] if i < len(edge_list) else {}, EDGE_SKIP)
-        for i, c in enumerate(analysis.calls)
-    ]
+    calls = [msgspec.to_builtins(c) for c in analysis.calls]
+    out["calls"] = []
+    for n, edge in enumerate(msgspec.to_builtins(e) for e in edges):
+        row = _row("call_edges", path, n, {k: v for k, v in edge.items() if k != "path"})
+        out["calls"].append(_overlay(row, calls[edge.get("call_index", n)], frozenset()))
     out["pattern_matches"] = [_row("pattern_matches", path, i, msgspec.to_builtins(m)) for i, m in enumerate(matches)]
     return out
 
@@ -96,8 +98,8 @@ def file_record(
 
 
 def _flat(table: str, name: str, components: Mapping[str, Any], extra: Iterable[str] = ()) -> dict[str, Any]:
-    """The row schema of ``table`` from msgspec's schema of the record ``name`` (and of the graph
-    records ``extra`` joined to it), transformed as :func:`_row` transforms the record."""
+    """The row schema of ``table`` from msgspec's schema of the record ``name`` (and of the records
+    ``extra`` joined to it), transformed as :func:`_row` transforms the record."""
     renamed = RENAMED.get(table, {})
     schema = components[name]
     properties: dict[str, Any] = {"path": {"type": "string"}, "ordinal": {"type": "integer"}}
@@ -110,9 +112,9 @@ def _flat(table: str, name: str, components: Mapping[str, Any], extra: Iterable[
         properties["global_id"] = {"type": "string", "description": "path::symbol_id, unique in the repository"}
     required += [renamed.get(k, k) for k in schema.get("required", []) if k != "location"]
     for other in extra:
-        skip = RESOLUTION_SKIP if other == "Resolution" else EDGE_SKIP
+        skip = RESOLUTION_SKIP if other == "Resolution" else frozenset()
         for key, value in components[other]["properties"].items():
-            if key not in skip and key != "location":
+            if key not in skip and key != "location" and key not in properties:
                 properties[key] = value
     for key in LOCATION:
         properties[key] = {"type": "integer"}
@@ -121,8 +123,8 @@ def _flat(table: str, name: str, components: Mapping[str, Any], extra: Iterable[
 
 
 def analysis_schemas() -> dict[str, Any]:
-    """Components for the OpenAPI document: ``AnalyzedFile`` and the row schemas it refers to
-    (``#/components/schemas/...``)."""
+    """Components for the OpenAPI document: ``AnalyzedFile``, the row schemas it refers to and the
+    schemas of the engine's records (``#/components/schemas/...``)."""
     _, raw = msgspec.json.schema_components(
         [FileAnalysis, Symbol, Import, Call, PatternMatch, ParseSummary, CallEdge, Resolution],
         ref_template="#/components/schemas/{name}",
@@ -131,12 +133,14 @@ def analysis_schemas() -> dict[str, Any]:
     rows = {
         "SymbolRow": _flat("symbols", "Symbol", components),
         "ImportRow": _flat("imports", "Import", components, ["Resolution"]),
-        "CallRow": _flat("calls", "Call", components, ["CallEdge"]),
+        "CallRow": _flat("call_edges", "CallEdge", components, ["Call"]),
         "PatternMatchRow": _flat("pattern_matches", "PatternMatch", components),
     }
-    for table, key in (("imports", "ImportRow"), ("calls", "CallRow")):
-        # a joined field may be absent when the graph had nothing for the record: not required
-        rows[key]["description"] = f"a row of {table}, with what the graph says about it"
+    rows["ImportRow"]["description"] = "a row of imports, with its resolution (import_resolutions)"
+    rows["CallRow"]["description"] = (
+        "a row of call_edges (one per possible target, at least one per call; call_index: the call's "
+        "ordinal), with what only its call has (receiver, arg_count, ...)"
+    )
     file_schema = components["FileAnalysis"]
     properties = {k: v for k, v in file_schema["properties"].items() if k not in FILE_SKIP}
     properties["summary"] = {"anyOf": [{"$ref": "#/components/schemas/ParseSummary"}, {"type": "null"}]}
@@ -153,9 +157,5 @@ def analysis_schemas() -> dict[str, Any]:
         "properties": properties,
         "required": [*file_schema.get("required", []), "symbols", "imports", "calls", "pattern_matches"],
     }
-    return {
-        "AnalyzedFile": analyzed,
-        **rows,
-        "ParseSummary": components["ParseSummary"],
-        "Parameter": components["Parameter"],
-    }
+    # every record schema msgspec made is kept: the rows and the engine's own records refer to them
+    return {**components, "AnalyzedFile": analyzed, **rows}
