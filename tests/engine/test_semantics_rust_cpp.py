@@ -199,8 +199,13 @@ void use() { ui::Widget w(1); w.parent(); g_root->parent(); }
     }
     binds = {(b.scope, b.name): b.values for b in a.bindings}
     assert binds[("ui.Widget", "children_[]")] == (Ref("s:ui.Widget", ("new",)),)
-    assert binds[("ui.Widget", "painter_")] == (Ref("n:Painter", ("new",)),)
-    assert binds[("ui.Widget", "layout_")] == (Ref("n:Layout", ("new",)),)
+    # a type the file does not define: by name, else in the class's and namespace's scopes
+    assert binds[("ui.Widget", "painter_")] == (
+        Ref("n:Painter", ("new",)),
+        Ref("n:ui", (".Widget", ".Painter", "new")),
+        Ref("n:ui", (".Painter", "new")),
+    )
+    assert binds[("ui.Widget", "layout_")][0] == Ref("n:Layout", ("new",))
     assert ("ui.Widget", "count_") not in binds
     assert binds[("ui.Widget.parent", "return")] == (Ref("s:ui.Widget", ("new",)),)
     assert binds[(None, "g_root")] == (Ref("n:Widget", ("new",)),)

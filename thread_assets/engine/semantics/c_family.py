@@ -79,13 +79,14 @@ def _with(refs: Refs, *ops: str) -> Refs:
 
 
 class _Frame:
-    __slots__ = ("end", "function", "namespace", "self_qn", "self_refs", "vars")
+    __slots__ = ("end", "function", "namespace", "self_qn", "self_refs", "templates", "vars")
 
     def __init__(self, end: int, function: bool = False) -> None:
         self.end = end
         self.function = function
         """A function or lambda: declarations in it are locals."""
         self.vars: dict[str, Val] = {}
+        self.templates: set[str] = set()
         self.self_refs: Refs | None = None
         """In a method (inline or out of line): the class itself, as Refs."""
         self.self_qn: str | None = None
@@ -121,11 +122,15 @@ class _CPass:
         self.found = found
         self.by_end: dict[int, list[Symbol]] = {}
         self.by_qname: dict[str, Symbol] = {}
+        self.by_id = {s.id: s for s in symbols}
         for s in symbols:
             self.by_end.setdefault(s.location.end_byte, []).append(s)
             old = self.by_qname.get(s.qualified_name)
             if old is None or (old.kind not in _CALLABLE_KINDS and s.kind in _CALLABLE_KINDS):
                 self.by_qname[s.qualified_name] = s
+        self.own_names = {s.name for s in symbols}
+        self.derived: set[str] = set()
+        """Classes of the file with bases (whose members the file may not show)."""
         self.namespaces = [i.module.replace("::", ".") for i in imports if i.kind == "wildcard"]
         """``using namespace ns``: names may be ``ns``'s (std ones are external anyway)."""
         self.stack: list[_Frame] = []
@@ -215,6 +220,7 @@ class _CPass:
             params = decl.child_by_field_name("parameters") if decl is not None else None
             self._parameters(params, frame)
             return
+        self._template_params(node, frame)
         sym = self._symbol(node, frozenset({"function", "method"}))
         fdecl = _function_declarator(node.child_by_field_name("declarator"))
         if sym is not None:
@@ -228,6 +234,19 @@ class _CPass:
                 self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=ret.refs)))
         if fdecl is not None:
             self._parameters(fdecl.child_by_field_name("parameters"), frame)
+
+    def _template_params(self, node: Node, frame: _Frame) -> None:
+        """``template <typename T>``: T names no type of the repository (nor does a call of it)."""
+        parent = node.parent
+        if parent is None or parent.type != "template_declaration":
+            return
+        params = parent.child_by_field_name("parameters")
+        for p in params.named_children if params is not None else ():
+            for c in p.named_children:
+                if c.type in ("type_identifier", "identifier"):
+                    name = self.text(c)
+                    frame.templates.add(name)
+                    frame.vars[name] = NOTHING
 
     def _parameters(self, params: Node | None, frame: _Frame) -> None:
         for p in params.named_children if params is not None else ():
@@ -332,6 +351,7 @@ class _CPass:
         sym = self._symbol(node, _CLASS_KINDS)
         frame = _Frame(node.end_byte)
         self.stack.append(frame)
+        self._template_params(node, frame)
         if sym is None:
             return
         frame.self_refs = (Ref(f"s:{sym.id}"),)
@@ -375,6 +395,7 @@ class _CPass:
                 virtual = True
             elif t in ("type_identifier", "qualified_identifier", "template_type"):
                 base = strip_template_args(self.text(c))
+                self.derived.add(sym.qualified_name)
                 self.relations.append(
                     TypeRelation(
                         type=sym.id,
@@ -431,7 +452,11 @@ class _CPass:
         if t == "type_identifier":
             name = self.text(tnode)
             ref = self._scoped(name, types=True)
-            return (ref,) if ref is not None else (Ref(f"n:{name}"), *self._through_namespaces(name))
+            if ref is not None:
+                return (ref,)
+            if name in self.templates():
+                return ()
+            return (Ref(f"n:{name}"), *self._through_namespaces(name))
         if t == "qualified_identifier":
             text = strip_template_args(self.text(tnode))
             parts = [p for p in text.split("::")]
@@ -641,7 +666,7 @@ class _CPass:
         if fn is None:
             reason = "unknown"
         elif t == "identifier":
-            targets, reason = self._bare(self.text(fn))
+            targets, reason = self._bare(self.text(fn), _arg_count(node))
             result = Val(_with(targets, "()"))
         elif t == "template_function":
             name = self.text(fn.child_by_field_name("name"))
@@ -651,7 +676,7 @@ class _CPass:
                 reason = "builtin"
                 result = self._declared(first, 0) if first is not None else NOTHING
             else:
-                targets, reason = self._bare(name)
+                targets, reason = self._bare(name, _arg_count(node))
                 result = Val(_with(targets, "()"))
         elif t == "qualified_identifier":
             text = strip_template_args(self.text(fn))
@@ -698,7 +723,7 @@ class _CPass:
         self.results[key] = (targets, reason)
         return targets, reason, result
 
-    def _bare(self, name: str) -> tuple[Refs, CallReason | None]:
+    def _bare(self, name: str, args: int = -1) -> tuple[Refs, CallReason | None]:
         local = self._local(name)
         if local is not None:
             if local.closure or not local.refs:
@@ -708,23 +733,63 @@ class _CPass:
         if member is not None:
             return member, None
         ref = self._scoped(name)
-        if ref is not None:
-            return (ref,), None
-        out = [Ref(f"n:{name}")]
         owner = self._self()
-        if owner is not None and owner.self_refs and self.cpp:
-            out.insert(0, Ref(owner.self_refs[0].base, (*owner.self_refs[0].ops, "new", f".{name}")))
-        out.extend(self._through_namespaces(name))
+        whole = owner is not None and owner.self_qn in self.by_qname and owner.self_qn not in self.derived
+        if owner is None or not owner.self_refs or not self.cpp or whole:
+            if ref is not None:
+                return (ref,), None
+            return (Ref(f"n:{name}"), *self._through_namespaces(name)), None
+        # In a method: a member the file does not show (declared in a header, inherited) comes
+        # first in C++'s lookup; a free function of the file only when the arguments fit it.
+        out = [Ref(owner.self_refs[0].base, (*owner.self_refs[0].ops, "new", f".{name}"))]
+        if ref is not None:
+            if self._fits(ref, args):
+                out.append(ref)
+        else:
+            out.append(Ref(f"n:{name}"))
+            out.extend(self._through_namespaces(name))
         return tuple(out), None
 
+    def _fits(self, ref: Ref, args: int) -> bool:
+        sym = self.by_id.get(ref.base[2:]) if ref.base.startswith("s:") and not ref.ops else None
+        if sym is None or args < 0 or sym.kind != "function":
+            return True
+        params = [p for p in sym.parameters if p.name != "void" and p.type != "void"]
+        if any(p.kind == "variadic" for p in params):
+            return True
+        required = sum(1 for p in params if p.default is None)
+        return required <= args <= len(params)
+
+    def templates(self) -> set[str]:
+        """Template parameters of the functions and classes around here."""
+        out: set[str] = set()
+        for frame in self.stack:
+            out |= frame.templates
+        return out
+
     def _through_namespaces(self, name: str) -> list[Ref]:
-        """``ns::name`` for each ``using namespace ns`` of the file (``std`` is external anyway)."""
+        """``ns::name`` for the namespaces around here (innermost first) and each ``using
+        namespace ns`` of the file (``std`` is external anyway)."""
         out = []
+        for frame in reversed(self.stack):
+            if frame.namespace is not None:
+                parts = frame.namespace.split(".")
+                if frame.function:
+                    parts.pop()  # the function itself; what is left are its class and namespaces
+                while parts:
+                    out.append(Ref(f"n:{parts[0]}", (*(f".{p}" for p in parts[1:]), f".{name}")))
+                    parts.pop()
+                break
         for ns in self.namespaces:
             if ns != "std":
                 parts = ns.split(".")
                 out.append(Ref(f"n:{parts[0]}", (*(f".{p}" for p in parts[1:]), f".{name}")))
         return out
+
+
+def _arg_count(call: Node) -> int:
+    args = call.child_by_field_name("arguments")
+    return -1 if args is None else sum(1 for c in args.named_children if c.type != "comment")
 
 
 def _function_declarator(d: Node | None) -> Node | None:
@@ -742,7 +807,14 @@ def _function_declarator(d: Node | None) -> Node | None:
 
 
 def _std_template(tnode: Node, p: _CPass) -> tuple[str, list[Node]] | None:
-    """``std::vector<Foo>`` -> ("vector", [Foo])."""
+    """``std::vector<Foo>`` -> ("vector", [Foo]); also ``vector<Foo>`` when the file defines no
+    ``vector`` (``using namespace std``)."""
+    if tnode.type == "template_type" and p.cpp:
+        tname = p.text(tnode.child_by_field_name("name"))
+        if (tname in CONTAINERS or tname in MAPS or tname in _STD_TRANSPARENT) and tname not in p.own_names:
+            args = tnode.child_by_field_name("arguments")
+            return tname, [c for c in args.named_children if c.type == "type_descriptor"] if args is not None else []
+        return None
     if tnode.type != "qualified_identifier":
         return None
     scope = tnode.child_by_field_name("scope")

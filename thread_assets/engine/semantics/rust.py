@@ -635,7 +635,11 @@ class _RustPass:
             _, _, result = self._call(node, depth)
             return result
         if t == "struct_expression":
-            refs, _ = self._type_path(node.child_by_field_name("name"))
+            tname = node.child_by_field_name("name")
+            variant = self.by_qname.get(_strip_generics(self.text(tname)).replace("::", "."))
+            if variant is not None and variant.kind == "enum_member" and variant.parent is not None:
+                return Val((Ref(f"s:{variant.parent}", ("new",)),))  # Shape::Circle { .. } is a Shape
+            refs, _ = self._type_path(tname)
             return Val(_new(refs))
         if t in ("reference_expression", "parenthesized_expression", "await_expression", "unary_expression"):
             inner = node.child_by_field_name("value") or next(
@@ -763,7 +767,8 @@ class _RustPass:
                 first = _first_arg(args)
                 if name in ("Some", "Ok") and first is not None:
                     inner = self._eval(first, depth)
-                    result = Val((Ref(f"x:std::{'option' if name == 'Some' else 'result'}"),), inner.refs)
+                    module, tname = ("option", "Option") if name == "Some" else ("result", "Result")
+                    result = Val((Ref(f"x:std::{module}", (f".{tname}", "new")),), inner.refs)
             else:
                 targets = (self._name_ref(name),)
                 result = Val(_with(targets, "()"))
