@@ -354,3 +354,12 @@ export function f(scheduler: unknown) {
     assert got["w.next"] == ((Ref("n:Subject", ("new", ".next")),), None)
     assert got["windows.shift()!.complete"] == ((Ref("n:Subject", ("new", ".complete")),), None)
     assert got["subscriber.error"] == ((Ref("n:Observable", (".constructor", ".(0)(0)", ".error")),), None)
+
+
+def test_long_alias_chains_end_without_losing_the_file() -> None:
+    lines = ["function f() {", "  let x0 = new Foo();"]
+    lines += [f"  let x{i} = x{i - 1};" for i in range(1, 3000)]
+    lines += ["  x2999.run();", "}"]
+    a = analyze("chain.js", "\n".join(lines).encode())
+    assert a.status == "ok", a.reason
+    assert a.calls[-1].reason == "unknown"

@@ -33,6 +33,7 @@ from .javascript_scopes import Decl, Frame, fields, lookup, type_parameter
 MAX_VALUES = 8
 MAX_OPS = 12
 MAX_DEPTH = 40
+MAX_CHAIN = 24
 
 _STRIPPED = frozenset({"parenthesized_expression", "non_null_expression", "instantiation_expression"})
 _PASS_THROUGH = frozenset({"satisfies_expression", "await_expression"})
@@ -82,6 +83,8 @@ class Evaluator:
         self.arrays: dict[int, tuple[Node, Frame]] = {}
         """``e:ID`` values: arrays whose element type is the type node ID (``items: Foo[]``);
         known inside this file only, written out as ``b:Array`` plus a ``NAME[]`` binding."""
+        self.chain = 0
+        """Declarations being evaluated, one inside the other."""
         self.member_types: dict[tuple[str, str], list[tuple[Node, Frame]]] = {}
         """(class local id, field) -> its declared types in this file."""
         self.member_names: set[str] = set()
@@ -191,9 +194,10 @@ class Evaluator:
     def decl_values(self, decl: Decl) -> tuple[Ref, ...]:
         if decl.cache is not None:
             return decl.cache
-        if decl.busy:
-            return ()
+        if decl.busy or self.chain >= MAX_CHAIN:
+            return ()  # a cycle, or a chain of aliases too long to follow (``x2 = x1``, ...)
         decl.busy = True
+        self.chain += 1
         out = list(decl.fixed)
         for type_node, value, path, frame in decl.sources:
             if type_node is not None:
@@ -206,6 +210,7 @@ class Evaluator:
                 refs = self.element_of(refs) if key == "[]" else self.extend(refs, f".{key}")
             out.extend(refs)
         decl.busy = False
+        self.chain -= 1
         decl.cache = dedupe(out)
         return decl.cache
 
