@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -167,3 +168,12 @@ def sqlite_url(shop: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'index.db'}"
     index(shop, url)
     return url
+
+
+def without_timings(value: Any) -> Any:
+    """An analysis answer without ``parse_time_ms`` (a timing, different at every parse)."""
+    if isinstance(value, dict):
+        return {k: without_timings(v) for k, v in value.items() if k != "parse_time_ms"}
+    if isinstance(value, list):
+        return [without_timings(v) for v in value]
+    return value

@@ -23,7 +23,7 @@ from resources.store.url import open_store
 from thread_assets.api import openapi
 from thread_assets.api.analyze import AnalyzeLimits, analyze_files
 
-from .conftest import FILES, REPO, THREAD, TOKEN, free_port, serve, wait_healthy
+from .conftest import FILES, REPO, THREAD, TOKEN, free_port, serve, wait_healthy, without_timings
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MAX_BODY = 300_000
@@ -72,7 +72,7 @@ def stored(url: str, table: str) -> dict[str, list[dict[str, Any]]]:
             value = plain(table, list(row), list(row.values()))
             for key in ("repo", "run_id", "indexed_at"):
                 value.pop(key, None)
-            path = value.get("path", value.get("importer"))
+            path = str(value["path"] if "path" in value else value["importer"])
             out.setdefault(path, []).append(value)
         return out
     finally:
@@ -362,3 +362,20 @@ def test_bad_limits_are_one_line(tmp_path: Path, args: tuple[str, ...], message:
         [str(THREAD), "serve", "--analyze-only", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_concurrent_requests_get_their_own_answers(base: str) -> None:
+    """Requests analysed at once (the server's thread pool, the engine's shared warm workers)
+    each get the answer they get alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = [
+        {"files": [{"path": f"p{i}/m.py", "content": f"def f{i}():\n    return g{i}()\n\n\ndef g{i}():\n    pass\n"}]}
+        for i in range(8)
+    ]
+    alone = [without_timings(post(base, b).json()) for b in bodies]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda b: post(base, b), bodies))
+    assert [r.status_code for r in together] == [200] * 8
+    assert [without_timings(r.json()) for r in together] == alone
+    assert [[c["target"] for c in a["files"][0]["calls"]] for a in alone] == [[f"p{i}/m.py::g{i}"] for i in range(8)]

@@ -20,9 +20,8 @@ import pytest
 
 from tests.support import miniflare
 
-from .conftest import FILES, TOKEN, free_port, serve, token_worker
+from .conftest import FILES, TOKEN, free_port, serve, token_worker, without_timings
 from .test_analyze import analyze_only
-from .test_contract import without_timings
 
 EDGE_TOKEN = "edge-token"
 BODY = {"files": [{"path": p, "content": FILES[p]} for p in ("app/models.py", "app/views.py", "app/__init__.py")]}

@@ -25,7 +25,7 @@ from tests.support import miniflare
 from tests.support.postgres import throwaway_database
 from thread_assets.api.analyze import MAX_BODY, MAX_FILES
 
-from .conftest import FILES, REPO, TOKEN, file_symbols_url, index, serve, token_worker
+from .conftest import FILES, REPO, TOKEN, file_symbols_url, index, serve, token_worker, without_timings
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 HEADERS = ("content-type", "allow", "www-authenticate")
@@ -218,15 +218,6 @@ def answer(client: httpx.Client, base: str, request: Request) -> dict[str, Any]:
     out: dict[str, Any] = {"status": r.status_code, **{h: r.headers.get(h) for h in HEADERS}}
     out["body"] = without_timings(r.json()) if r.content else None
     return out
-
-
-def without_timings(value: Any) -> Any:
-    """An analysis answer without ``parse_time_ms`` (a timing, different at every parse)."""
-    if isinstance(value, dict):
-        return {k: without_timings(v) for k, v in value.items() if k != "parse_time_ms"}
-    if isinstance(value, list):
-        return [without_timings(v) for v in value]
-    return value
 
 
 def test_three_implementations_one_contract(targets: dict[str, str], sqlite_url: str) -> None:
