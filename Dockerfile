@@ -17,7 +17,7 @@ RUN sh /build/install.sh app /opt/thread /build/context
 
 FROM ${PYTHON_IMAGE}
 # git: the push webhooks fetch and fast-forward checkouts. No compiler, no pip cache, no source
-# tree beyond Thread's own.
+# tree: Thread is in the virtualenv, installed from its wheel.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends git \
     && rm -rf /var/lib/apt/lists/* \

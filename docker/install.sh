@@ -5,11 +5,11 @@
 #   install.sh deps PREFIX REQUIREMENTS  a virtualenv at PREFIX/venv holding the pinned
 #                                        dependencies (wheels only: nothing compiled)
 #   install.sh app PREFIX CONTEXT        Thread from the build context (what .dockerignore lets
-#                                        through) into PREFIX/app, installed in the virtualenv,
-#                                        and the entrypoint at PREFIX/entrypoint.sh
+#                                        through) built into a wheel and installed in the
+#                                        virtualenv, and the entrypoint at PREFIX/entrypoint.sh
 #
-# Thread is installed in editable mode over its copied source tree: its stores read sql/ (and the
-# D1 store edge/migrations/) beside the packages, which a wheel does not carry.
+# The wheel is what `pip install .` installs: the packages, their data and the stores' SQL
+# (sql/, carried as resources/store/sql/), so no source tree is kept in the image.
 # PYTHON: the interpreter that makes the virtualenv (default python3).
 set -eu
 
@@ -25,15 +25,15 @@ deps)
     $pip install --quiet --only-binary :all: --requirement "$from"
     ;;
 app)
-    rm -rf "$prefix/app"
-    mkdir -p "$prefix/app"
-    cp -R "$from/." "$prefix/app/"
+    wheels=$(mktemp -d)
     # the pinned setuptools builds it, offline; every dependency must already be there
-    $pip install --quiet --no-deps --no-build-isolation --no-index --editable "$prefix/app"
+    $pip wheel --quiet --no-deps --no-build-isolation --no-index --wheel-dir "$wheels" "$from"
+    # --force-reinstall: a rebuild of the same version replaces the installed one (pip compiles
+    # it: at run time site-packages is read-only to the image's user)
+    $pip install --quiet --no-deps --no-index --force-reinstall "$wheels"/thread-*.whl
+    rm -rf "$wheels"
     $pip check
-    # compiled now: at run time the source tree is read-only to the image's user
-    "$prefix/venv/bin/python" -m compileall -q "$prefix/app/thread_assets" "$prefix/app/resources" "$prefix/app/sensors"
-    install -m 0755 "$prefix/app/docker/entrypoint.sh" "$prefix/entrypoint.sh"
+    install -m 0755 "$from/docker/entrypoint.sh" "$prefix/entrypoint.sh"
     ;;
 *)
     echo "usage: install.sh deps PREFIX REQUIREMENTS | app PREFIX CONTEXT" >&2

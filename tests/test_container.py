@@ -240,11 +240,12 @@ def test_the_image_indexes_serves_and_answers_analysis(image: Image, tmp_path: P
         assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}\n{done.stderr[-3000:]}"
         return done.stdout
 
-    # the installed code, not this checkout's, with its SQL beside it
+    # the installed wheel, not this checkout's code, with the SQL inside it
     where = run(
         "python", "-c", "import thread_assets, resources.store.sqlbase as s; print(thread_assets.__file__, s.SQL_DIR)"
     )
-    assert where.split() == [str(image.prefix / "app/thread_assets/__init__.py"), str(image.prefix / "app/sql")]
+    site = image.prefix / f"venv/lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
+    assert where.split() == [str(site / "thread_assets/__init__.py"), str(site / "resources/store/sql")]
     # a command other than serve runs as it is: Dagster's code location loads (what a code server
     # and a run worker do first), and an index runs through Dagster
     (tmp_path / "validate").mkdir()  # its own instance: two processes never create one at once

@@ -49,7 +49,7 @@ import msgspec
 
 from . import rows as R
 from .base import INTEGRITY_LIMIT, TABLES, FileState, StoreError
-from .sqlbase import SQL_DIR, Params, SqlStore, load_sql, schema_columns, schema_sql
+from .sqlbase import Params, SqlStore, load_sql, schema_columns, schema_sql
 
 log = logging.getLogger("thread.store.d1")
 
@@ -660,4 +660,4 @@ class D1Store(SqlStore):
 
 if __name__ == "__main__":  # regenerate edge/migrations/ from sql/
     for p in write_migrations():
-        print(p.relative_to(SQL_DIR.parent))
+        print(p.relative_to(MIGRATIONS_DIR.parents[1]))

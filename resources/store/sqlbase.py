@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from itertools import groupby
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,7 +30,16 @@ from . import rows as R
 from .base import GRAPH_TABLES, PER_FILE_TABLES, TABLES, Direction, FileState
 from .faults import kill_point
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+
+def _sql_dir() -> Traversable:
+    """The repository's top-level ``sql/``: an installed wheel carries it inside this package
+    (pyproject.toml maps it there), while a source checkout (an editable install, the tests) has
+    it only at the top level, two directories above this file."""
+    packaged = files(__package__).joinpath("sql")
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "sql"
+
+
+SQL_DIR = _sql_dir()
 Params = Mapping[str, Any]
 
 
@@ -36,7 +47,7 @@ Params = Mapping[str, Any]
 def load_sql(name: str, dialect: str) -> str:
     """``sql/<dialect>/<name>.sql`` if the dialect has its own version, else ``sql/queries/<name>.sql``."""
     own = SQL_DIR / dialect / f"{name}.sql"
-    return (own if own.exists() else SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+    return (own if own.is_file() else SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def schema_sql() -> str:
