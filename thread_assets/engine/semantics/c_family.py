@@ -123,8 +123,12 @@ class _CPass:
         self.by_end: dict[int, list[Symbol]] = {}
         self.by_qname: dict[str, Symbol] = {}
         self.by_id = {s.id: s for s in symbols}
+        self.overloads: dict[str, list[Symbol]] = {}
+        """Qualified name -> every function or method of that name (overloads)."""
         for s in symbols:
             self.by_end.setdefault(s.location.end_byte, []).append(s)
+            if s.kind in ("function", "method"):
+                self.overloads.setdefault(s.qualified_name, []).append(s)
             old = self.by_qname.get(s.qualified_name)
             if old is None or (old.kind not in _CALLABLE_KINDS and s.kind in _CALLABLE_KINDS):
                 self.by_qname[s.qualified_name] = s
@@ -229,9 +233,9 @@ class _CPass:
                 cls_qn = sym.qualified_name.rpartition(".")[0]
                 frame.self_qn = cls_qn
                 frame.self_refs = (self._qname_ref(cls_qn),)
-            ret = self._declared(node.child_by_field_name("type"), depth=0)
-            if ret.refs and not _builtin(ret.refs):
-                self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=ret.refs)))
+            values = _plain(self._declared(node.child_by_field_name("type"), depth=0))
+            if values and not _builtin(values):
+                self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=values)))
         if fdecl is not None:
             self._parameters(fdecl.child_by_field_name("parameters"), frame)
 
@@ -325,7 +329,8 @@ class _CPass:
         text = strip_template_args(self.text(tnode))
         scope, _, name = text.rpartition("::")
         loc = Source.loc(d)
-        targets: Refs = () if _builtin(refs) else refs
+        count = sum(1 for c in args.named_children if c.type != "comment")
+        targets: Refs = () if _builtin(refs) else self._constructors(refs, count)
         reason: CallReason | None = "builtin" if _builtin(refs) else None
         self.extra.append(
             Call(
@@ -342,6 +347,8 @@ class _CPass:
         )
 
     def _bind(self, at: int, scope: str | None, name: str, val: Val) -> None:
+        if val.smart:  # the graph step reads a field's values as what ``->`` reaches
+            val = Val(val.inner)
         if val.refs and not _builtin(val.refs):
             self.bindings.append((at, Binding(scope=scope, name=name, values=val.refs)))
         if val.inner and not _builtin(val.inner):
@@ -380,9 +387,9 @@ class _CPass:
         msym = self.by_qname.get(f"{cls.qualified_name}.{name}")
         if msym is None or msym.kind != "method" or msym.location.end_byte != at.end_byte:
             return
-        ret = self._declared(tnode, 0)
-        if ret.refs and not _builtin(ret.refs):
-            self.bindings.append((at.start_byte, Binding(scope=msym.id, name="return", values=ret.refs)))
+        values = _plain(self._declared(tnode, 0))
+        if values and not _builtin(values):
+            self.bindings.append((at.start_byte, Binding(scope=msym.id, name="return", values=values)))
 
     def _bases(self, sym: Symbol, clause: Node, default: str) -> None:
         access = default
@@ -487,11 +494,12 @@ class _CPass:
         if std is not None:
             name, args = std
             if name in _STD_TRANSPARENT and args:
-                return self._declared(args[0], depth + 1)
+                pointee = self._declared(args[0], depth + 1)
+                return Val((Ref("x:std", (f".{name}", "new")),), pointee.refs, smart=True)
             if name in CONTAINERS and args:
-                return Val((Ref("x:std", (f".{name}", "new")),), self._declared(args[0], depth + 1).refs)
+                return Val((Ref("x:std", (f".{name}", "new")),), _plain(self._declared(args[0], depth + 1)))
             if name in MAPS and len(args) >= 2:
-                return Val((Ref("x:std", (f".{name}", "new")),), self._declared(args[1], depth + 1).refs)
+                return Val((Ref("x:std", (f".{name}", "new")),), _plain(self._declared(args[1], depth + 1)))
         if t == "type_descriptor":
             return self._declared(tnode.child_by_field_name("type"), depth + 1)
         refs = self._type_refs(tnode)
@@ -569,6 +577,8 @@ class _CPass:
             if arg is None or field is None:
                 return NOTHING
             owner_val = self._eval(arg, depth)
+            if owner_val.smart and _arrow(node):
+                owner_val = Val(owner_val.inner)
             refs = tuple(r for r in owner_val.refs if not r.base.startswith(("b:", "x:")))
             return Val(_with(refs, f".{self.text(field)}")) if refs else NOTHING
         if t == "call_expression":
@@ -583,7 +593,10 @@ class _CPass:
             inner = node.child_by_field_name("argument") or next(
                 (c for c in node.named_children if c.type != "comment"), None
             )
-            return self._eval(inner, depth)
+            val = self._eval(inner, depth)
+            if val.smart and t == "pointer_expression" and self.data[node.start_byte : node.start_byte + 1] == b"*":
+                return Val(val.inner)
+            return val
         if t == "subscript_expression":
             arg = node.child_by_field_name("argument")
             val = self._eval(arg, depth)
@@ -598,6 +611,20 @@ class _CPass:
         if t in ("number_literal", "char_literal", "true", "false"):
             return Val((Ref("b:int"),))
         return NOTHING
+
+    def _constructors(self, refs: Refs, args: int) -> Refs:
+        """A class of the file constructed with ``args`` arguments: its constructors that take
+        them, when it has several (the graph step would take the first); else the class."""
+        if len(refs) != 1 or refs[0].ops or not refs[0].base.startswith("s:"):
+            return refs
+        cls = self.by_id.get(refs[0].base[2:])
+        if cls is None or cls.kind not in _CLASS_KINDS:
+            return refs
+        ctors = self.overloads.get(f"{cls.qualified_name}.{cls.name}", [])
+        if len(ctors) < 2:
+            return refs
+        fit = [Ref(f"s:{c.id}") for c in ctors if self._fits(Ref(f"s:{c.id}"), args)]
+        return tuple(fit) if fit and len(fit) < len(ctors) else refs
 
     def _member(self, name: str) -> Refs | None:
         """A bare name in a method that its class defines (as the file shows it): implicit this."""
@@ -653,7 +680,7 @@ class _CPass:
             if _builtin(refs):
                 reason = "builtin"
             else:
-                targets = refs
+                targets = self._constructors(refs, _arg_count(node))
                 result = Val(_with(refs, "new"))
             self.results[key] = (targets, reason)
             return targets, reason, result
@@ -668,6 +695,8 @@ class _CPass:
         elif t == "identifier":
             targets, reason = self._bare(self.text(fn), _arg_count(node))
             result = Val(_with(targets, "()"))
+            if len(targets) == 1 and targets[0].base.startswith("s:") and not targets[0].ops:
+                targets = self._constructors(targets, _arg_count(node))
         elif t == "template_function":
             name = self.text(fn.child_by_field_name("name"))
             targs = fn.child_by_field_name("arguments")
@@ -688,6 +717,9 @@ class _CPass:
                     next((c for c in targs.named_children if c.type != "comment"), None) if targs is not None else None
                 )
                 result = self._declared(first, 0) if first is not None else NOTHING
+                if last in ("make_unique", "make_shared") and result.refs:
+                    ptr = "unique_ptr" if last == "make_unique" else "shared_ptr"
+                    result = Val((Ref("x:std", (f".{ptr}", "new")),), result.refs, smart=True)
                 targets = (Ref("x:std", (f".{last}",)),)
             else:
                 targets = self._path(fn)
@@ -696,6 +728,8 @@ class _CPass:
             arg = fn.child_by_field_name("argument")
             field = fn.child_by_field_name("field")
             recv = self._eval(arg, depth)
+            if recv.smart and _arrow(fn):
+                recv = Val(recv.inner)
             name = self.text(field)
             if field is not None and field.type == "template_method":
                 name = self.text(field.child_by_field_name("name"))
@@ -752,7 +786,7 @@ class _CPass:
 
     def _fits(self, ref: Ref, args: int) -> bool:
         sym = self.by_id.get(ref.base[2:]) if ref.base.startswith("s:") and not ref.ops else None
-        if sym is None or args < 0 or sym.kind != "function":
+        if sym is None or args < 0 or sym.kind not in ("function", "method"):
             return True
         params = [p for p in sym.parameters if p.name != "void" and p.type != "void"]
         if any(p.kind == "variadic" for p in params):
@@ -824,6 +858,16 @@ def _std_template(tnode: Node, p: _CPass) -> tuple[str, list[Node]] | None:
     args = name.child_by_field_name("arguments")
     tname = p.text(name.child_by_field_name("name"))
     return tname, [c for c in args.named_children if c.type == "type_descriptor"] if args is not None else []
+
+
+def _plain(val: Val) -> Refs:
+    """What a value stands for where the graph step reads it: a smart pointer's pointee."""
+    return val.inner if val.smart else val.refs
+
+
+def _arrow(field_expression: Node) -> bool:
+    op = field_expression.child_by_field_name("operator")
+    return op is not None and op.type == "->"
 
 
 _DESIGNATORS = frozenset({"identifier", "pointer_expression", "qualified_identifier"})

@@ -15,12 +15,14 @@ Refs = tuple[Ref, ...]
 
 
 class Val:
-    __slots__ = ("closure", "inner", "refs")
+    __slots__ = ("closure", "inner", "refs", "smart")
 
-    def __init__(self, refs: Refs = (), inner: Refs = (), closure: bool = False) -> None:
+    def __init__(self, refs: Refs = (), inner: Refs = (), closure: bool = False, smart: bool = False) -> None:
         self.refs = refs
         self.inner = inner
         self.closure = closure
+        self.smart = smart
+        """A smart pointer or ``optional``: ``->`` and ``*`` reach ``inner``, ``.`` its own methods."""
 
 
 CONTAINERS = frozenset(

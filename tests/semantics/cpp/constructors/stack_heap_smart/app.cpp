@@ -42,3 +42,11 @@ int main() {
     delete heap;
     return 0;
 }
+
+int owner() {
+    std::unique_ptr<Logger> held = std::make_unique<Logger>("h");
+    held->log("g");
+    Logger* raw = held.get();
+    raw->log("r");
+    return 0;
+}
