@@ -74,8 +74,15 @@ _GROUPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 
-def go_list(src: Path) -> list[dict[str, Any]]:
+def _go() -> str:
     go = shutil.which("go") or "/usr/lib/go/bin/go"
+    if not Path(go).exists():
+        raise SystemExit("the go command is needed: apt-get install golang-go (GOPATH mode needs no network)")
+    return go
+
+
+def go_list(src: Path) -> list[dict[str, Any]]:
+    go = _go()
     env = {
         **os.environ,
         "GOPATH": str(src.parent),
@@ -99,7 +106,7 @@ def go_list(src: Path) -> list[dict[str, Any]]:
 
 
 def go_release() -> int:
-    go = shutil.which("go") or "/usr/lib/go/bin/go"
+    go = _go()
     version = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True, check=True).stdout.strip()
     return int(version.removeprefix("go").split(".")[1])
 
