@@ -133,6 +133,8 @@ class _CPass:
             if old is None or (old.kind not in _CALLABLE_KINDS and s.kind in _CALLABLE_KINDS):
                 self.by_qname[s.qualified_name] = s
         self.own_names = {s.name for s in symbols}
+        self.globals: dict[str, Val] = {}
+        """File-level variables of this file, as declared (a smart pointer keeps its methods)."""
         self.derived: set[str] = set()
         """Classes of the file with bases (whose members the file may not show)."""
         self.namespaces = [i.module.replace("::", ".") for i in imports if i.kind == "wildcard"]
@@ -305,6 +307,7 @@ class _CPass:
             if in_function:
                 self.stack[-1].vars[name] = val
             elif global_scope:
+                self.globals[name] = val
                 self._bind(node.start_byte, None, name, val)
 
     def _assign(self, node: Node) -> None:
@@ -566,6 +569,9 @@ class _CPass:
             member = self._member(name)
             if member is not None:
                 return Val(member)
+            declared = self.globals.get(name)
+            if declared is not None and declared.smart:
+                return declared
             ref = self._scoped(name)
             return Val((ref if ref is not None else Ref(f"n:{name}"),))
         if t == "this":
@@ -623,8 +629,10 @@ class _CPass:
         ctors = self.overloads.get(f"{cls.qualified_name}.{cls.name}", [])
         if len(ctors) < 2:
             return refs
-        fit = [Ref(f"s:{c.id}") for c in ctors if self._fits(Ref(f"s:{c.id}"), args)]
-        return tuple(fit) if fit and len(fit) < len(ctors) else refs
+        fit = [c for c in ctors if self._fits(Ref(f"s:{c.id}"), args)]
+        if len(fit) > 1:  # a copy or move constructor is rarely what a call with arguments means
+            fit = [c for c in fit if not _copies(c, cls.name)]
+        return (Ref(f"s:{fit[0].id}"),) if len(fit) == 1 else refs
 
     def _member(self, name: str) -> Refs | None:
         """A bare name in a method that its class defines (as the file shows it): implicit this."""
@@ -858,6 +866,14 @@ def _std_template(tnode: Node, p: _CPass) -> tuple[str, list[Node]] | None:
     args = name.child_by_field_name("arguments")
     tname = p.text(name.child_by_field_name("name"))
     return tname, [c for c in args.named_children if c.type == "type_descriptor"] if args is not None else []
+
+
+def _copies(ctor: Symbol, cls: str) -> bool:
+    """``Foo(const Foo &)`` / ``Foo(Foo &&)``."""
+    return (
+        len(ctor.parameters) == 1
+        and strip_template_args(ctor.parameters[0].type or "").replace("const", "").strip(" &") == cls
+    )
 
 
 def _plain(val: Val) -> Refs:
