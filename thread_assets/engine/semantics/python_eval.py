@@ -77,6 +77,11 @@ def element_ref(ref: Ref) -> Ref | None:
     return None
 
 
+def _classes_of(instances: list[Ref]) -> list[Ref]:
+    """``type(x)`` / ``x.__class__``: the class of each instance (``C ()`` / ``C new`` -> ``C``)."""
+    return [Ref(r.base, r.ops[:-1]) for r in instances if r.ops and r.ops[-1] in ("()", "new")]
+
+
 def _unique(refs: list[Ref]) -> list[Ref]:
     seen: dict[Ref, None] = {}
     for r in refs:
@@ -238,6 +243,8 @@ class Evaluator:
             if obj is None or attr is None:
                 return []
             op = "." + self.text(attr)
+            if op == ".__class__":
+                return _classes_of(self.expr(obj, scope))
             out = [add_op(r, op) for r in self.expr(obj, scope)]
             if obj.type == "identifier":
                 out += self.overrides(self.text(obj), scope, self.text(attr))
@@ -327,6 +334,15 @@ class Evaluator:
                     self.assigned.add((owner.cls, a.attr))
         return (cls, attr) in self.assigned
 
+    def is_generator_call(self, fn: Node, scope: Scope) -> bool:
+        saved = self.building
+        self.building = True  # no call-site values: this only asks which function is called
+        try:
+            targets = self.callee_functions(fn, scope)
+        finally:
+            self.building = saved
+        return any((t := self.data.scopes.get(sid)) is not None and t.generator for sid, _ in targets)
+
     def call_value(self, node: Node, scope: Scope) -> list[Ref]:
         """What a call expression returns (the callee's ``()``), with the builtins that only
         pass a value through (``getattr`` with a literal name, ``super()``) read through."""
@@ -370,6 +386,8 @@ class Evaluator:
             return []
         if name == "next" and positional:
             return self.elements(positional[0], scope)
+        if name == "type" and len(positional) == 1:
+            return _classes_of(self.expr(positional[0], scope))
         if name in _ELEMENT_FUNCTIONS:
             return [Ref(f"b:{name}", ("()",))]
         if name in ("staticmethod", "classmethod", "property") and positional:
@@ -431,8 +449,11 @@ class Evaluator:
                     return self.elements(positional[_ELEMENT_FUNCTIONS[name]], scope)
                 if name == "filter" and len(positional) > 1 and self.resolve(name, scope) is None:
                     return self.elements(positional[1], scope)
-            # A generator's result: its function's ``return`` binding lists what it yields.
-            return self.expr(node, scope)
+            # A generator of this file: its ``return`` binding lists what it yields. What other
+            # functions return is a container whose elements no binding names.
+            if fn is not None and self.is_generator_call(fn, scope):
+                return self.expr(node, scope)
+            return []
         if t in ("list_comprehension", "set_comprehension", "generator_expression"):
             body = node.child_by_field_name("body")
             inner = self.data.comprehensions.get(node.start_byte, scope)

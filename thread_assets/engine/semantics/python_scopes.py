@@ -67,6 +67,7 @@ class Scope:
     receiver: str | None = None
     classmethod: bool = False
     staticmethod: bool = False
+    generator: bool = False
     abstract: bool = False
     """A method left to subclasses: ``@abstractmethod``, or a body of ``pass``, ``...``,
     docstrings and ``raise NotImplementedError``."""
@@ -620,6 +621,7 @@ class _Collector:
         fscope = self.function_scope(scope)
         if fscope is None or not node.named_child_count:
             return
+        fscope.generator = True
         delegated = any(c.type == "from" for c in node.children)
         fscope.returns.append(Val("elem" if delegated else "expr", node.named_children[0], scope))
 
