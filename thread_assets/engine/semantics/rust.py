@@ -35,13 +35,14 @@ from __future__ import annotations
 
 import heapq
 import re
+from bisect import bisect_right
 
 from msgspec.structs import replace
 from tree_sitter import Node
 
 from ..extract.common import Source, captures
 from ..model import Binding, Call, CallReason, Import, Ref, Symbol, TypeRelation
-from ..parse import language_object
+from ..parse import language_object, parser_for
 from .rust_types import (
     BUILTIN_FUNCTIONS,
     CLOSURE,
@@ -50,6 +51,7 @@ from .rust_types import (
     MACROS,
     MAPS,
     NOTHING,
+    OPTION_METHODS,
     OPTIONS,
     PRIMITIVES,
     SELF_RESULT,
@@ -73,6 +75,7 @@ _QUERY = """
 [(struct_item) (union_item) (enum_item)] @type
 (static_item) @static
 (const_item) @static
+[(attribute_item) (inner_attribute_item)] @attr
 """
 _ORDER = {"item": 0, "func": 0, "scope": 0, "type": 1, "let": 1, "letc": 1, "static": 1, "macro": 2, "call": 2}
 _MAX_DEPTH = 80
@@ -148,6 +151,7 @@ class _RustPass:
         self.bindings: list[tuple[int, Binding]] = []
         self.results: dict[tuple[int, int], tuple[Refs, CallReason | None]] = {}
         self.call_starts: set[int] = set()
+        self.attributes: list[tuple[int, int]] = []
         self.macro_ranges: list[tuple[int, int, list[_Frame]]] = []
         """Macro invocations with the scopes around them, for the calls read from their tokens."""
 
@@ -165,6 +169,8 @@ class _RustPass:
             got = self.results.get((call.location.start_byte, call.location.end_byte))
             if got is None and call.location.start_byte not in self.call_starts:
                 got = self._token_call(call)
+                if got is None and self._in_attribute(call.location.start_byte):
+                    got = ((), "builtin")  # cfg(any(...)), derive(...): not calls
             if got is not None:
                 targets, reason = got
                 if targets or reason is not None:
@@ -174,6 +180,7 @@ class _RustPass:
 
     def _sweep(self) -> None:
         events: list[tuple[int, int, int, str, Node]] = []
+        self.attributes = sorted((n.start_byte, n.end_byte) for n in self.found.pop("attr", ()))
         for cap, nodes in self.found.items():
             order = _ORDER[cap]
             for n in nodes:
@@ -207,6 +214,10 @@ class _RustPass:
                 self._type_item(node)
             elif cap == "static":
                 self._static(node)
+
+    def _in_attribute(self, at: int) -> bool:
+        i = bisect_right(self.attributes, (at, 1 << 62)) - 1
+        return i >= 0 and self.attributes[i][0] <= at < self.attributes[i][1]
 
     def _activate(self, position: int) -> None:
         pending = self.pending
@@ -708,9 +719,13 @@ class _RustPass:
             return _with(refs, f".{name}") if refs else None
         text = _strip_generics(self.text(path))
         parts = text.split("::")
+        if not parts[0] and len(parts) > 1 and parts[1] in ("std", "core", "alloc"):  # ::std::x::f
+            return (Ref(f"x:{'::'.join(parts[1:])}", (f".{name}",)),)
         head = parts[0]
         if head in ("crate", "super") or not head:
             return None
+        if head in PRIMITIVES and len(parts) == 1 and head not in self.top_names and self._generic(head) is None:
+            return (Ref(f"x:std::{head}", (f".{name}",)),)  # str::from_utf8, u32::max_value
         if head == "self":
             if len(parts) == 1:
                 return (self._name_ref(name),)
@@ -829,6 +844,11 @@ class _RustPass:
         result = _with(targets, "()")
         if not _external(recv.refs) and (name in UNWRAP or name in SELF_RESULT):
             result = recv.refs + result  # results are bound unwrapped; derived Clone gives Self
+        wrapper = OPTION_METHODS.get(name)
+        if wrapper is not None and not _external(recv.refs) and any("()" in r.ops for r in recv.refs):
+            # a result bound unwrapped (-> Option<Foo> is bound to Foo): a method of the option
+            # itself is the standard library's, unless Foo has one of that name
+            targets = (*targets, Ref(f"x:std::{wrapper.lower()}", (f".{wrapper}", f".{name}")))
         return targets, None, Val(result)
 
     def _macro(self, node: Node) -> None:
@@ -885,13 +905,32 @@ class _RustPass:
             if ref is not None:
                 return (ref,), None
             return ((), "builtin") if call.name in MACROS and call.name not in self.imported else None
-        if not _CHAIN.match(callee):
-            return None
         saved, self.stack = self.stack, frames
         try:
-            return self._text_call(callee)
+            return self._text_call(callee) if _CHAIN.match(callee) else self._reparsed_call(callee)
         finally:
             self.stack = saved
+
+    def _reparsed_call(self, callee: str) -> tuple[Refs, CallReason | None] | None:
+        """A callee with calls or literals in it (``parser("x").parse``): parsed on its own as
+        ``fn _() { CALLEE(); }`` and evaluated like a call of the file, in the macro's scopes."""
+        if "$" in callee or len(callee) > 400:
+            return None
+        text = f"fn _t() {{ {callee}(); }}".encode()
+        tree = parser_for("rust").parse(text)
+        fn = tree.root_node.named_children[0] if tree.root_node.named_child_count else None
+        body = fn.child_by_field_name("body") if fn is not None else None
+        stmt = body.named_children[0] if body is not None and body.named_child_count else None
+        node = stmt.named_children[0] if stmt is not None and stmt.named_child_count else None
+        if node is None or node.type != "call_expression" or node.has_error:
+            return None
+        saved = (self.data, self.memo, self.results)
+        self.data, self.memo, self.results = text, {}, {}
+        try:
+            targets, reason, _ = self._call(node, 0)
+        finally:
+            self.data, self.memo, self.results = saved
+        return targets, reason
 
     def _text_call(self, callee: str) -> tuple[Refs, CallReason | None] | None:
         if "::" in callee:

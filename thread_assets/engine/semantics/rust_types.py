@@ -117,6 +117,37 @@ SELF_RESULT = frozenset({"clone", "to_owned", "borrow", "borrow_mut", "as_ref", 
 """Methods of a repository type that, if it does not define them, give the same type (derived
 ``Clone``, blanket ``Borrow``/``AsRef``)."""
 
+OPTION_METHODS = {
+    **dict.fromkeys(
+        [
+            "unwrap",
+            "expect",
+            "unwrap_or",
+            "unwrap_or_default",
+            "unwrap_or_else",
+            "map",
+            "and_then",
+            "or_else",
+            "ok_or",
+            "ok_or_else",
+            "is_some",
+            "is_none",
+            "as_ref",
+            "as_mut",
+            "as_deref",
+            "take",
+            "filter",
+            "flatten",
+            "zip",
+            "unwrap_unchecked",
+        ],
+        "Option",
+    ),
+    **dict.fromkeys(["map_err", "is_ok", "is_err", "ok", "err", "unwrap_err", "expect_err"], "Result"),
+}
+"""Methods of ``Option``/``Result``: on a function's result (bound by what the wrapper holds)
+they are the standard library's when the held type has none of that name."""
+
 MACROS = frozenset(
     [
         "assert",
