@@ -82,6 +82,8 @@ _DECORATED, _FUNCTION, _CLASS, _ALIAS = 0, 1, 2, 3
 _ASSIGN, _AUGASSIGN, _LAMBDA = 4, 5, 6
 _CALL = 8
 _IMPORT, _IMPORT_FROM, _FUTURE_IMPORT = 12, 13, 14
+_SEMANTIC = 16
+"""Matches the extractor skips: they are for the semantic pass (see ``matches_for``)."""
 _CODES = {
     "decorated": _DECORATED,
     "function": _FUNCTION,
@@ -94,6 +96,10 @@ _CODES = {
     "import": _IMPORT,
     "import_from": _IMPORT_FROM,
     "future_import": _FUTURE_IMPORT,
+    **dict.fromkeys(
+        ("comprehension", "walrus", "for", "with", "except", "global", "nonlocal", "return", "yield", "raise"),
+        _SEMANTIC,
+    ),
 }
 
 # Scope kinds on the stack. ``__init__`` is told apart once, when it is pushed, because every
@@ -214,6 +220,8 @@ class _Extractor:
         last_key = -1
         for pattern, caps in matches:
             code, capture = codes[pattern]
+            if code >= _SEMANTIC:
+                continue
             node = caps[capture][0]
             start = node.start_byte
             if check_order:
@@ -727,7 +735,25 @@ def extract(root: Node, src: Source, language: str) -> Extraction:
     ex.apply_exports()
     used = used_bound_names(root, src, ex.b.imports, ex.import_ranges, ex.callee_heads())
     used |= ex.all_names
+    global _last_matches
+    _last_matches = (src.data, matches)
     return ex.b.finish(used)
+
+
+Matches = list[tuple[int, dict[str, list[Node]]]]
+_last_matches: tuple[bytes, Matches] | None = None
+
+
+def matches_for(src: Source) -> Matches | None:
+    """The query matches of the last file extracted, in document order, when ``src`` holds that
+    very file (the semantic pass runs right after the extractor on the same tree): one cursor
+    walk serves both. None otherwise."""
+    global _last_matches
+    last = _last_matches
+    if last is None or last[0] is not src.data:
+        return None
+    _last_matches = None
+    return last[1]
 
 
 def _sorted_matches(

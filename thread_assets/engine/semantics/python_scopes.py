@@ -17,6 +17,7 @@ from typing import Literal
 from tree_sitter import Node, QueryCursor
 
 from ..extract.common import Source, compiled_query, field_id
+from ..extract.python import matches_for
 from ..model import Call, Ref, Symbol
 from ..parse import language_object
 
@@ -147,13 +148,13 @@ class Collected:
 
 
 _QUERY = """
-(function_definition) @def
+(function_definition) @function
 (class_definition) @class
 (lambda) @lambda
-(list_comprehension) @comp
-(set_comprehension) @comp
-(dictionary_comprehension) @comp
-(generator_expression) @comp
+(list_comprehension) @comprehension
+(set_comprehension) @comprehension
+(dictionary_comprehension) @comprehension
+(generator_expression) @comprehension
 (decorated_definition) @decorated
 (assignment) @assign
 (augmented_assignment) @augassign
@@ -165,13 +166,16 @@ _QUERY = """
 (global_statement) @global
 (nonlocal_statement) @nonlocal
 (import_statement) @import
-(import_from_statement) @import
+(import_from_statement) @import_from
 (return_statement) @return
 (yield) @yield
 (raise_statement) @raise
 """
+"""The patterns this pass needs; the extractor's query (``queries/python/tags.scm``) holds them
+all under the same capture names, so its matches are reused when it ran on the same tree."""
 
 _LANGUAGE = language_object("python")
+_SKIPPED = frozenset({"call", "alias", "future_import"})
 FIELD_ARGUMENTS = field_id(_LANGUAGE, "arguments")
 FIELD_ATTRIBUTE = field_id(_LANGUAGE, "attribute")
 FIELD_FUNCTION = field_id(_LANGUAGE, "function")
@@ -246,14 +250,19 @@ class _Collector:
         return self.module
 
     def run(self, root: Node) -> Collected:
-        query = compiled_query(_LANGUAGE, _QUERY)
+        matches = matches_for(self.src)
+        if matches is None:
+            matches = QueryCursor(compiled_query(_LANGUAGE, _QUERY)).matches(root)
         # One-node patterns complete as the cursor enters their node: document order, outer
         # first. Sorted only if error recovery ever breaks that.
         captured: list[tuple[int, int, str, Node]] = []
         last = -1
         ordered = True
-        for _, caps in QueryCursor(query).matches(root):
+        skipped = _SKIPPED
+        for _, caps in matches:
             for tag, nodes in caps.items():
+                if tag in skipped:
+                    continue
                 node = nodes[0]
                 start = node.start_byte
                 if start < last:
@@ -263,10 +272,10 @@ class _Collector:
         if not ordered:
             captured.sort(key=lambda c: (c[0], c[1]))
         handlers: dict[str, Callable[[Node, Scope], None]] = {
-            "def": self.definition,
+            "function": self.definition,
             "class": self.class_definition,
             "lambda": self.lambda_,
-            "comp": self.comprehension,
+            "comprehension": self.comprehension,
             "decorated": self.decorated_definition,
             "assign": self.assignment,
             "augassign": self.augmented,
@@ -277,6 +286,7 @@ class _Collector:
             "global": self.global_,
             "nonlocal": self.nonlocal_,
             "import": self.import_,
+            "import_from": self.import_,
             "return": self.return_,
             "yield": self.yield_,
             "raise": self.raise_,

@@ -15,3 +15,20 @@
 (import_statement) @import
 (import_from_statement) @import_from
 (future_import_statement) @future_import
+; Read by the semantic pass (semantics/python_scopes.py), not by the extractor: what binds a
+; name in a function, where a scope starts, what a function returns. Listed here so that one
+; cursor walk serves both.
+(list_comprehension) @comprehension
+(set_comprehension) @comprehension
+(dictionary_comprehension) @comprehension
+(generator_expression) @comprehension
+(named_expression) @walrus
+(for_statement) @for
+(for_in_clause) @for
+(with_item) @with
+(except_clause) @except
+(global_statement) @global
+(nonlocal_statement) @nonlocal
+(return_statement) @return
+(yield) @yield
+(raise_statement) @raise
