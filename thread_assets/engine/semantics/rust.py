@@ -153,6 +153,9 @@ class _RustPass:
         self.call_starts: set[int] = set()
         self.attributes: list[tuple[int, int]] = []
         self.macro_ranges: list[tuple[int, int, list[_Frame]]] = []
+        self.macro_starts: list[int] = []
+        self.token_starts: list[int] = []
+        """Where the calls the extractor read from macro tokens start (no node of their own)."""
         """Macro invocations with the scopes around them, for the calls read from their tokens."""
 
     def text(self, node: Node | None) -> str:
@@ -163,7 +166,16 @@ class _RustPass:
     # ---- driver ------------------------------------------------------------------------------
     def run(self, calls: tuple[Call, ...]) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
         self.stack = [_Frame(end=1 << 62)]
+        self.call_starts = {n.start_byte for n in self.found.get("call", ())}
+        macro_nodes = {(n.start_byte, n.end_byte) for n in self.found.get("macro", ())}
+        self.token_starts = sorted(
+            c.location.start_byte
+            for c in calls
+            if c.location.start_byte not in self.call_starts
+            and (c.location.start_byte, c.location.end_byte) not in macro_nodes
+        )
         self._sweep()
+        self.macro_starts = [lo for lo, _, _ in self.macro_ranges]
         out = list(calls)
         for i, call in enumerate(calls):
             got = self.results.get((call.location.start_byte, call.location.end_byte))
@@ -186,7 +198,6 @@ class _RustPass:
             for n in nodes:
                 events.append((n.start_byte, -n.end_byte, order, cap, n))
         events.sort(key=lambda e: (e[0], e[1], e[2]))
-        self.call_starts = {n.start_byte for n in self.found.get("call", ())}
         stack = self.stack
         for start, _, _, cap, node in events:
             if self.pending and self.pending[0][0] <= start:
@@ -869,7 +880,9 @@ class _RustPass:
             path = _strip_generics(self.text(macro.child_by_field_name("path")))
             if path.split("::")[0] in ("std", "core", "alloc"):
                 self.results[key] = ((), "builtin")
-        self.macro_ranges.append((node.start_byte, node.end_byte, list(self._snapshot())))
+        i = bisect_right(self.token_starts, node.start_byte)
+        if i < len(self.token_starts) and self.token_starts[i] < node.end_byte:  # calls read from its tokens
+            self.macro_ranges.append((node.start_byte, node.end_byte, self._snapshot()))
 
     def _snapshot(self) -> list[_Frame]:
         out = []
@@ -888,9 +901,13 @@ class _RustPass:
         resolved from its text in the scopes around the macro."""
         start = call.location.start_byte
         frames = None
-        for lo, hi, snap in self.macro_ranges:
-            if lo <= start < hi:
-                frames = snap  # innermost macro wins (later in the list)
+        i = bisect_right(self.macro_starts, start) - 1
+        while i >= 0:  # the innermost macro around the call: the last one starting before it that holds it
+            _, hi, snap = self.macro_ranges[i]
+            if start < hi:
+                frames = snap
+                break
+            i -= 1
         if frames is None:
             return None
         callee = "".join(call.callee.split())
