@@ -895,7 +895,10 @@ def _merge(a: Refs, b: Refs) -> Refs:
 
 
 def _builtin(refs: Refs) -> bool:
-    return bool(refs) and all(r.base.startswith("b:") for r in refs)
+    for r in refs:
+        if not r.base.startswith("b:"):
+            return False
+    return bool(refs)
 
 
 def _external(refs: Refs) -> bool:
