@@ -127,8 +127,9 @@ def _dotted_targets(ev: Evaluator, callee: str, scope: Scope) -> tuple[tuple[Ref
     refs = ev.name(head, scope)
     if rest:
         attrs = rest.split(".")
-        ops = tuple("." + a for a in attrs)
         more = ev.overrides(head, scope, attrs[0]) if len(attrs) == 1 else []
+        refs = ev.members(refs, attrs[0])
+        ops = tuple("." + a for a in attrs[1:])
         refs = [Ref(r.base, r.ops + ops) for r in refs] + more
     if not refs:
         return (), "unknown"

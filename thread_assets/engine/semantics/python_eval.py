@@ -245,7 +245,7 @@ class Evaluator:
             op = "." + self.text(attr)
             if op == ".__class__":
                 return _classes_of(self.expr(obj, scope))
-            out = [add_op(r, op) for r in self.expr(obj, scope)]
+            out = self.members(self.expr(obj, scope), op[1:])
             if obj.type == "identifier":
                 out += self.overrides(self.text(obj), scope, self.text(attr))
             return out
@@ -271,6 +271,24 @@ class Evaluator:
         if literal is not None:
             return [Ref(f"b:{literal}", ("()",))]
         return []
+
+    def members(self, objects: list[Ref], attr: str) -> list[Ref]:
+        """``.attr`` of each object; on an instance of a class of this file whose ``attr`` is a
+        decorated method, what the decoration made of it: a property's getter result, or what a
+        decorator of this file returned (``@cached def load`` -> the wrapper)."""
+        out = []
+        for r in objects:
+            sid = self.symbol_of(r.base) if r.ops in (("new",), ("()",)) else None
+            cls = self.data.scopes.get(sid) if sid is not None else None
+            deco = cls.decorated.get(attr) if cls is not None and cls.kind == "class" else None
+            if deco is None or deco.symbol is None:
+                out.append(add_op(r, "." + attr))
+            elif any(_is_property(self.text(d.expr)) for d in self.data.decorators if d.target == deco.symbol):
+                out.append(Ref(f"s:{deco.symbol}", ("()",)))
+            else:
+                made = self.val(deco)
+                out += [add_op(r, "." + attr)] if made == [Ref(f"s:{deco.symbol}")] else made
+        return out
 
     def overrides(self, name: str, scope: Scope, attr: str) -> list[Ref]:
         """``self.attr`` in a method of class C may be a subclass's when C leaves ``attr`` to
@@ -334,14 +352,32 @@ class Evaluator:
                     self.assigned.add((owner.cls, a.attr))
         return (cls, attr) in self.assigned
 
-    def is_generator_call(self, fn: Node, scope: Scope) -> bool:
+    def call_elements(self, node: Node, fn: Node, scope: Scope) -> list[Ref]:
+        """The elements of what a call of a function of this file returns: what a generator
+        yields, the elements of a returned literal (``return a, b``) or container."""
         saved = self.building
         self.building = True  # no call-site values: this only asks which function is called
         try:
             targets = self.callee_functions(fn, scope)
         finally:
             self.building = saved
-        return any((t := self.data.scopes.get(sid)) is not None and t.generator for sid, _ in targets)
+        out: list[Ref] = []
+        for sid, _ in targets:
+            target = self.data.scopes.get(sid)
+            key = (id(target), "return[]")
+            if target is None or target.kind == "class" or key in self.busy:
+                continue
+            if target.generator:
+                out += self.expr(node, scope)
+                continue
+            self.busy.add(key)
+            try:
+                for v in target.returns:
+                    if v.kind == "expr" and v.node is not None:
+                        out += self.elements(v.node, v.scope)
+            finally:
+                self.busy.discard(key)
+        return _unique(out)
 
     def call_value(self, node: Node, scope: Scope) -> list[Ref]:
         """What a call expression returns (the callee's ``()``), with the builtins that only
@@ -451,9 +487,7 @@ class Evaluator:
                     return self.elements(positional[1], scope)
             # A generator of this file: its ``return`` binding lists what it yields. What other
             # functions return is a container whose elements no binding names.
-            if fn is not None and self.is_generator_call(fn, scope):
-                return self.expr(node, scope)
-            return []
+            return self.call_elements(node, fn, scope) if fn is not None else []
         if t in ("list_comprehension", "set_comprehension", "generator_expression"):
             body = node.child_by_field_name("body")
             inner = self.data.comprehensions.get(node.start_byte, scope)
@@ -564,9 +598,18 @@ class Evaluator:
         sites = self.call_sites(fscope.symbol)
         index = next(i for i, p in enumerate(fscope.params) if p.name == name)
         param = fscope.params[index]
-        if param.kind in ("variadic", "keyword_variadic"):
-            return []
         out: list[Ref] = []
+        if param.kind in ("variadic", "keyword_variadic"):
+            if not elements:
+                return []
+            named = {p.name for p in fscope.params}
+            for _, offset, positional, keywords, scope in sites:
+                if param.kind == "keyword_variadic":
+                    out += [r for k, node in keywords.items() if k not in named for r in self.expr(node, scope)]
+                    continue
+                for arg in positional[max(index - offset, 0) :]:
+                    out += list(arg) if isinstance(arg, tuple) else self.expr(arg, scope)
+            return out
         for _, offset, positional, keywords, scope in sites:
             i = index - offset
             if param.kind == "positional" and 0 <= i < len(positional):
