@@ -1,0 +1,3 @@
+pub trait Describe {
+    fn describe(&self) -> String;
+}
