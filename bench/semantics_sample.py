@@ -31,8 +31,14 @@ from thread_assets.engine import analyze
 from thread_assets.engine.graph import resolve_calls
 from thread_assets.engine.resolve import RepoContext, resolve_imports
 
-SUFFIXES = {"go": (".go",), "java": (".java",)}
-CONTEXT = ("go.mod", "go.work")
+SUFFIXES = {
+    "go": (".go",),
+    "java": (".java",),
+    "rust": (".rs",),
+    "c": (".c", ".h"),
+    "cpp": (".cpp", ".cc", ".cxx", ".hpp", ".hh", ".hxx", ".h"),
+}
+CONTEXT = ("go.mod", "go.work", "Cargo.toml", "compile_commands.json")
 
 
 def main(argv: list[str] | None = None) -> int:
