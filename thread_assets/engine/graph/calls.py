@@ -257,6 +257,15 @@ def _module_type_member(r: Lookup, fi: _FileIndex, receiver: str, name: str) -> 
     return r.member(typ[0], typ[1].qualified_name, name), "type_qualified"
 
 
+def _accepts(sym: Symbol, args: int) -> bool:
+    """Whether ``sym`` can be called with ``args`` arguments (receivers not counted)."""
+    params = [p for p in sym.parameters if p.kind != "receiver"]
+    if any(p.kind in ("variadic", "keyword_variadic") for p in params):
+        return args >= sum(1 for p in params if p.default is None and p.kind in ("positional", "positional_only"))
+    required = sum(1 for p in params if p.default is None and p.kind not in ("optional", "keyword_only"))
+    return required <= args <= len(params)
+
+
 def _legacy_reason(fi: _FileIndex, call: Call) -> tuple[CallReason, str | None]:
     """A verdict for a call the name-based strategy could not resolve."""
     if call.receiver is None:
@@ -283,6 +292,21 @@ class _Edges:
     def __init__(self, lookup: Lookup, evaluator: Evaluator) -> None:
         self.lookup = lookup
         self.evaluator = evaluator
+        self._overloads: dict[tuple[str, str], list[Symbol]] = {}
+
+    def overload(self, path: str, sym: Symbol, args: int) -> Symbol:
+        """Of the definitions sharing ``sym``'s qualified name in its file (Java and C++
+        overloads, TypeScript overload signatures), the first whose parameters accept ``args``
+        arguments; ``sym`` when none does or there is no choice."""
+        key = (path, sym.qualified_name)
+        group = self._overloads.get(key)
+        if group is None:
+            fi = self.lookup.index(path)
+            group = [] if fi is None else [s for s in fi.symbols.values() if s.qualified_name == sym.qualified_name]
+            self._overloads[key] = group
+        if len(group) < 2 or _accepts(sym, args):
+            return sym
+        return next((s for s in group if s.kind in CALLABLE and _accepts(s, args)), sym)
 
     def semantic(self, path: str, call: Call) -> list[tuple[str | None, str, str | None, str | None, str | None, bool]]:
         """(target, how, receiver_type, callee_module, reason, dispatch) per edge."""
@@ -304,6 +328,7 @@ class _Edges:
             if o.kind == "sym" and o.sym is not None:
                 sym = o.sym
                 if sym.kind in CALLABLE:
+                    sym = self.overload(o.path, sym, call.arg_count)
                     add(o.path, sym, o.via, o.recv)
                     if sym.kind == "method":
                         for p2, impl in self.evaluator.implementations(o.path, sym):
@@ -312,7 +337,7 @@ class _Edges:
                     ctor = self.evaluator.constructor(o.path, sym)
                     recv = global_symbol_id(o.path, sym.id)
                     if ctor is not None:
-                        add(ctor[0], ctor[1], "constructor", recv)
+                        add(ctor[0], self.overload(ctor[0], ctor[1], call.arg_count), "constructor", recv)
                     else:
                         add(o.path, sym, "constructor", recv)
             elif o.kind == "inst" and o.sym is not None:

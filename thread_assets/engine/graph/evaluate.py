@@ -22,7 +22,7 @@ from ..model import Ref, Symbol, global_symbol_id
 from .builtins import is_builtin
 from .lookup import CLASS_LIKE, NAMESPACE_LIKE, Lookup, _Binding
 
-MAX_DEPTH = 12
+MAX_DEPTH = 40
 MAX_FOLLOW = 8
 MAX_OBJECTS = 24
 CALLABLE = frozenset({"function", "method", "macro"})
@@ -91,33 +91,45 @@ class Evaluator:
         dispatch); None when the caller does not want dispatch edges."""
         self._memo: dict[tuple[object, ...], tuple[object, frozenset[str]]] = {}
         self._active: set[tuple[object, ...]] = set()
+        self._tainted = False
 
     # ---- memoization that keeps the record of what was read
 
     def _memoized(self, key: tuple[object, ...], compute: Callable[[], T], empty: T) -> T:
+        """``compute()``, remembered with the files it read. A result that met a cycle (a
+        binding that holds itself, a key still being computed) or the depth limit depends on
+        where the evaluation started, so it is not remembered: every remembered result is a
+        function of the files alone, whatever order the files are resolved in (the incremental
+        graph step resolves a subset of them and must get the same edges)."""
         hit = self._memo.get(key)
         if hit is not None:
             self.lookup.reads |= hit[1]
             return hit[0]  # type: ignore[return-value]
-        if key in self._active:  # a cycle (a binding that holds itself): no new values from here
+        if key in self._active:  # a cycle: no new values from here
+            self._tainted = True
             return empty
-        outer = self.lookup.reads
-        self.lookup.reads = set()
+        outer, outer_tainted = self.lookup.reads, self._tainted
+        self.lookup.reads, self._tainted = set(), False
         self._active.add(key)
         try:
             value = compute()
         finally:
             self._active.discard(key)
-            reads = self.lookup.reads
-            self.lookup.reads = outer | reads
-        self._memo[key] = (value, frozenset(reads))
+            reads, tainted = self.lookup.reads, self._tainted
+            self.lookup.reads, self._tainted = outer | reads, outer_tainted or tainted
+        if not tainted:
+            self._memo[key] = (value, frozenset(reads))
         return value
 
     # ---- entry point
 
     def evaluate(self, path: str, ref: Ref, depth: int = 0) -> list[Obj]:
         if depth > MAX_DEPTH:
+            self._tainted = True
             return []
+        return self._memoized(("eval", path, ref), lambda: self._evaluate(path, ref, depth), [])
+
+    def _evaluate(self, path: str, ref: Ref, depth: int) -> list[Obj]:
         ops = ref.ops
         kind, _, text = ref.base.partition(":")
         objs: list[Obj]
@@ -196,6 +208,11 @@ class Evaluator:
     def module_member(self, path: str, name: str, depth: int, follow: int) -> list[Obj]:
         """What ``name`` is at the top level of module ``path`` (definitions, module bindings,
         imports followed, wildcard imports, Python submodules), without builtins."""
+        return self._memoized(
+            ("module", path, name, follow), lambda: self._module_member(path, name, depth, follow), []
+        )
+
+    def _module_member(self, path: str, name: str, depth: int, follow: int) -> list[Obj]:
         fi = self.lookup.index(path)
         if fi is None:
             pkg = self.lookup.package_of_target(path)
@@ -217,9 +234,9 @@ class Evaluator:
             objs = self._values(path, b.values, depth)
             if objs:
                 return objs
-        if sym is not None:
-            return []
-        imp = fi.bound.get(name)
+        imp = fi.bound.get(name) or fi.reexports.get(name)
+        if sym is not None and (imp is None or b is not None):
+            return []  # a variable of unknown value (one that also names an import: ``const x = require(...)``)
         if imp is not None and follow > 0:
             return self.imported(path, imp, depth, follow - 1)
         if follow > 0 and not name.startswith("_"):
@@ -284,7 +301,7 @@ class Evaluator:
                 return [Obj("inst", o.path, o.sym, via="inferred", recv=global_symbol_id(o.path, o.sym.id))]
             if o.kind == "ext":
                 return [replace(o, recv=o.name)]
-            return []
+            return [o] if o.kind == "builtin" else []
         if op == "super":
             if o.kind == "inst" and o.sym is not None:
                 return [replace(o, kind="super", after=global_symbol_id(o.path, o.sym.id), via="super")]
@@ -308,6 +325,10 @@ class Evaluator:
         if o.sym is None:
             return []
         if o.kind == "sym":
+            if o.sym.kind in CALLABLE:  # what a function's parameters or attributes hold
+                fi = self.lookup.index(o.path)
+                b = fi.bindings.get((o.sym.id, attr)) if fi is not None else None
+                return self._values(o.path, b.values, depth) if b is not None else []
             if o.sym.kind in NAMESPACE_LIKE:
                 fi = self.lookup.index(o.path)
                 sym = fi.by_qname.get(f"{o.sym.qualified_name}.{attr}") if fi is not None else None
@@ -324,6 +345,8 @@ class Evaluator:
         return []
 
     def call_result(self, o: Obj, depth: int) -> list[Obj]:
+        if o.kind == "builtin":
+            return [o]  # what a builtin returns is the language's own: its members are builtins too
         if o.kind == "ext":
             return [Obj("ext", name=o.name, module=o.module, via="external", recv=o.name)]
         if o.kind != "sym" or o.sym is None:
@@ -355,6 +378,12 @@ class Evaluator:
     ) -> list[Obj]:
         """``attr`` of type ``cls`` through its method resolution order: a method or nested type,
         or the values of a member binding (``self.x = Foo()``, a declared field type)."""
+        key = ("member", path, cls.id, attr, via, recv, after)
+        return self._memoized(key, lambda: self._member(path, cls, attr, depth, via, recv, after), [])
+
+    def _member(
+        self, path: str, cls: Symbol, attr: str, depth: int, via: str, recv: str | None, after: str | None
+    ) -> list[Obj]:
         order = self.mro(path, cls)
         if after is not None:
             ids = [global_symbol_id(p, c.id) for p, c in order]
@@ -373,7 +402,34 @@ class Evaluator:
                 return [replace(x, recv=x.recv) for x in self._values(p, b.values, depth)]
             if found is not None:
                 return []  # a field or variable of unknown value
+        external = self.external_ancestor(path, cls)
+        if external is not None:  # not defined in the repository: inherited from external code
+            return [
+                Obj("ext", name=f"{external}.{attr.removesuffix('[]')}", module=external, via="external", recv=recv)
+            ]
         return []
+
+    def external_ancestor(self, path: str, cls: Symbol) -> str | None:
+        """The dotted name of the first base in ``cls``'s hierarchy that is external code."""
+
+        def compute() -> str | None:
+            for p, c in self.mro(path, cls):
+                fi = self.lookup.index(p)
+                if fi is None:
+                    continue
+                for rel in fi.relations.get(c.id, []):
+                    if rel.kind not in BASE_KINDS:
+                        continue
+                    parts = _split_name(rel.base)
+                    if not parts:
+                        continue
+                    ref = Ref(f"n:{parts[0]}", tuple(f".{x}" for x in parts[1:]))
+                    for o in self.evaluate(p, ref):
+                        if o.kind == "ext":
+                            return o.name
+            return None
+
+        return self._memoized(("external", path, cls.id), compute, None)
 
     def mro(self, path: str, cls: Symbol) -> list[tuple[str, Symbol]]:
         """The type followed by its bases, in lookup order: Python's C3 linearization, a

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import msgspec
+
 from ..model import Binding, FileAnalysis, Import, Symbol, TypeRelation
 from ..resolve.base import Resolution
 
@@ -56,7 +58,11 @@ class _FileIndex:
     binding_path: dict[tuple[str | None, str], str] = field(default_factory=dict)
     """For a merged Go package index only: the file each ``top`` / ``by_qname`` entry comes from."""
     star_targets: list[str] = field(default_factory=list)
-    """Repository files this file re-exports wholesale (``from .widgets import *``)."""
+    """Repository files this file re-exports wholesale (``from .widgets import *``,
+    ``export * from "./widgets"``)."""
+    reexports: dict[str, _Binding] = field(default_factory=dict)
+    """Names this file re-exports without binding them (``export { x as y } from "./m"``: ``y``;
+    ``export * as ns from "./m"``: ``ns``, the module)."""
     bindings: dict[tuple[str | None, str], Binding] = field(default_factory=dict)
     """(scope, name) -> what the name holds (see ``model.Binding``)."""
     relations: dict[str, list[TypeRelation]] = field(default_factory=dict)
@@ -101,8 +107,15 @@ def _build_index(analysis: FileAnalysis, targets: Mapping[tuple[str, int], str |
     for i, imp in enumerate(analysis.imports):
         target = targets.get((analysis.path, i))
         if imp.bound is None:
-            if imp.kind == "wildcard" and target is not None and target not in fi.star_targets:
-                fi.star_targets.append(target)
+            wholesale = imp.kind == "wildcard" or (imp.kind == "reexport" and imp.name is None and imp.alias is None)
+            if wholesale:
+                if target is not None and target not in fi.star_targets:
+                    fi.star_targets.append(target)
+            elif imp.kind == "reexport" and (imp.alias or imp.name):
+                name = imp.alias or imp.name
+                assert name is not None
+                spec = imp if imp.name is not None else msgspec.structs.replace(imp, name="*")
+                fi.reexports.setdefault(name, _Binding(spec, target))
             continue
         binding = _Binding(imp, target)
         old = fi.bound.get(imp.bound)
