@@ -145,6 +145,8 @@ class _CPass:
         self.bindings: list[tuple[int, Binding]] = []
         self.results: dict[tuple[int, int], tuple[Refs, CallReason | None]] = {}
         self.extra: list[Call] = []
+        self.hof: dict[tuple[str, int], list[Ref]] = {}
+        """(function id, parameter index) -> the functions of the file the file's calls pass there."""
         self.callers: list[str | None] = []
 
     def text(self, node: Node | None) -> str:
@@ -178,7 +180,31 @@ class _CPass:
         self.bindings.sort(key=lambda b: b[0])
         return tuple(out), tuple(self.relations), tuple(b for _, b in self.bindings)
 
+    def _passed_functions(self) -> None:
+        """``apply(twice, 3)``: a function of the file named as argument J of a call of another
+        function of the file is what that function's parameter J holds (a function pointer)."""
+        top_fns = {s.name: s.id for ss in self.by_end.values() for s in ss if s.kind == "function" and s.parent is None}
+        if not top_fns:
+            return
+        for call in self.found.get("call", ()):
+            fn = call.child_by_field_name("function")
+            args = call.child_by_field_name("arguments")
+            if fn is None or args is None or fn.type != "identifier":
+                continue
+            callee = top_fns.get(self.text(fn))
+            if callee is None:
+                continue
+            for j, arg in enumerate(c for c in args.named_children if c.type != "comment"):
+                if arg.type == "pointer_expression":
+                    arg = arg.child_by_field_name("argument") or arg
+                target = top_fns.get(self.text(arg)) if arg.type == "identifier" else None
+                if target is not None:
+                    refs = self.hof.setdefault((callee, j), [])
+                    if Ref(f"s:{target}") not in refs:
+                        refs.append(Ref(f"s:{target}"))
+
     def _sweep(self) -> None:
+        self._passed_functions()
         events: list[tuple[int, int, int, str, Node]] = []
         for cap, nodes in self.found.items():
             order = _ORDER[cap]
@@ -239,7 +265,7 @@ class _CPass:
             if values and not _builtin(values):
                 self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=values)))
         if fdecl is not None:
-            self._parameters(fdecl.child_by_field_name("parameters"), frame)
+            self._parameters(fdecl.child_by_field_name("parameters"), frame, sym)
 
     def _template_params(self, node: Node, frame: _Frame) -> None:
         """``template <typename T>``: T names no type of the repository (nor does a call of it)."""
@@ -254,14 +280,20 @@ class _CPass:
                     frame.templates.add(name)
                     frame.vars[name] = NOTHING
 
-    def _parameters(self, params: Node | None, frame: _Frame) -> None:
+    def _parameters(self, params: Node | None, frame: _Frame, owner: Symbol | None = None) -> None:
+        index = -1
         for p in params.named_children if params is not None else ():
             if p.type not in ("parameter_declaration", "optional_parameter_declaration"):
                 continue
+            index += 1
             d = p.child_by_field_name("declarator")
             name = declarator_name(d, self.data)
             if name:
-                frame.vars[name] = self._typed(p.child_by_field_name("type"), d)
+                val = self._typed(p.child_by_field_name("type"), d)
+                passed = self.hof.get((owner.id, index)) if owner is not None else None
+                if passed:
+                    val = Val(_merge(val.refs, tuple(passed)), val.inner)
+                frame.vars[name] = val
 
     def _scope(self, node: Node) -> None:
         frame = _Frame(node.end_byte)

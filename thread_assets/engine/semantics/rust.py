@@ -82,6 +82,31 @@ _MAX_DEPTH = 80
 _GENERIC = re.compile(r"<[^<>]*>")
 _CHAIN = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|self)(?:(?:\.|::)[A-Za-z_][A-Za-z0-9_]*)*$")
 _TYPE_KINDS = frozenset({"struct", "enum", "union", "trait", "type_alias"})
+_ELEMENT_TAKERS = frozenset(
+    {
+        "map",
+        "for_each",
+        "filter",
+        "filter_map",
+        "flat_map",
+        "any",
+        "all",
+        "find",
+        "position",
+        "inspect",
+        "take_while",
+        "skip_while",
+        "and_then",
+        "map_or",
+        "map_or_else",
+        "is_some_and",
+        "retain",
+        "max_by_key",
+        "min_by_key",
+        "sort_by_key",
+    }
+)
+"""Methods of iterators, collections and options whose closure takes one element."""
 
 
 def _strip_generics(text: str) -> str:
@@ -152,6 +177,8 @@ class _RustPass:
         self.results: dict[tuple[int, int], tuple[Refs, CallReason | None]] = {}
         self.call_starts: set[int] = set()
         self.attributes: list[tuple[int, int]] = []
+        self.hof: dict[tuple[str, int], list[Ref]] = {}
+        """(function id, parameter index) -> the functions of the file the file's calls pass there."""
         self.macro_ranges: list[tuple[int, int, list[_Frame]]] = []
         self.macro_starts: list[int] = []
         self.token_starts: list[int] = []
@@ -190,7 +217,33 @@ class _RustPass:
         self.bindings.sort(key=lambda b: b[0])
         return tuple(out), tuple(self.relations), tuple(b for _, b in self.bindings)
 
+    def _passed_functions(self) -> None:
+        """``apply(double, 3)``: a function of the file named bare as argument J of a call of
+        another function of the file is what that function's parameter J holds (parameters
+        typed ``fn(..)``, ``impl Fn(..)`` or a generic ``F: Fn(..)`` say nothing themselves)."""
+        top_fns = {s.name: s.id for s in self.by_range.values() if s.kind == "function" and s.parent is None}
+        if not top_fns:
+            return
+        for call in self.found.get("call", ()):
+            fn = call.child_by_field_name("function")
+            args = call.child_by_field_name("arguments")
+            if fn is None or args is None or fn.type != "identifier":
+                continue
+            callee = top_fns.get(self.text(fn))
+            if callee is None:
+                continue
+            for j, arg in enumerate(c for c in args.named_children if c.type not in ("line_comment", "block_comment")):
+                if arg.type == "reference_expression":
+                    arg = arg.child_by_field_name("value") or arg
+                if arg.type == "identifier":
+                    target = top_fns.get(self.text(arg))
+                    if target is not None:
+                        refs = self.hof.setdefault((callee, j), [])
+                        if Ref(f"s:{target}") not in refs:
+                            refs.append(Ref(f"s:{target}"))
+
     def _sweep(self) -> None:
+        self._passed_functions()
         events: list[tuple[int, int, int, str, Node]] = []
         self.attributes = sorted((n.start_byte, n.end_byte) for n in self.found.pop("attr", ()))
         for cap, nodes in self.found.items():
@@ -326,12 +379,15 @@ class _RustPass:
             params = node.child_by_field_name("parameters")
             body = node.child_by_field_name("body")
             at = body.start_byte if body is not None else node.end_byte
-            for p in params.named_children if params is not None else ():
+            element = self._iterated(node)
+            for i, p in enumerate(params.named_children if params is not None else ()):
+                given = element if i == 0 else NOTHING
                 if p.type == "parameter":
-                    val = self._declared(p.child_by_field_name("type"))
+                    tnode = p.child_by_field_name("type")
+                    val = self._declared(tnode) if tnode is not None else given
                     self._bind_pattern(p.child_by_field_name("pattern"), val, frame, at)
                 else:
-                    self._bind_pattern(p, NOTHING, frame, at)
+                    self._bind_pattern(p, given, frame, at)
             return
         self._generics(node, frame)
         sym = self.by_range.get((node.start_byte, node.end_byte))
@@ -346,7 +402,10 @@ class _RustPass:
             if values:
                 self.bindings.append((node.start_byte, Binding(scope=sym.id, name="return", values=values)))
         params = node.child_by_field_name("parameters")
+        index = 0
         for p in params.named_children if params is not None else ():
+            if p.type == "parameter":
+                index += 1
             if p.type == "self_parameter":
                 owner = self._self_frame()
                 refs = _new(owner.self_refs) if owner is not None and owner.self_refs else ()
@@ -359,7 +418,26 @@ class _RustPass:
                     refs = _new(owner.self_refs) if owner is not None and owner.self_refs else ()
                     self._declare_at(at, frame, "self", Val(refs))
                 else:
-                    self._bind_pattern(pattern, self._declared(tnode), frame, at)
+                    val = self._declared(tnode)
+                    passed = self.hof.get((sym.id, index - 1)) if sym is not None else None
+                    if passed and not val.refs:
+                        val = Val(tuple(passed))
+                    self._bind_pattern(pattern, val, frame, at)
+
+    def _iterated(self, closure: Node) -> Val:
+        """``items.iter().map(|x| ...)``, ``opt.map(|x| ...)``: a closure given to a method of a
+        collection or option the file declares takes its elements."""
+        args = closure.parent
+        call = args.parent if args is not None and args.type == "arguments" else None
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is None or fn.type != "field_expression" or call is None:
+            return NOTHING
+        value = fn.child_by_field_name("value")
+        name = self.text(fn.child_by_field_name("field"))
+        if value is None or name not in _ELEMENT_TAKERS:
+            return NOTHING
+        recv = self._eval(value, 0)
+        return Val(recv.inner) if recv.inner else NOTHING
 
     def _is_option(self, tnode: Node) -> bool:
         base = _named(tnode)
@@ -841,7 +919,7 @@ class _RustPass:
             if recv.inner:  # a slice or array: its methods are the standard library's
                 if name in KEEP:
                     return (Ref("x:std::slice", (f".{name}",)),), None, recv
-                return (Ref("x:std::slice", (f".{name}",)),), None, NOTHING
+                return (Ref("x:std::slice", (f".{name}",)),), None, Val((Ref("x:std::iter", (".Iterator", "new")),))
             return (), "unknown", NOTHING
         targets = _with(recv.refs, f".{name}")
         if recv.inner:

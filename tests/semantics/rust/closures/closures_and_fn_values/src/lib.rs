@@ -33,3 +33,25 @@ pub fn nested() {
     }
     inner().run();
 }
+
+fn double(x: i32) -> i32 {
+    x * 2
+}
+
+fn triple(x: i32) -> i32 {
+    x * 3
+}
+
+fn apply<F: Fn(i32) -> i32>(f: F, x: i32) -> i32 {
+    f(x)
+}
+
+fn apply_ptr(f: fn(i32) -> i32, x: i32) -> i32 {
+    f(x)
+}
+
+pub fn higher_order(jobs: &[Job], maybe: Option<Job>) -> i32 {
+    let names: Vec<usize> = jobs.iter().map(|j| { j.run(); 1 }).collect();
+    maybe.map(|m| m.run());
+    apply(double, 1) + apply_ptr(triple, 2) + names.len() as i32
+}
