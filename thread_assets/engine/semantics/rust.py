@@ -526,6 +526,10 @@ class _RustPass:
         value = node.child_by_field_name("value")
         if tnode is not None:
             val = self._declared(tnode)
+            if value is not None and not val.inner:  # Vec<fn()>: the elements come from the value
+                given = self._eval(value, 0)
+                if given.inner:
+                    val = Val(val.refs or given.refs, given.inner)
         elif value is not None:
             val = self._eval(value, 0)
         else:
@@ -774,8 +778,42 @@ class _RustPass:
             macro = self.text(node.child_by_field_name("macro"))
             if macro == "format":
                 return Val((Ref("x:std::string", (".String", "new")),))
+            if macro == "vec":
+                return Val((Ref("x:std::vec", (".Vec", "new")),), self._vec_elements(node))
             return NOTHING
+        if t == "array_expression":
+            return Val((), self._elements(node, depth))
         return NOTHING
+
+    def _elements(self, array: Node, depth: int) -> Refs:
+        out: list[Ref] = []
+        for c in array.named_children:
+            if c.type not in ("line_comment", "block_comment", "attribute_item"):
+                out.extend(r for r in self._eval(c, depth).refs if r not in out)
+        return tuple(out)
+
+    def _vec_elements(self, node: Node) -> Refs:
+        """``vec![double, triple]``: the macro's tokens read as an array, in the scopes here."""
+        tree = node.named_children[-1] if node.named_child_count else None
+        if tree is None or tree.type != "token_tree" or tree.end_byte - tree.start_byte > 2000:
+            return ()
+        body = self.data[tree.start_byte + 1 : tree.end_byte - 1]
+        if b"$" in body or b";" in body or not body.strip():
+            return ()
+        text = b"fn _t() { [" + body + b"]; }"
+        parsed = parser_for("rust").parse(text)
+        fn = parsed.root_node.named_children[0] if parsed.root_node.named_child_count else None
+        block = fn.child_by_field_name("body") if fn is not None else None
+        stmt = block.named_children[0] if block is not None and block.named_child_count else None
+        array = stmt.named_children[0] if stmt is not None and stmt.named_child_count else None
+        if array is None or array.type != "array_expression" or array.has_error:
+            return ()
+        saved = (self.data, self.memo, self.results)
+        self.data, self.memo, self.results = text, {}, {}
+        try:
+            return self._elements(array, 1)
+        finally:
+            self.data, self.memo, self.results = saved
 
     def _field(self, owner: Val, name: str) -> Val:
         if not owner.refs:

@@ -55,3 +55,13 @@ pub fn higher_order(jobs: &[Job], maybe: Option<Job>) -> i32 {
     maybe.map(|m| m.run());
     apply(double, 1) + apply_ptr(triple, 2) + names.len() as i32
 }
+
+pub fn pipeline() -> i32 {
+    let steps = vec![double, triple];
+    let mut acc = 1;
+    for step in steps {
+        acc = step(acc);
+    }
+    let typed: Vec<fn(i32) -> i32> = vec![double];
+    typed[0](acc)
+}
