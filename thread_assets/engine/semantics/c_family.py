@@ -650,6 +650,16 @@ class _CPass:
             return Val((Ref("b:int"),))
         return NOTHING
 
+    def _overload(self, qname: str, args: int) -> Symbol | None:
+        """The member ``qname`` of the file; of several overloads, the one the argument count
+        fits when only one does (the graph step would take the first)."""
+        sym = self.by_qname.get(qname)
+        cands = self.overloads.get(qname, [])
+        if sym is None or len(cands) < 2 or args < 0:
+            return sym
+        fit = [c for c in cands if self._fits(Ref(f"s:{c.id}"), args)]
+        return fit[0] if len(fit) == 1 else sym
+
     def _constructors(self, refs: Refs, args: int) -> Refs:
         """A class of the file constructed with ``args`` arguments: its constructors that take
         them, when it has several (the graph step would take the first); else the class."""
@@ -666,21 +676,34 @@ class _CPass:
             fit = [c for c in fit if not _copies(c, cls.name)]
         return (Ref(f"s:{fit[0].id}"),) if len(fit) == 1 else refs
 
-    def _member(self, name: str) -> Refs | None:
+    def _method_overload(self, refs: Refs, name: str, args: int) -> Refs:
+        """``x.m(a)`` on a class of the file defining several non-virtual ``m``: the one the
+        argument count fits, as a symbol; else the member through the hierarchy."""
+        out = _with(refs, f".{name}")
+        if len(refs) != 1 or refs[0].ops != ("new",) or not refs[0].base.startswith("s:"):
+            return out
+        cls = self.by_id.get(refs[0].base[2:])
+        if (
+            cls is None
+            or cls.kind not in _CLASS_KINDS
+            or len(self.overloads.get(f"{cls.qualified_name}.{name}", [])) < 2
+        ):
+            return out
+        sym = self._overload(f"{cls.qualified_name}.{name}", args)
+        if sym is None or _virtual(sym):
+            return out
+        return (Ref(f"s:{sym.id}"),)
+
+    def _member(self, name: str, args: int = -1) -> Refs | None:
         """A bare name in a method that its class defines (as the file shows it): implicit this."""
         owner = self._self()
         if owner is None or owner.self_qn is None or not self.cpp:
             return None
-        sym = self.by_qname.get(f"{owner.self_qn}.{name}")
+        sym = self._overload(f"{owner.self_qn}.{name}", args)
         if sym is None:
             return None
-        if sym.kind in _CALLABLE_KINDS:
-            if (
-                sym.kind == "method"
-                and "virtual" not in sym.signature.split("(")[0].split()
-                and not sym.signature.replace(" ", "").endswith(")=0")
-            ):
-                return (Ref(f"s:{sym.id}"),)
+        if sym.kind in _CALLABLE_KINDS and sym.kind == "method" and not _virtual(sym):
+            return (Ref(f"s:{sym.id}"),)
         return _with(owner.self_refs or (), "new", f".{name}")
 
     def _path(self, node: Node) -> Refs:
@@ -778,7 +801,7 @@ class _CPass:
             elif _builtin(recv.refs):
                 reason = "builtin"
             else:
-                targets = _with(recv.refs, f".{name}")
+                targets = self._method_overload(recv.refs, name, _arg_count(node))
                 if recv.inner and name in ("front", "back", "at", "top", "get", "value", "operator[]"):
                     result = Val(recv.inner)
                 elif recv.inner and name in ("begin", "end", "find", "data"):
@@ -803,7 +826,7 @@ class _CPass:
             if local.closure or not local.refs:
                 return (), "unknown"
             return local.refs, None
-        member = self._member(name)
+        member = self._member(name, args)
         if member is not None:
             return member, None
         ref = self._scoped(name)
@@ -898,6 +921,15 @@ def _std_template(tnode: Node, p: _CPass) -> tuple[str, list[Node]] | None:
     args = name.child_by_field_name("arguments")
     tname = p.text(name.child_by_field_name("name"))
     return tname, [c for c in args.named_children if c.type == "type_descriptor"] if args is not None else []
+
+
+def _virtual(method: Symbol) -> bool:
+    """Declared ``virtual``, ``override`` or pure (``= 0``): a call of it may run an override."""
+    head = method.signature.split("(")[0].split()
+    tail = method.signature.rpartition(")")[2].split()
+    return (
+        "virtual" in head or "override" in tail or "final" in tail or method.signature.replace(" ", "").endswith(")=0")
+    )
 
 
 def _copies(ctor: Symbol, cls: str) -> bool:
