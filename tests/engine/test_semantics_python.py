@@ -81,7 +81,8 @@ def test_builtins_dynamic_and_unknown_reasons() -> None:
 
 
 def test_decorators_are_calls_in_file_order() -> None:
-    source = "def dec(f):\n    return f\nclass C:\n    @dec\n    def m(self): pass\n    @property\n    def p(self): pass\n"
+    source = "def dec(f):\n    return f\nclass C:\n    @dec\n    def m(self): pass\n"
+    source += "    @property\n    def p(self): pass\n"
     a = _analysis(source)
     decs = [c for c in a.calls if c.callee in ("dec", "property")]
     assert [(c.caller, c.callee, c.targets, c.reason) for c in decs] == [
@@ -128,3 +129,35 @@ def test_broken_code_still_gives_records(source: str) -> None:
     assert a.status == "ok"
     for c in a.calls:
         assert c.targets or c.reason is not None
+
+
+def test_lambdas_are_symbols_that_make_their_calls() -> None:
+    a = _analysis(
+        "def log(m): pass\ndef run(cb):\n    return cb()\n"
+        "def main():\n    return run(lambda: log('hi'))\n"
+        "square = lambda x: x * x\n"
+    )
+    lambdas = {s.id: (s.kind, s.visibility, s.parent) for s in a.symbols if "lambda" in s.signature}
+    assert lambdas == {"main.<lambda>": ("function", "private", "main"), "square": ("function", "public", None)}
+    assert _call(a, "log").caller == "main.<lambda>"
+    assert _call(a, "cb", "run").targets == (Ref("s:main.<lambda>"),)
+
+
+def test_shared_matches_give_the_same_records_as_a_query_of_its_own() -> None:
+    from thread_assets.engine.extract.common import Source
+    from thread_assets.engine.extract.python import extract
+    from thread_assets.engine.parse import parse
+    from thread_assets.engine.semantics.python import semantics
+
+    source = (
+        b"import os\nclass A:\n    def m(self, f=lambda: 1):\n        for g in [f]:\n            g()\n"
+        b"        return [h() for h in (os.getcwd,)]\n"
+        b"def gen():\n    global X\n    X = yield A\n    with open('x') as fh:\n        fh.read()\n"
+    )
+    tree, _ = parse(source, "python")
+    shared_src = Source(source)
+    symbols, imports, calls = extract(tree.root_node, shared_src, "python")
+    shared = semantics(tree.root_node, shared_src, "python", symbols, imports, calls)
+    alone = semantics(tree.root_node, Source(bytes(bytearray(source))), "python", symbols, imports, calls)
+    assert shared == alone
+    assert any(c.targets for c in shared[0])

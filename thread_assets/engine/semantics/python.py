@@ -110,7 +110,11 @@ def _by_text(ev: Evaluator, call: Call, scope: Scope) -> tuple[tuple[Ref, ...], 
     """The targets of a callee written as a plain dotted name, read off its text (most calls);
     None for any other callee, which the tree evaluates."""
     callee = call.callee
-    key = (id(scope), callee)
+    # Keyed by the scope that binds the first name: a module-level or builtin head means the
+    # same in every function of the file.
+    dot = callee.find(".")
+    owner = ev.resolve(callee if dot < 0 else callee[:dot], scope)
+    key = (id(owner) if owner is not None and owner.kind != "module" else 0, callee)
     if key in ev.callees:
         return ev.callees[key]
     found = _dotted_targets(ev, callee, scope)
