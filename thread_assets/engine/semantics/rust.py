@@ -36,6 +36,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 
 from msgspec.structs import replace
 from tree_sitter import Node
@@ -129,7 +130,7 @@ class _Frame:
 
     def __init__(self, end: int) -> None:
         self.end = end
-        self.vars: dict[str, Val] = {}
+        self.vars: dict[str, Val | _Lazy] = {}
         self.types: dict[str, Refs] = {}
         """Generic parameters: name -> the traits bounding it (empty: nothing known)."""
         self.self_refs: Refs | None = None
@@ -138,6 +139,28 @@ class _Frame:
         """Local id of the impl's type when the file defines it."""
         self.module: str | None = None
         """In an inline module: its qualified name (its items are looked up there first)."""
+
+
+class _Lazy:
+    """A local's value, worked out on first use (most locals are never a receiver or a callee)
+    in the scopes of its declaration."""
+
+    __slots__ = ("_compute", "_val")
+
+    def __init__(self, compute: Callable[[], Val]) -> None:
+        self._compute: Callable[[], Val] | None = compute
+        self._val: Val | None = None
+
+    def force(self) -> Val:
+        if self._val is None:
+            compute, self._compute = self._compute, None
+            self._val = NOTHING  # a value that reads itself (``let x = x.next()`` gone wrong) is nothing
+            if compute is not None:
+                self._val = compute()
+        return self._val
+
+
+Bound = Val | _Lazy
 
 
 def semantics(
@@ -169,7 +192,7 @@ class _RustPass:
         self.fields: dict[str, dict[str, Node]] = {}
         """Struct local id -> field name -> declared type node (for ``self.field`` in the file)."""
         self.stack: list[_Frame] = []
-        self.pending: list[tuple[int, int, _Frame, str, Val]] = []
+        self.pending: list[tuple[int, int, _Frame, str, Val | _Lazy]] = []
         self.seq = 0
         self.memo: dict[int, Val] = {}
         self.relations: list[TypeRelation] = []
@@ -289,7 +312,7 @@ class _RustPass:
             _, _, frame, name, val = heapq.heappop(pending)
             frame.vars[name] = val
 
-    def _declare_at(self, at: int, frame: _Frame, name: str, val: Val) -> None:
+    def _declare_at(self, at: int, frame: _Frame, name: str, val: Val | _Lazy) -> None:
         if name and name != "_":
             self.seq += 1
             heapq.heappush(self.pending, (at, self.seq, frame, name, val))
@@ -418,11 +441,14 @@ class _RustPass:
                     refs = _new(owner.self_refs) if owner is not None and owner.self_refs else ()
                     self._declare_at(at, frame, "self", Val(refs))
                 else:
-                    val = self._declared(tnode)
                     passed = self.hof.get((sym.id, index - 1)) if sym is not None else None
-                    if passed and not val.refs:
-                        val = Val(tuple(passed))
-                    self._bind_pattern(pattern, val, frame, at)
+                    self._bind_pattern(pattern, self._later(_bound_param(self, tnode, passed)), frame, at)
+
+    def _param(self, tnode: Node | None, passed: list[Ref] | None) -> Val:
+        val = self._declared(tnode)
+        if passed and not val.refs:
+            val = Val(tuple(passed))
+        return val
 
     def _iterated(self, closure: Node) -> Val:
         """``items.iter().map(|x| ...)``, ``opt.map(|x| ...)``: a closure given to a method of a
@@ -522,6 +548,12 @@ class _RustPass:
 
     def _let(self, node: Node) -> None:
         pattern = node.child_by_field_name("pattern")
+        if pattern is not None and pattern.type == "identifier":
+            self._bind_pattern(pattern, self._later(lambda: self._let_value(node)), self.stack[-1], node.end_byte)
+        else:
+            self._bind_pattern(pattern, self._let_value(node), self.stack[-1], node.end_byte)
+
+    def _let_value(self, node: Node) -> Val:
         tnode = node.child_by_field_name("type")
         value = node.child_by_field_name("value")
         if tnode is not None:
@@ -534,7 +566,7 @@ class _RustPass:
             val = self._eval(value, 0)
         else:
             val = NOTHING
-        self._bind_pattern(pattern, val, self.stack[-1], node.end_byte)
+        return val
 
     def _let_condition(self, node: Node) -> None:
         """``if let Some(x) = opt``: ``x`` is bound in the ``if`` (its frame is the innermost)."""
@@ -542,7 +574,7 @@ class _RustPass:
         val = self._eval(value, 0) if value is not None else NOTHING
         self._bind_pattern(node.child_by_field_name("pattern"), val, self.stack[-1], node.end_byte)
 
-    def _bind_pattern(self, pattern: Node | None, val: Val, frame: _Frame, at: int) -> None:
+    def _bind_pattern(self, pattern: Node | None, val: Val | _Lazy, frame: _Frame, at: int) -> None:
         if pattern is None:
             return
         t = pattern.type
@@ -555,6 +587,8 @@ class _RustPass:
             inner = next((c for c in pattern.named_children if c.type not in ("mutable_specifier", "condition")), None)
             self._bind_pattern(inner, val, frame, at)
             return
+        if isinstance(val, _Lazy):
+            val = val.force()
         if t == "captured_pattern":
             kids = pattern.named_children
             if kids:
@@ -592,8 +626,28 @@ class _RustPass:
         for frame in reversed(self.stack):
             v = frame.vars.get(name)
             if v is not None:
-                return v
+                return v.force() if isinstance(v, _Lazy) else v
         return None
+
+    def _later(self, compute: Callable[[], Val]) -> _Lazy:
+        """``compute`` on first use, in the scopes open now (the innermost one as it is now)."""
+        top = self.stack[-1]
+        frozen = _Frame(top.end)
+        frozen.vars = dict(top.vars)
+        frozen.types = top.types
+        frozen.self_refs = top.self_refs
+        frozen.self_type = top.self_type
+        frozen.module = top.module
+        snapshot = [*self.stack[:-1], frozen]
+
+        def thunk() -> Val:
+            current, self.stack = self.stack, snapshot
+            try:
+                return compute()
+            finally:
+                self.stack = current
+
+        return _Lazy(thunk)
 
     def _generic(self, name: str) -> Refs | None:
         for frame in reversed(self.stack):
@@ -1102,6 +1156,10 @@ class _RustPass:
             val = self._field(val, p)
         targets, reason, _ = self._method(val, parts[-1])
         return targets, reason
+
+
+def _bound_param(p: _RustPass, tnode: Node | None, passed: list[Ref] | None) -> Callable[[], Val]:
+    return lambda: p._param(tnode, passed)
 
 
 def _named(tnode: Node | None) -> Node | None:
