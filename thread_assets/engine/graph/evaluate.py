@@ -141,7 +141,7 @@ class Evaluator:
             fi = self.lookup.index(path)
             sym = fi.symbols.get(text) if fi is not None else None
             objs = [] if sym is None else [Obj("sym", path, sym, via="local")]
-            if sym is not None and ops[:1] == ("new",) and sym.kind in CLASS_LIKE:
+            if sym is not None and ops[:1] == ("new",) and sym.kind in CLASS_LIKE | CALLABLE:
                 objs = [Obj("inst", path, sym, via="self_method", recv=global_symbol_id(path, sym.id))]
                 ops = ops[1:]
         elif kind == "b":
@@ -297,7 +297,8 @@ class Evaluator:
         if op == "()":
             return self.call_result(o, depth)
         if op == "new":
-            if o.kind == "sym" and o.sym is not None and o.sym.kind in TYPES:
+            # a function too: ``new Calendar()`` on an ES5 constructor with prototype methods
+            if o.kind == "sym" and o.sym is not None and o.sym.kind in TYPES | CALLABLE:
                 return [Obj("inst", o.path, o.sym, via="inferred", recv=global_symbol_id(o.path, o.sym.id))]
             if o.kind == "ext":
                 return [replace(o, recv=o.name)]
