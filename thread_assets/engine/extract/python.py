@@ -736,24 +736,24 @@ def extract(root: Node, src: Source, language: str) -> Extraction:
     used = used_bound_names(root, src, ex.b.imports, ex.import_ranges, ex.callee_heads())
     used |= ex.all_names
     global _last_matches
-    _last_matches = (src.data, matches)
+    _last_matches = (src.data, matches, tuple(capture for _, capture in codes))
     return ex.b.finish(used)
 
 
 Matches = list[tuple[int, dict[str, list[Node]]]]
-_last_matches: tuple[bytes, Matches] | None = None
+_last_matches: tuple[bytes, Matches, tuple[str, ...]] | None = None
 
 
-def matches_for(src: Source) -> Matches | None:
-    """The query matches of the last file extracted, in document order, when ``src`` holds that
-    very file (the semantic pass runs right after the extractor on the same tree): one cursor
-    walk serves both. None otherwise."""
+def matches_for(src: Source) -> tuple[Matches, tuple[str, ...]] | None:
+    """The query matches of the last file extracted, in document order, with the capture name
+    of each pattern index, when ``src`` holds that very file (the semantic pass runs right after
+    the extractor on the same tree): one cursor walk serves both. None otherwise."""
     global _last_matches
     last = _last_matches
     if last is None or last[0] is not src.data:
         return None
     _last_matches = None
-    return last[1]
+    return last[1], last[2]
 
 
 def _sorted_matches(

@@ -31,7 +31,17 @@ from ..extract.python_text import is_constructor_name
 from ..model import Binding, Call, CallReason, CallType, Import, Ref, Symbol, TypeRelation
 from .python_builtins import DYNAMIC_CALLS
 from .python_eval import Evaluator, _unique
-from .python_scopes import FIELD_FUNCTION, Collected, Scope, Val, collect
+from .python_scopes import (
+    FIELD_FUNCTION,
+    FIELD_NAME,
+    FIELD_OBJECT,
+    FIELD_SUPERCLASSES,
+    FIELD_VALUE,
+    Collected,
+    Scope,
+    Val,
+    collect,
+)
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
@@ -148,9 +158,9 @@ def _has_subscript(fn: Node) -> bool:
         if node.type == "subscript":
             return True
         if node.type == "attribute":
-            node = node.child_by_field_name("object")
+            node = node.child_by_field_id(FIELD_OBJECT)
         elif node.type == "call":
-            node = node.child_by_field_name("function")
+            node = node.child_by_field_id(FIELD_FUNCTION)
         elif node.type == "parenthesized_expression" and node.named_child_count:
             node = node.named_children[-1]
         else:
@@ -221,20 +231,20 @@ def _raise_calls(data: Collected, ev: Evaluator, src: Source) -> list[Call]:
 def _relations(data: Collected, src: Source) -> tuple[TypeRelation, ...]:
     out = []
     for node, sid in data.class_nodes:
-        bases = node.child_by_field_name("superclasses")
-        name = src.text(node.child_by_field_name("name"))
+        bases = node.child_by_field_id(FIELD_SUPERCLASSES)
+        name = src.text(node.child_by_field_id(FIELD_NAME))
         for base in bases.named_children if bases is not None else ():
             kind = "extends"
             access = None
             value: Node | None = base
             if base.type == "keyword_argument":
-                key = src.text(base.child_by_field_name("name"))
-                value = base.child_by_field_name("value")
+                key = src.text(base.child_by_field_id(FIELD_NAME))
+                value = base.child_by_field_id(FIELD_VALUE)
                 kind, access = ("metaclass", None) if key == "metaclass" else ("keyword", key)
             elif base.type in ("comment", "list_splat", "dictionary_splat"):
                 continue
             while value is not None and value.type in ("subscript", "generic_type"):
-                value = value.child_by_field_name("value") or value.named_children[0]
+                value = value.child_by_field_id(FIELD_VALUE) or value.named_children[0]
             if value is None:
                 continue
             out.append(

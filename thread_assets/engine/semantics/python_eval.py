@@ -18,9 +18,15 @@ from ..model import Call, CallReason, Ref
 from .python_builtins import BUILTINS
 from .python_scopes import (
     FIELD_ARGUMENTS,
+    FIELD_ATTRIBUTE,
+    FIELD_BODY,
     FIELD_FUNCTION,
+    FIELD_LEFT,
     FIELD_NAME,
+    FIELD_OBJECT,
     FIELD_PARAMETERS,
+    FIELD_RIGHT,
+    FIELD_SUPERCLASSES,
     FIELD_TYPE,
     FIELD_VALUE,
     Collected,
@@ -239,7 +245,7 @@ class Evaluator:
         if t == "identifier":
             return self.name(self.text(node), scope)
         if t == "attribute":
-            obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
+            obj, attr = node.child_by_field_id(FIELD_OBJECT), node.child_by_field_id(FIELD_ATTRIBUTE)
             if obj is None or attr is None:
                 return []
             op = "." + self.text(attr)
@@ -252,17 +258,17 @@ class Evaluator:
         if t == "call":
             return self.call_value(node, scope)
         if t == "subscript":
-            value = node.child_by_field_name("value")
+            value = node.child_by_field_id(FIELD_VALUE)
             return self.elements(value, scope) if value is not None else []
         if t in ("parenthesized_expression", "await") and node.named_child_count:
             return self.expr(node.named_children[-1], scope)
         if t == "conditional_expression" and node.named_child_count >= 3:
             return _unique(self.expr(node.named_children[0], scope) + self.expr(node.named_children[2], scope))
         if t == "boolean_operator":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            left, right = node.child_by_field_id(FIELD_LEFT), node.child_by_field_id(FIELD_RIGHT)
             return _unique((self.expr(left, scope) if left else []) + (self.expr(right, scope) if right else []))
         if t == "named_expression":
-            value = node.child_by_field_name("value")
+            value = node.child_by_field_id(FIELD_VALUE)
             return self.expr(value, scope) if value is not None else []
         if t == "lambda":
             sid = self.data.lambdas.get(node.start_byte)
@@ -318,10 +324,10 @@ class Evaluator:
                 by_name.setdefault(sid.rsplit(".", 1)[-1], []).append(sid)
             self.children = {}
             for node, sid in self.data.class_nodes:
-                bases = node.child_by_field_name("superclasses")
+                bases = node.child_by_field_id(FIELD_SUPERCLASSES)
                 for base in bases.named_children if bases is not None else ():
-                    while base.type == "subscript" and base.child_by_field_name("value") is not None:
-                        base = base.child_by_field_name("value")  # type: ignore[assignment]
+                    while base.type == "subscript" and base.child_by_field_id(FIELD_VALUE) is not None:
+                        base = base.child_by_field_id(FIELD_VALUE)  # type: ignore[assignment]
                     if base.type in ("identifier", "attribute"):
                         for parent in by_name.get(self.text(base).rsplit(".", 1)[-1], ()):
                             self.children.setdefault(parent, []).append(sid)
@@ -382,18 +388,18 @@ class Evaluator:
     def call_value(self, node: Node, scope: Scope) -> list[Ref]:
         """What a call expression returns (the callee's ``()``), with the builtins that only
         pass a value through (``getattr`` with a literal name, ``super()``) read through."""
-        fn = node.child_by_field_name("function")
+        fn = node.child_by_field_id(FIELD_FUNCTION)
         if fn is None:
             return []
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(FIELD_ARGUMENTS)
         positional = [a for a in args.named_children if a.type not in ("comment", "keyword_argument")] if args else []
         if fn.type == "identifier":
             name = self.text(fn)
             if name in BUILTINS and self.resolve(name, scope) is None:
                 return self.builtin_value(name, positional, scope)
         elif fn.type == "attribute":
-            attr = fn.child_by_field_name("attribute")
-            obj = fn.child_by_field_name("object")
+            attr = fn.child_by_field_id(FIELD_ATTRIBUTE)
+            obj = fn.child_by_field_id(FIELD_OBJECT)
             method = self.text(attr)
             if obj is not None and method in ("get", "pop") and self.is_container(obj, scope):
                 return self.elements(obj, scope)
@@ -464,20 +470,20 @@ class Evaluator:
         if t == "identifier":
             return self.elements_of_name(self.text(node), scope)
         if t == "attribute":
-            obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
+            obj, attr = node.child_by_field_id(FIELD_OBJECT), node.child_by_field_id(FIELD_ATTRIBUTE)
             if obj is None or attr is None:
                 return []
             op = "." + self.text(attr) + "[]"
             return [add_op(r, op) for r in self.expr(obj, scope)]
         if t == "call":
-            fn = node.child_by_field_name("function")
-            args = node.child_by_field_name("arguments")
+            fn = node.child_by_field_id(FIELD_FUNCTION)
+            args = node.child_by_field_id(FIELD_ARGUMENTS)
             positional = (
                 [a for a in args.named_children if a.type not in ("comment", "keyword_argument")] if args else []
             )
             if fn is not None and fn.type == "attribute":
-                obj = fn.child_by_field_name("object")
-                if obj is not None and self.text(fn.child_by_field_name("attribute")) in _VIEWS:
+                obj = fn.child_by_field_id(FIELD_OBJECT)
+                if obj is not None and self.text(fn.child_by_field_id(FIELD_ATTRIBUTE)) in _VIEWS:
                     return self.elements(obj, scope)
             if fn is not None and fn.type == "identifier":
                 name = self.text(fn)
@@ -489,7 +495,7 @@ class Evaluator:
             # functions return is a container whose elements no binding names.
             return self.call_elements(node, fn, scope) if fn is not None else []
         if t in ("list_comprehension", "set_comprehension", "generator_expression"):
-            body = node.child_by_field_name("body")
+            body = node.child_by_field_id(FIELD_BODY)
             inner = self.data.comprehensions.get(node.start_byte, scope)
             return self.expr(body, inner) if body is not None else []
         if t == "parenthesized_expression" and node.named_child_count:
@@ -515,10 +521,10 @@ class Evaluator:
                 return []
             return [r for r in self.expr(node, scope) if not r.ops or r.ops[-1].startswith(".")]
         if t == "binary_operator":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            left, right = node.child_by_field_id(FIELD_LEFT), node.child_by_field_id(FIELD_RIGHT)
             return _unique((self.types(left, scope) if left else []) + (self.types(right, scope) if right else []))
         if t in ("generic_type", "subscript"):
-            head = node.child_by_field_name("value") if t == "subscript" else node.named_children[0]
+            head = node.child_by_field_id(FIELD_VALUE) if t == "subscript" else node.named_children[0]
             if head is None:
                 return []
             name = self.text(head).rsplit(".", 1)[-1]

@@ -9,6 +9,7 @@ Class bodies are scopes that nested functions skip, as in the language.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -173,9 +174,10 @@ _QUERY = """
 """
 """The patterns this pass needs; the extractor's query (``queries/python/tags.scm``) holds them
 all under the same capture names, so its matches are reused when it ran on the same tree."""
+_QUERY_NAMES = tuple(re.findall(r"@(\w+)", _QUERY))
+"""Capture name per pattern index (one pattern per line)."""
 
 _LANGUAGE = language_object("python")
-_SKIPPED = frozenset({"call", "alias", "future_import"})
 FIELD_ARGUMENTS = field_id(_LANGUAGE, "arguments")
 FIELD_ATTRIBUTE = field_id(_LANGUAGE, "attribute")
 FIELD_FUNCTION = field_id(_LANGUAGE, "function")
@@ -186,6 +188,9 @@ FIELD_LEFT = field_id(_LANGUAGE, "left")
 FIELD_RIGHT = field_id(_LANGUAGE, "right")
 FIELD_BODY = field_id(_LANGUAGE, "body")
 FIELD_TYPE = field_id(_LANGUAGE, "type")
+FIELD_SUPERCLASSES = field_id(_LANGUAGE, "superclasses")
+FIELD_DEFINITION = field_id(_LANGUAGE, "definition")
+FIELD_ALIAS = field_id(_LANGUAGE, "alias")
 FIELD_PARAMETERS = field_id(_LANGUAGE, "parameters")
 FIELD_RETURN_TYPE = field_id(_LANGUAGE, "return_type")
 _PARAM_KINDS: dict[str, Literal["positional", "keyword_only", "variadic", "keyword_variadic"]] = {
@@ -213,7 +218,7 @@ def literal_elements(node: Node) -> list[Node] | None:
         out = []
         for c in node.named_children:
             if c.type == "pair":
-                value = c.child_by_field_name("value")
+                value = c.child_by_field_id(FIELD_VALUE)
                 if value is not None:
                     out.append(value)
             elif c.type == "dictionary_splat":
@@ -250,27 +255,11 @@ class _Collector:
         return self.module
 
     def run(self, root: Node) -> Collected:
-        matches = matches_for(self.src)
-        if matches is None:
-            matches = QueryCursor(compiled_query(_LANGUAGE, _QUERY)).matches(root)
-        # One-node patterns complete as the cursor enters their node: document order, outer
-        # first. Sorted only if error recovery ever breaks that.
-        captured: list[tuple[int, int, str, Node]] = []
-        last = -1
-        ordered = True
-        skipped = _SKIPPED
-        for _, caps in matches:
-            for tag, nodes in caps.items():
-                if tag in skipped:
-                    continue
-                node = nodes[0]
-                start = node.start_byte
-                if start < last:
-                    ordered = False
-                last = start
-                captured.append((start, -node.end_byte, tag, node))
-        if not ordered:
-            captured.sort(key=lambda c: (c[0], c[1]))
+        shared = matches_for(self.src)
+        if shared is not None:
+            matches, names = shared
+        else:
+            matches, names = QueryCursor(compiled_query(_LANGUAGE, _QUERY)).matches(root), _QUERY_NAMES
         handlers: dict[str, Callable[[Node, Scope], None]] = {
             "function": self.definition,
             "class": self.class_definition,
@@ -291,8 +280,27 @@ class _Collector:
             "yield": self.yield_,
             "raise": self.raise_,
         }
-        for start, _, tag, node in captured:
-            handlers[tag](node, self.scope_at(start))
+        table = [handlers.get(name) for name in names]
+        # One-node patterns complete as the cursor enters their node: document order, outer
+        # first. Sorted only if error recovery ever breaks that.
+        items: list[tuple[int, int, Callable[[Node, Scope], None], Node]] = []
+        last = -1
+        ordered = True
+        for pattern, caps in matches:
+            handler = table[pattern]
+            if handler is None:
+                continue
+            node = caps[names[pattern]][0]
+            start = node.start_byte
+            if start < last:
+                ordered = False
+            last = start
+            items.append((start, -node.end_byte, handler, node))
+        if not ordered:
+            items.sort(key=lambda c: (c[0], c[1]))
+        scope_at = self.scope_at
+        for start, _, handler, node in items:
+            handler(node, scope_at(start))
         return self.out
 
     def push(self, scope: Scope) -> None:
@@ -331,22 +339,22 @@ class _Collector:
         elif t in ("list_splat_pattern", "parenthesized_expression") and target.named_child_count:
             self.bind_target(target.named_children[0], value, scope, True)
         elif t == "attribute" and value is not None:
-            obj, attr = target.child_by_field_name("object"), target.child_by_field_name("attribute")
+            obj, attr = target.child_by_field_id(FIELD_OBJECT), target.child_by_field_id(FIELD_ATTRIBUTE)
             if obj is not None and attr is not None:
                 val = Val("elem" if elem else "expr", value, scope)
                 self.out.attr_assigns.append(AttrAssign(obj, self.text(attr), val, False))
                 for element in literal_elements(value) or () if not elem else ():
                     self.out.attr_assigns.append(AttrAssign(obj, self.text(attr), Val("expr", element, scope), True))
         elif t == "subscript" and value is not None:
-            container = target.child_by_field_name("value")
+            container = target.child_by_field_id(FIELD_VALUE)
             if container is not None:
                 self.elem_assign(container, Val("elem" if elem else "expr", value, scope))
 
     def container(self, scope: Scope, name: str, value: Node) -> None:
         """A container literal (or ``dict(k=v)``) bound to ``name``: its elements are ``name[]``."""
         elements = literal_elements(value)
-        if elements is None and value.type == "call" and self.text(value.child_by_field_name("function")) == "dict":
-            args = value.child_by_field_name("arguments")
+        if elements is None and value.type == "call" and self.text(value.child_by_field_id(FIELD_FUNCTION)) == "dict":
+            args = value.child_by_field_id(FIELD_ARGUMENTS)
             values = [a.child_by_field_id(FIELD_VALUE) for a in args.named_children] if args else []
             elements = [v for v in values if v is not None]
         for element in elements or ():
@@ -360,7 +368,7 @@ class _Collector:
         if container.type == "identifier":
             self.out.elem_assigns.append((container, val))
         elif container.type == "attribute":
-            obj, attr = container.child_by_field_name("object"), container.child_by_field_name("attribute")
+            obj, attr = container.child_by_field_id(FIELD_OBJECT), container.child_by_field_id(FIELD_ATTRIBUTE)
             if obj is not None and attr is not None:
                 self.out.attr_assigns.append(AttrAssign(obj, self.text(attr), val, True))
 
@@ -372,12 +380,12 @@ class _Collector:
 
     # -- handlers ---------------------------------------------------------------------------
     def decorated_definition(self, node: Node, scope: Scope) -> None:
-        definition = node.child_by_field_name("definition")
+        definition = node.child_by_field_id(FIELD_DEFINITION)
         if definition is not None:
             self.decorated[definition.start_byte] = node
 
     def definition(self, node: Node, scope: Scope) -> None:
-        name_node, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        name_node, body = node.child_by_field_id(FIELD_NAME), node.child_by_field_id(FIELD_BODY)
         if name_node is None:
             return
         name = self.text(name_node)
@@ -405,7 +413,7 @@ class _Collector:
         self.push(fscope)
 
     def class_definition(self, node: Node, scope: Scope) -> None:
-        name_node, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        name_node, body = node.child_by_field_id(FIELD_NAME), node.child_by_field_id(FIELD_BODY)
         if name_node is None:
             return
         symbol = self.by_start.get(node.start_byte)
@@ -472,9 +480,9 @@ class _Collector:
                 continue
             inner, ptype, default = child, None, None
             if t in ("typed_parameter", "typed_default_parameter", "default_parameter"):
-                ptype = child.child_by_field_name("type")
-                default = child.child_by_field_name("value")
-                inner = child.child_by_field_name("name") or child.named_children[0]
+                ptype = child.child_by_field_id(FIELD_TYPE)
+                default = child.child_by_field_id(FIELD_VALUE)
+                inner = child.child_by_field_id(FIELD_NAME) or child.named_children[0]
             kind: Literal["positional", "keyword_only", "variadic", "keyword_variadic"] = "positional"
             if inner.type == "list_splat_pattern":
                 kind = "variadic"
@@ -499,9 +507,9 @@ class _Collector:
                 fscope.add(name, Val("expr", default, outer))
 
     def lambda_(self, node: Node, scope: Scope) -> None:
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(FIELD_BODY)
         lscope = Scope("lambda", body.start_byte if body is not None else node.end_byte, node.end_byte, scope)
-        self.parameters(node.child_by_field_name("parameters"), lscope, scope)
+        self.parameters(node.child_by_field_id(FIELD_PARAMETERS), lscope, scope)
         iterable = self.iterated_by(node)
         if iterable is not None and lscope.params:
             lscope.add(lscope.params[0].name, Val("elem", iterable, scope))
@@ -524,14 +532,14 @@ class _Collector:
         args = key.parent if key is not None else parent
         if args is None or args.type != "argument_list" or args.parent is None:
             return None
-        fn = args.parent.child_by_field_name("function")
+        fn = args.parent.child_by_field_id(FIELD_FUNCTION)
         if fn is None:
             return None
         positional = [a for a in args.named_children if a.type not in ("comment", "keyword_argument")]
         name = self.text(fn).rsplit(".", 1)[-1]
-        if key is not None and self.text(key.child_by_field_name("name")) == "key":
+        if key is not None and self.text(key.child_by_field_id(FIELD_NAME)) == "key":
             if fn.type == "attribute" and name == "sort":
-                return fn.child_by_field_name("object")
+                return fn.child_by_field_id(FIELD_OBJECT)
             return positional[0] if positional and name in _KEYED else None
         if key is None and name in ("map", "filter") and len(positional) > 1 and positional[0] == node:
             return positional[1]
@@ -543,31 +551,31 @@ class _Collector:
         self.push(cscope)
 
     def assignment(self, node: Node, scope: Scope) -> None:
-        left = node.child_by_field_name("left")
+        left = node.child_by_field_id(FIELD_LEFT)
         if left is None:
             return
-        right = node.child_by_field_name("right")
+        right = node.child_by_field_id(FIELD_RIGHT)
         while right is not None and right.type == "assignment":
-            right = right.child_by_field_name("right")
-        annotation = node.child_by_field_name("type")
+            right = right.child_by_field_id(FIELD_RIGHT)
+        annotation = node.child_by_field_id(FIELD_TYPE)
         if annotation is not None and left.type == "identifier":
             self.bind(scope, self.text(left), Val("ann", annotation, scope))
         elif annotation is not None and left.type == "attribute":
-            obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
+            obj, attr = left.child_by_field_id(FIELD_OBJECT), left.child_by_field_id(FIELD_ATTRIBUTE)
             if obj is not None and attr is not None:
                 self.out.attr_assigns.append(AttrAssign(obj, self.text(attr), Val("ann", annotation, scope), False))
         if right is not None or left.type == "identifier":
             self.bind_target(left, right, scope, False)
 
     def augmented(self, node: Node, scope: Scope) -> None:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(FIELD_LEFT), node.child_by_field_id(FIELD_RIGHT)
         if left is None or right is None:
             return
         for element in literal_elements(right) or ():
             self.elem_assign(left, Val("expr", element, scope))
 
     def walrus(self, node: Node, scope: Scope) -> None:
-        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        name, value = node.child_by_field_id(FIELD_NAME), node.child_by_field_id(FIELD_VALUE)
         if name is not None and value is not None:
             # PEP 572: a comprehension's walrus binds in the enclosing function.
             while scope.kind == "comprehension" and scope.parent is not None:
@@ -575,23 +583,23 @@ class _Collector:
             self.bind_target(name, value, scope, False)
 
     def for_(self, node: Node, scope: Scope) -> None:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(FIELD_LEFT), node.child_by_field_id(FIELD_RIGHT)
         if left is not None and right is not None:
             self.bind_target(left, right, scope, True)
 
     def with_(self, node: Node, scope: Scope) -> None:
-        value = node.child_by_field_name("value")
+        value = node.child_by_field_id(FIELD_VALUE)
         if value is None or value.type != "as_pattern" or not value.named_child_count:
             return
-        alias = value.child_by_field_name("alias")
+        alias = value.child_by_field_id(FIELD_ALIAS)
         if alias is not None and alias.named_child_count:
             self.bind_target(alias.named_children[0], value.named_children[0], scope, False)
 
     def except_(self, node: Node, scope: Scope) -> None:
-        value = node.child_by_field_name("value")
+        value = node.child_by_field_id(FIELD_VALUE)
         if value is None or value.type != "as_pattern" or not value.named_child_count:
             return
-        alias = value.child_by_field_name("alias")
+        alias = value.child_by_field_id(FIELD_ALIAS)
         if alias is not None and alias.named_child_count and alias.named_children[0].type == "identifier":
             self.bind(scope, self.text(alias.named_children[0]), Val("inst", value.named_children[0], scope))
 
@@ -613,7 +621,7 @@ class _Collector:
         from_import = node.type == "import_from_statement"
         for child in node.children_by_field_name("name"):
             if child.type == "aliased_import":
-                bound = self.text(child.child_by_field_name("alias"))
+                bound = self.text(child.child_by_field_id(FIELD_ALIAS))
             else:
                 text = self.text(child)
                 bound = text if from_import else text.split(".", 1)[0].strip()
@@ -651,14 +659,14 @@ class _Collector:
                     self.mutation(node, scope)
 
     def mutation(self, node: Node, scope: Scope) -> None:
-        fn = node.child_by_field_name("function")
+        fn = node.child_by_field_id(FIELD_FUNCTION)
         if fn is None or fn.type != "attribute":
             return
-        attr = fn.child_by_field_name("attribute")
-        obj = fn.child_by_field_name("object")
+        attr = fn.child_by_field_id(FIELD_ATTRIBUTE)
+        obj = fn.child_by_field_id(FIELD_OBJECT)
         if attr is None or obj is None or self.text(attr) not in _MUTATORS:
             return
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(FIELD_ARGUMENTS)
         if args is None:
             return
         method = self.text(attr)
@@ -670,7 +678,7 @@ class _Collector:
                 if literal_elements(arg) is None:
                     self.elem_assign(obj, Val("elem", arg, scope))
             for kw in args.named_children:
-                value = kw.child_by_field_name("value") if kw.type == "keyword_argument" else None
+                value = kw.child_by_field_id(FIELD_VALUE) if kw.type == "keyword_argument" else None
                 if value is not None:
                     self.elem_assign(obj, Val("expr", value, scope))
         elif positional:
