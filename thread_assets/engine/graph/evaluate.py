@@ -306,6 +306,9 @@ class Evaluator:
         if op == "super":
             if o.kind == "inst" and o.sym is not None:
                 return [replace(o, kind="super", after=global_symbol_id(o.path, o.sym.id), via="super")]
+            if o.kind == "sym" and o.sym is not None and o.sym.kind in CLASS_LIKE:  # in a classmethod
+                gid = global_symbol_id(o.path, o.sym.id)
+                return [Obj("super", o.path, o.sym, via="super", recv=gid, after=gid)]
             return []
         return []
 
@@ -405,15 +408,19 @@ class Evaluator:
                 return []  # a field or variable of unknown value
         external = self.external_ancestor(path, cls)
         if external is not None:  # not defined in the repository: inherited from external code
-            return [
-                Obj("ext", name=f"{external}.{attr.removesuffix('[]')}", module=external, via="external", recv=recv)
-            ]
+            kind, name = external
+            dotted = f"{name}.{attr.removesuffix('[]')}"
+            if kind == "builtin":
+                return [Obj("builtin", name=dotted)]
+            return [Obj("ext", name=dotted, module=name, via="external", recv=recv)]
         return []
 
-    def external_ancestor(self, path: str, cls: Symbol) -> str | None:
-        """The dotted name of the first base in ``cls``'s hierarchy that is external code."""
+    def external_ancestor(self, path: str, cls: Symbol) -> tuple[str, str] | None:
+        """The first base in ``cls``'s hierarchy that is not in the repository: (``ext``, its
+        dotted name) for external code, (``builtin``, its name) for a builtin type
+        (``Exception``, ``dict``, ``type``)."""
 
-        def compute() -> str | None:
+        def compute() -> tuple[str, str] | None:
             for p, c in self.mro(path, cls):
                 fi = self.lookup.index(p)
                 if fi is None:
@@ -426,8 +433,8 @@ class Evaluator:
                         continue
                     ref = Ref(f"n:{parts[0]}", tuple(f".{x}" for x in parts[1:]))
                     for o in self.evaluate(p, ref):
-                        if o.kind == "ext":
-                            return o.name
+                        if o.kind in ("ext", "builtin"):
+                            return o.kind, o.name
             return None
 
         return self._memoized(("external", path, cls.id), compute, None)
