@@ -30,6 +30,7 @@ from .python_scopes import (
     FIELD_TYPE,
     FIELD_VALUE,
     Collected,
+    Decorator,
     Scope,
     Val,
     literal_elements,
@@ -107,6 +108,7 @@ class Evaluator:
         self.dynamic = False
         self.sites: dict[str, list[Site]] = {}
         self.by_name: dict[str, list[tuple[Call, Scope]]] | None = None
+        self.decorators_by_name: dict[str, list[Decorator]] | None = None
         self.building = False
         self.children: dict[str, list[str]] | None = None
         self.assigned: set[tuple[str, str]] | None = None
@@ -657,9 +659,14 @@ class Evaluator:
                     if target == sid:
                         positional, keywords = self.arguments(args)
                         sites.append((sid, offset, positional, keywords, scope))
-            for d in self.data.decorators:
-                if d.target is None or (d.expr.type != "call" and self.text(d.expr).rsplit(".", 1)[-1] != name):
-                    continue
+            if self.decorators_by_name is None:
+                self.decorators_by_name = {}
+                for d in self.data.decorators:
+                    if d.target is not None:
+                        last = "()" if d.expr.type == "call" else self.text(d.expr).rsplit(".", 1)[-1]
+                        self.decorators_by_name.setdefault(last, []).append(d)
+            by_name = self.decorators_by_name
+            for d in by_name.get(name, []) + by_name.get("()", []):
                 for target, offset in self.callee_functions(d.expr, d.scope):
                     if target == sid:
                         sites.append((sid, offset, [(Ref(f"s:{d.target}"),)], {}, d.scope))
