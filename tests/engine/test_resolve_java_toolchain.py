@@ -95,4 +95,7 @@ def test_end_to_end_static_and_wildcard_imports_from_source() -> None:
         ("com.acme.Util", None, "src/main/java/com/acme/Util.java", None, "java:class"),
         ("com.acme.model", None, "src/main/java/com/acme/model/Item.java", None, "java:package"),
         ("java.util", "List", None, "java.util", "external"),
+        # `Item` is used without a single-type import: no com.acme.Item exists, so it is the
+        # on-demand import's (already an edge above), and the implicit record makes no edge.
+        ("com.acme", "Item", None, None, "java:implicit-unmatched"),
     }

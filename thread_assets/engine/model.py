@@ -45,7 +45,9 @@ SymbolKind = Literal[
     "other",
 ]
 Visibility = Literal["public", "private", "protected", "crate", "package", "internal", "restricted"]
-ImportKind = Literal["absolute", "relative", "wildcard", "side_effect", "reexport", "system"]
+ImportKind = Literal["absolute", "relative", "wildcard", "side_effect", "reexport", "system", "implicit"]
+"""``implicit``: no import statement; a Java type of the file's own package used by its simple name
+(``module`` the package, ``name`` the type, ``bound`` None: it binds nothing new)."""
 CallType = Literal["direct", "method", "constructor", "macro"]
 RelationKind = Literal["extends", "implements", "embeds", "impl", "supertrait", "metaclass", "keyword"]
 CallReason = Literal["builtin", "external", "dynamic", "unknown"]

@@ -19,6 +19,16 @@ Modelling choices:
 - Imports: ``import a.b.C;`` binds C (module ``a.b``, name ``C``); ``import static a.b.C.m;``
   binds m (module ``a.b.C``); on-demand imports (``a.b.*``, ``static a.b.C.*``) are wildcards with
   the package or class as the module.
+- Same-package references: a type of the file's own package needs no import, so each simple name
+  used as a type (``Helper x``, ``new Helper()``, ``extends Helper``, ``List<Helper>``,
+  ``Helper.class``, ``@Helper``) or as the head of a qualified expression (``Helper.run()``,
+  ``Helper.X``, ``Helper::m``) is recorded once, at its first use, as an ``implicit`` import
+  (module the package, name the type, no bound name), unless the file declares it (its types,
+  nested and local ones included, and type parameters), imports it by a single-type import, or
+  it is a ``java.lang`` type. Only capitalised names count (``com.acme.X`` is a qualified name,
+  ``var`` a keyword), and a head that names a variable or constant of the file (``LOG.info()``)
+  is not a type. The resolver decides whether the package has such a file: the name may as well
+  come from an on-demand import or be a member type inherited from a supertype.
 - Calls: ``m()`` is direct (implicit ``this``: no receiver), ``x.m()`` / ``super.m()`` method
   calls, ``new Foo()`` and ``this(...)`` / ``super(...)`` constructor calls.
 """
@@ -32,6 +42,7 @@ from tree_sitter import Node
 
 from ..model import Location, Parameter, Visibility
 from ..parse import language_object
+from ..semantics.java_types import JAVA_LANG
 from . import Extraction
 from .common import Builder, Source, captures, clean_comment, squash
 from .go_java_scopes import innermost_scopes
@@ -49,6 +60,23 @@ _PUBLIC_MEMBERS = frozenset({"interface_declaration", "annotation_type_declarati
 _ANNOTATIONS = frozenset({"marker_annotation", "annotation"})
 _COMMENTS = frozenset({"line_comment", "block_comment"})
 _VISIBILITIES: dict[str, Visibility] = {"public": "public", "protected": "protected", "private": "private"}
+_VALUE_DECLS = frozenset(
+    {
+        "variable_declarator",
+        "formal_parameter",
+        "catch_formal_parameter",
+        "spread_parameter",
+        "enum_constant",
+        "inferred_parameters",
+        "lambda_expression",
+        "resource",
+        "instanceof_expression",
+        "record_pattern_component",
+    }
+)
+"""Parents of an identifier that declares a value (variable, parameter, constant) of that name."""
+_HEADS = frozenset({"method_invocation", "field_access"})
+"""Expressions whose ``object`` may be a type name: ``Helper.run()``, ``Helper.X``."""
 _VALUE_LIMIT = 120
 """Field signatures include the initialiser only when the declarator is this short."""
 
@@ -69,7 +97,12 @@ def extract(root: Node, src: Source, language: str) -> Extraction:
     data = src.data
     raw = {data[n.start_byte : n.end_byte] for n in found.get("use", ()) if n.start_byte >= imports_end}
     used = {r.decode("utf-8", "replace") for r in raw}
+    ex.implicit_imports(sorted((n for n in found.get("use", ()) if n.start_byte >= imports_end), key=_start))
     return ex.builder.finish(used)
+
+
+def _start(node: Node) -> int:
+    return node.start_byte
 
 
 def javadoc(node: Node, src: Source) -> str | None:
@@ -145,6 +178,7 @@ class _JavaExtractor:
         """Node id of an emitted declaration -> its handle."""
         self.skipped: set[int] = set()
         self.scopes: list[tuple[int, int, int]] = []
+        self.package = ""
 
     # ---- package and imports ---------------------------------------------------------------
     def file_level(self, root: Node) -> list[tuple[int, int]]:
@@ -156,6 +190,7 @@ class _JavaExtractor:
                 )
                 if name_node is not None:
                     name = squash(self.src.text(name_node)).replace(" ", "")
+                    self.package = name
                     keyword = next((c for c in node.children if c.type == "package"), node)
                     annotations = [
                         squash(self.src.text(c)[1:].strip()) for c in node.named_children if c.type in _ANNOTATIONS
@@ -190,6 +225,47 @@ class _JavaExtractor:
         if not module:
             module, name = path, path
         self.builder.add_import(module=module, name=name, bound=name, kind="absolute", location=loc)
+
+    def implicit_imports(self, uses: list[Node]) -> None:
+        """One ``implicit`` import per type name the file uses without importing or declaring it
+        (see the module docstring), in order of first use."""
+        data = self.src.data
+        declared: set[str] = set(JAVA_LANG)
+        declared.update(i.bound for i in self.builder.imports if i.bound and i.kind == "absolute")
+        values: set[str] = set()
+        first: dict[str, Node] = {}
+        heads: dict[str, Node] = {}
+        for node in uses:
+            if not 65 <= data[node.start_byte] <= 90:  # A-Z: Java type names are capitalised
+                continue
+            parent = node.parent
+            if parent is None:
+                continue
+            ptype = parent.type
+            name = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+            if node.type == "type_identifier":
+                if ptype == "type_parameter":
+                    declared.add(name)
+                elif ptype != "scoped_type_identifier" or parent.named_children[0].id == node.id:
+                    first.setdefault(name, node)
+            elif ptype in _TYPE_KINDS:
+                declared.add(name)
+            elif ptype in _VALUE_DECLS:
+                values.add(name)
+            elif ptype in _HEADS:
+                obj = parent.child_by_field_name("object")
+                if obj is not None and obj.id == node.id:
+                    heads.setdefault(name, node)
+            elif ptype in _ANNOTATIONS or ptype == "method_reference":
+                head = parent.child_by_field_name("name") if ptype in _ANNOTATIONS else parent.named_children[0]
+                if head is not None and head.id == node.id:
+                    first.setdefault(name, node)
+        for name, node in heads.items():
+            if name not in values and (name not in first or node.start_byte < first[name].start_byte):
+                first[name] = node
+        for name, node in sorted(first.items(), key=lambda item: item[1].start_byte):
+            if name not in declared:
+                self.builder.add_import(module=self.package, name=name, kind="implicit", location=Source.loc(node))
 
     # ---- declarations ----------------------------------------------------------------------
     def declarations(self, found: dict[str, list[Node]]) -> None:

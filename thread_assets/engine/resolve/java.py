@@ -25,8 +25,17 @@ Rules (the ``how`` of each result):
 - ``external``: anything else with a dotted name (JDK ``java.*``/``javax.*`` included); the package
   is its first two segments (``java.util``, ``org.junit``).
 
-Types of the importer's own package need no import and make no import edge here: the import
-graph holds what the imports say.
+- ``java:same-package``: an ``implicit`` import (a type of the file's own package used by its
+  simple name, without an import statement) names the file ``<Name>.java`` of the importer's own
+  directory, else of the same package in another source root the importer sees
+  (``src/test/java/a/b/CTest.java`` using ``C`` -> ``src/main/java/a/b/C.java``), picked as above.
+  Since the extractor already left out names a single-type import or the file itself binds,
+  a same-package file that exists wins over on-demand imports, as the JLS orders them
+  (single-type imports, then the package, then ``a.b.*`` and ``java.lang``).
+- ``java:implicit-unmatched``: an implicit import with no such file. The name comes from an
+  on-demand import, ``java.lang`` or a supertype's member types, which the file alone cannot
+  tell apart: no target, no external package, so no dependency edge, and it is not counted
+  as an external dependency either.
 """
 
 from __future__ import annotations
@@ -121,7 +130,23 @@ class JavaResolver:
                     return picked
         return None
 
+    def _same_package(self, importer: str, imp: Import) -> tuple[str | None, str | None, str]:
+        name = imp.name or imp.module
+        directory = posixpath.dirname(importer)
+        sibling = posixpath.join(directory, name + ".java")
+        if sibling != importer and sibling in self.dirs.get(directory, ()):
+            return sibling, None, "java:same-package"
+        package = "".join(imp.module.split()).replace(".", "/") if imp.name else ""
+        if package:
+            hit = [f for f in self.by_name.get(f"{package}/{name}", ()) if f != importer]
+            picked = self._pick(hit, importer) if hit else None
+            if picked is not None:
+                return picked, None, "java:same-package"
+        return None, None, "java:implicit-unmatched"
+
     def resolve(self, importer: str, imp: Import) -> tuple[str | None, str | None, str]:
+        if imp.kind == "implicit":
+            return self._same_package(importer, imp)
         module = "".join(imp.module.split())
         segments = [s for s in module.split(".") if s]
         if imp.name and imp.kind != "wildcard":
