@@ -237,3 +237,22 @@ void S_free(S* s, const S& r) { s->a(); r.b(); auto l = [](){}; l(); }
     assert got["s.size"] == ((Ref("x:std", (".string", "new", ".size")),), None)
     assert got["s->a"] == ((Ref("s:S", ("new", ".a")),), None)
     assert got["l"] == ((), "unknown")
+
+
+def test_rust_tuple_struct_fields_and_slices() -> None:
+    a = analyze(
+        "w.rs",
+        b"""
+struct Inner;
+impl Inner { fn go(&self) {} }
+struct W(Inner, pub Vec<Inner>);
+impl W { fn run(&self, s: &str) { self.0.go(); self.1[0].go(); s[1..].len(); } }
+""",
+    )
+    binds = {(b.scope, b.name): b.values for b in a.bindings}
+    assert binds[("W", "0")] == (Ref("s:Inner", ("new",)),)
+    assert binds[("W", "1[]")] == (Ref("s:Inner", ("new",)),)
+    calls = {c.callee: (c.targets, c.reason) for c in a.calls}
+    assert calls["self.0.go"] == ((Ref("s:Inner", ("new", ".go")),), None)
+    assert calls["self.1[0].go"] == ((Ref("s:Inner", ("new", ".go")),), None)
+    assert calls["s[1..].len"] == ((), "builtin")

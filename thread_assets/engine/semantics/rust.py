@@ -477,23 +477,27 @@ class _RustPass:
         if sym is None or node.type == "enum_item":
             return
         body = node.child_by_field_name("body")
-        if body is None or body.type != "field_declaration_list":
+        if body is None or body.type not in ("field_declaration_list", "ordered_field_declaration_list"):
             return
         frame = _Frame(end=node.end_byte)
         self._generics(node, frame)
         self.stack.append(frame)
         try:
             own: dict[str, Node] = {}
+            fields: list[tuple[str, Node, Node]] = []
+            if body.type == "ordered_field_declaration_list":  # struct W(Inner, pub Other): self.0, self.1
+                types = body.children_by_field_name("type")
+                fields = [(str(i), t, t) for i, t in enumerate(types)]
             for fd in body.named_children:
                 if fd.type != "field_declaration":
                     continue
                 name = fd.child_by_field_name("name")
                 tnode = fd.child_by_field_name("type")
-                if name is None or tnode is None:
-                    continue
-                own[self.text(name)] = tnode
+                if name is not None and tnode is not None:
+                    fields.append((self.text(name), tnode, fd))
+            for fname, tnode, fd in fields:
+                own[fname] = tnode
                 val = self._declared(tnode)
-                fname = self.text(name)
                 if val.refs and not self._wrapper(tnode):
                     self.bindings.append((fd.start_byte, Binding(scope=sym.id, name=fname, values=val.refs)))
                 elif val.inner:
@@ -786,7 +790,7 @@ class _RustPass:
         if t == "field_expression":
             value = node.child_by_field_name("value")
             field = node.child_by_field_name("field")
-            if value is None or field is None or field.type == "integer_literal":
+            if value is None or field is None:
                 return NOTHING
             return self._field(self._eval(value, depth), self.text(field))
         if t == "call_expression":
@@ -816,6 +820,8 @@ class _RustPass:
         if t == "index_expression":
             inner = node.named_children[0] if node.named_child_count else None
             val = self._eval(inner, depth) if inner is not None else NOTHING
+            if not val.inner and val.refs and all(r.base.startswith("b:") for r in val.refs):
+                return val  # &s[1..]: a str again
             return Val(val.inner)
         if t == "type_cast_expression":
             return self._declared(node.child_by_field_name("type"))
