@@ -256,3 +256,27 @@ impl W { fn run(&self, s: &str) { self.0.go(); self.1[0].go(); s[1..].len(); } }
     assert calls["self.0.go"] == ((Ref("s:Inner", ("new", ".go")),), None)
     assert calls["self.1[0].go"] == ((Ref("s:Inner", ("new", ".go")),), None)
     assert calls["s[1..].len"] == ((), "builtin")
+
+
+def test_rust_super_paths_in_inline_modules() -> None:
+    got = _calls(
+        "lib.rs",
+        """
+fn helper() {}
+mod outer {
+    pub fn shared() {}
+    mod inner {
+        fn t() { super::shared(); super::super::helper(); super::super::super::gone(); }
+    }
+}
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn it() { super::helper(); }
+}
+""",
+    )
+    assert got["super::shared"] == ((Ref("s:outer.shared"),), None)
+    assert got["super::super::helper"] == ((Ref("s:helper"),), None)
+    assert got["super::super::super::gone"] == ((), None)  # leaves the file: name-based resolution
+    assert got["super::helper"] == ((Ref("s:helper"),), None)

@@ -126,7 +126,7 @@ def _new(refs: Refs) -> Refs:
 
 
 class _Frame:
-    __slots__ = ("end", "module", "self_refs", "self_type", "types", "vars")
+    __slots__ = ("end", "inline", "module", "self_refs", "self_type", "types", "vars")
 
     def __init__(self, end: int) -> None:
         self.end = end
@@ -139,6 +139,8 @@ class _Frame:
         """Local id of the impl's type when the file defines it."""
         self.module: str | None = None
         """In an inline module: its qualified name (its items are looked up there first)."""
+        self.inline = False
+        """An inline ``mod x { }`` (what ``super::`` steps out of)."""
 
 
 class _Lazy:
@@ -325,6 +327,7 @@ class _RustPass:
             sym = self.by_range.get((node.start_byte, node.end_byte))
             if sym is not None and node.child_by_field_name("body") is not None:
                 frame.module = sym.qualified_name
+                frame.inline = True
             return
         self._generics(node, frame)
         if node.type == "trait_item":
@@ -642,6 +645,7 @@ class _RustPass:
         frozen.self_refs = top.self_refs
         frozen.self_type = top.self_type
         frozen.module = top.module
+        frozen.inline = top.inline
         snapshot = [*self.stack[:-1], frozen]
 
         def thunk() -> Val:
@@ -909,7 +913,9 @@ class _RustPass:
         if not parts[0] and len(parts) > 1 and parts[1] in ("std", "core", "alloc"):  # ::std::x::f
             return (Ref(f"x:{'::'.join(parts[1:])}", (f".{name}",)),)
         head = parts[0]
-        if head in ("crate", "super") or not head:
+        if head == "super":
+            return self._super_path([*parts, name])
+        if head == "crate" or not head:
             return None
         if head in PRIMITIVES and len(parts) == 1 and head not in self.top_names and self._generic(head) is None:
             return (Ref(f"x:std::{head}", (f".{name}",)),)  # str::from_utf8, u32::max_value
@@ -940,6 +946,24 @@ class _RustPass:
                 return (Ref(f"x:{'::'.join(parts)}", (f".{name}",)),)
         base = ref or Ref(f"n:{head}")
         return (Ref(base.base, base.ops + rest),)
+
+    def _super_path(self, parts: list[str]) -> Refs | None:
+        """``super::f()`` inside an inline module of the file: ``f`` of the module around it (the
+        file's top for ``mod tests { }``); None when it leaves the file."""
+        ups = 0
+        while ups < len(parts) and parts[ups] == "super":
+            ups += 1
+        inline = [f.module for f in self.stack if f.inline and f.module is not None]
+        rest = parts[ups:]
+        if ups > len(inline) or not rest:
+            return None
+        outer = inline[-ups - 1] if ups < len(inline) else None
+        sym = self.by_qname.get(f"{outer}.{rest[0]}" if outer else rest[0])
+        if sym is not None and sym.kind != "method" and (outer or sym.parent is None):
+            return (Ref(f"s:{sym.id}", tuple(f".{p}" for p in rest[1:])),)
+        if outer is None:
+            return (Ref(f"n:{rest[0]}", tuple(f".{p}" for p in rest[1:])),)
+        return None
 
     # ---- calls -------------------------------------------------------------------------------
     def _call(self, node: Node, depth: int) -> tuple[Refs, CallReason | None, Val]:
@@ -1069,6 +1093,7 @@ class _RustPass:
             copy.self_refs = frame.self_refs
             copy.self_type = frame.self_type
             copy.module = frame.module
+            copy.inline = frame.inline
             out.append(copy)
         return out
 
