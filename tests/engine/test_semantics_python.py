@@ -161,3 +161,14 @@ def test_shared_matches_give_the_same_records_as_a_query_of_its_own() -> None:
     alone = semantics(tree.root_node, Source(bytes(bytearray(source))), "python", symbols, imports, calls)
     assert shared == alone
     assert any(c.targets for c in shared[0])
+
+
+def test_module_values_feeding_each_other_end() -> None:
+    a = _analysis(
+        "import weakref\n_all = weakref.WeakSet()\n"
+        "def all_tasks():\n    return {t for t in list(_all) if t}\n"
+        "_all = all_tasks()\n"
+        "def gather():\n    for t in all_tasks():\n        t.cancel()\n"
+        "for t in _all:\n    t.done()\n"
+    )
+    assert all(c.targets or c.reason is not None for c in a.calls)

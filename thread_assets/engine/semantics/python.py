@@ -54,6 +54,17 @@ def semantics(
     imports: tuple[Import, ...],
     calls: tuple[Call, ...],
 ) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
+    try:
+        return _semantics(root, src, symbols, calls)
+    except RecursionError:
+        # Values that feed each other through more levels than the interpreter's stack allows:
+        # the file keeps its extraction, and its calls resolve by name.
+        return calls, (), ()
+
+
+def _semantics(
+    root: Node, src: Source, symbols: tuple[Symbol, ...], calls: tuple[Call, ...]
+) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
     data = collect(root, src, symbols, calls)
     ev = Evaluator(data, src)
     fields = _link(data, ev)

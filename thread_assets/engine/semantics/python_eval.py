@@ -725,13 +725,27 @@ class Evaluator:
         for ref in refs:
             name = ref.base[2:]
             if ref.base.startswith("n:") and name in self.module.names and name not in self.module.defs:
-                held = [r for v in self.module.names[name] for r in self.val(v) if r.base != ref.base]
+                key = (0, ref.base)
+                if key in self.busy:
+                    continue
+                self.busy.add(key)
+                try:
+                    held = [r for v in self.module.names[name] for r in self.val(v) if r.base != ref.base]
+                finally:
+                    self.busy.discard(key)
                 out += self.in_file([Ref(r.base, r.ops + ref.ops) for r in held], depth - 1)
                 continue
             sid = self.symbol_of(ref.base)
             target = self.data.scopes.get(sid) if sid is not None else None
             if ref.ops[:1] == ("()",) and target is not None and target.kind != "class":
-                held = [r for v in target.returns for r in self.val(v)]
+                key = (id(target), "return")
+                if key in self.busy:
+                    continue
+                self.busy.add(key)
+                try:
+                    held = [r for v in target.returns for r in self.val(v)]
+                finally:
+                    self.busy.discard(key)
                 out += self.in_file([Ref(r.base, r.ops + ref.ops[1:]) for r in held], depth - 1)
                 continue
             out.append(ref)
