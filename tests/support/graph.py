@@ -16,6 +16,7 @@ from thread_assets.engine import (
     dependency_edges,
     find_cycles,
     resolve_calls,
+    resolve_hierarchy,
     resolve_imports,
 )
 from thread_assets.engine.graph.incremental import GraphUpdate, update_graph
@@ -29,14 +30,17 @@ CORE = [
     "def helper(x):\n    return x\n\n\nclass Engine:\n    def run(self):\n        return self.step()\n\n"
     "    def step(self):\n        return helper(1)\n",
     # 1: body only
-    "def helper(x):\n    y = x\n    return x\n\n\nclass Engine:\n    def run(self):\n        print(1)\n        return self.step()\n\n"
-    "    def step(self):\n        return helper(2)\n",
+    "def helper(x):\n    y = x\n    return x\n\n\nclass Engine:\n    def run(self):\n        print(1)\n"
+    "        return self.step()\n\n    def step(self):\n        return helper(2)\n",
     # 2: exported name changed
     "def aid(x):\n    return x\n\n\nclass Engine:\n    def run(self):\n        return self.step()\n\n"
     "    def step(self):\n        return aid(1)\n",
     # 3: a function added
     "def helper(x):\n    return x\n\n\ndef extra():\n    return helper(3)\n\n\nclass Engine:\n"
     "    def run(self):\n        return extra()\n",
+    # 4: an abstract method: calls to it dispatch to the overrides in other files
+    "import abc\n\n\ndef helper(x):\n    return x\n\n\nclass Engine(abc.ABC):\n    def run(self):\n"
+    "        return self.step()\n\n    @abc.abstractmethod\n    def step(self):\n        return helper(0)\n",
 ]
 POOLS: dict[str, list[str]] = {
     "core": CORE,
@@ -52,6 +56,8 @@ POOLS: dict[str, list[str]] = {
         "import pkg.core\n\n\ndef tool():\n    return pkg.core.helper(3)\n",
         "def tool():\n    return 0\n",
         "from . import core\n\n\ndef tool():\n    return core.Engine.run(None) + core.aid(1)\n",
+        "from pkg.core import Engine\n\n\nclass Turbo(Engine):\n    def step(self):\n        return 2\n\n\n"
+        "def tool():\n    return Turbo().run()\n",
     ],
     "app": [
         "from pkg import helper\n\n\ndef main():\n    return helper(2)\n",
@@ -65,12 +71,16 @@ POOLS: dict[str, list[str]] = {
         "export function helper(x: number) { return x + 1 }\n",
         "export function helper2(x: number) { return x }\nexport function helper(y: number) { return helper2(y) }\n",
         "export const other = 1\nexport function renamed() { return other }\n",
+        "export interface Shape { area(): number }\nexport class Sq implements Shape { area() { return 1 } }\n"
+        "export function helper(s: Shape) { return s.area() }\n",
     ],
     "ts_index": [
         "import { helper } from '@/util'\nexport function main() { return helper(1) }\n",
         "import * as u from './util'\nexport const f = () => u.helper(2)\n",
         "export { helper } from './util'\nexport function main() { return 1 }\n",
         "import { renamed } from '@/util'\nexport function main() { return renamed() }\n",
+        "import { Sq } from '@/util'\nexport class Big extends Sq { area() { return 2 } }\n"
+        "export function main() { return new Big().area() }\n",
     ],
     "js_app": [
         "import { helper } from './index'\nhelper(3)\n",
@@ -194,7 +204,9 @@ def scratch_dump(root: Path, tree: dict[str, str], repo: str = REPO) -> dict[str
             analyses, RepoContext(files=frozenset(by_path), read=config_reader(root), root_name=root.name)
         )
         edges = dependency_edges(resolutions, by_path)
-        store.write_graph(repo, resolutions, edges, find_cycles(edges), resolve_calls(by_path, resolutions))
+        hierarchy = resolve_hierarchy(by_path, resolutions)
+        calls = resolve_calls(by_path, resolutions, hierarchy=hierarchy)
+        store.write_graph(repo, resolutions, edges, find_cycles(edges), calls, hierarchy=hierarchy)
         return dump(store, repo)
     finally:
         store.close()

@@ -16,6 +16,7 @@ from thread_assets.engine import (
     dependency_edges,
     find_cycles,
     resolve_calls,
+    resolve_hierarchy,
     resolve_imports,
 )
 from thread_assets.engine.patterns import default_rules, languages_with_rules, run_rules
@@ -34,6 +35,9 @@ TABLES = (
     "dep_edges",
     "cycles",
     "call_edges",
+    "bindings",
+    "type_relations",
+    "type_hierarchy",
 )
 PROVENANCE = {"run_id", "indexed_at", "parse_time_ms"}
 """Columns that say when and by which run a row was made (or how long a parse took), not what it says."""
@@ -59,7 +63,9 @@ def scratch_index(root: Path, store: Store, repo: str) -> None:
         analyses, RepoContext(files=frozenset(by_path), read=config_reader(root), root_name=root.name)
     )
     edges = dependency_edges(resolutions, by_path)
-    store.write_graph(repo, resolutions, edges, find_cycles(edges), resolve_calls(by_path, resolutions))
+    hierarchy = resolve_hierarchy(by_path, resolutions)
+    calls = resolve_calls(by_path, resolutions, hierarchy=hierarchy)
+    store.write_graph(repo, resolutions, edges, find_cycles(edges), calls, hierarchy=hierarchy)
 
 
 def dump(store: Store, repo: str) -> dict[str, list[dict[str, Any]]]:
