@@ -49,7 +49,7 @@ _QUERY_C = """
 (function_definition) @func
 [(compound_statement) (for_statement) (if_statement) (while_statement) (switch_statement)] @scope
 (declaration) @decl
-(assignment_expression left: (identifier)) @assign
+(assignment_expression left: [(identifier) (field_expression)]) @assign
 [(call_expression)] @call
 [(struct_specifier body: (_)) (union_specifier body: (_))] @class
 """
@@ -58,7 +58,7 @@ _QUERY_CPP = """
 [(compound_statement) (for_statement) (for_range_loop) (if_statement) (while_statement)
  (switch_statement) (catch_clause)] @scope
 (declaration) @decl
-(assignment_expression left: (identifier)) @assign
+(assignment_expression left: [(identifier) (field_expression)]) @assign
 [(call_expression) (new_expression)] @call
 [(class_specifier body: (_)) (struct_specifier body: (_)) (union_specifier body: (_))] @class
 (namespace_definition) @ns
@@ -334,6 +334,8 @@ class _CPass:
                 val = self._typed(tnode, d)
                 if value is not None and value.type in _DESIGNATORS:
                     val = Val(_merge(val.refs, self._eval(value, 0).refs), val.inner)
+            if value is not None and value.type == "initializer_list":
+                self._struct_init(val, value)
             if value is not None and value.type in ("argument_list", "initializer_list") and self.cpp and in_function:
                 self._construct(node, d, tnode, value)
             if in_function:
@@ -342,12 +344,66 @@ class _CPass:
                 self.globals[name] = val
                 self._bind(node.start_byte, None, name, val)
 
-    def _assign(self, node: Node) -> None:
-        """``fp = other;``: a local function pointer holds every function it is given (from here on)."""
-        right = node.child_by_field_name("right")
-        if right is None or right.type not in _DESIGNATORS:
+    def _own_struct(self, val: Val) -> Symbol | None:
+        """The struct or class of the file a value is an instance of (one only), else None."""
+        if len(val.refs) != 1 or val.refs[0].ops != ("new",) or not val.refs[0].base.startswith("s:"):
+            return None
+        sym = self.by_id.get(val.refs[0].base[2:])
+        return sym if sym is not None and sym.kind in _CLASS_KINDS else None
+
+    def _field_values(self, owner: Symbol, field: str, value: Node, at: int) -> None:
+        """A function stored in a field of a struct of the file (``.read = my_read``,
+        ``ops->read = my_read``): every instance's field may hold it (flow-insensitive)."""
+        if value.type not in _DESIGNATORS:
             return
-        name = self.text(node.child_by_field_name("left"))
+        refs = tuple(r for r in self._eval(value, 0).refs if not r.ops and r.base[:2] in ("s:", "n:"))
+        if refs:
+            self.bindings.append((at, Binding(scope=owner.id, name=field, values=refs)))
+
+    def _struct_init(self, val: Val, init: Node) -> None:
+        """``struct ops o = { .read = r, w };``: designated and positional members."""
+        owner = self._own_struct(val)
+        if owner is None:
+            return
+        fields = sorted(
+            (s for s in self.by_id.values() if s.parent == owner.id and s.kind == "field"),
+            key=lambda s: s.location.start_byte,
+        )
+        position = 0
+        for item in init.named_children:
+            if item.type == "comment":
+                continue
+            if item.type == "initializer_pair":
+                designator = item.child_by_field_name("designator")
+                names = [c for c in designator.named_children if c.type == "field_identifier"] if designator else []
+                value = item.child_by_field_name("value")
+                if len(names) == 1 and value is not None:
+                    field = self.text(names[0])
+                    self._field_values(owner, field, value, item.start_byte)
+                    position = next((i + 1 for i, f in enumerate(fields) if f.name == field), position + 1)
+                continue
+            if position < len(fields):
+                self._field_values(owner, fields[position].name, item, item.start_byte)
+            position += 1
+
+    def _assign(self, node: Node) -> None:
+        """``fp = other;``: a local function pointer holds every function it is given (from here
+        on); ``p->cb = other;`` on a struct of the file: its field may hold it."""
+        right = node.child_by_field_name("right")
+        left = node.child_by_field_name("left")
+        if right is None or left is None or right.type not in _DESIGNATORS:
+            return
+        if left.type == "field_expression":
+            arg = left.child_by_field_name("argument")
+            field = left.child_by_field_name("field")
+            owner_val = self._eval(arg, 0) if arg is not None else NOTHING
+            if owner_val.smart and _arrow(left):
+                owner_val = Val(owner_val.inner)
+            owner = self._own_struct(owner_val)
+            if owner is not None and field is not None:
+                self._field_values(owner, self.text(field), right, node.start_byte)
+            return
+        name = self.text(left)
         for frame in reversed(self.stack):
             old = frame.vars.get(name)
             if old is not None:
