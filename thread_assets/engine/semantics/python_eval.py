@@ -109,7 +109,12 @@ class Evaluator:
         self.sites: dict[str, list[Site]] = {}
         self.by_name: dict[str, list[tuple[Call, Scope]]] | None = None
         self.decorators_by_name: dict[str, list[Decorator]] | None = None
-        self.building = False
+        self.alias_map: dict[str, list[str]] | None = None
+        self.param_calls: list[tuple[Call, Scope]] | None = None
+        self.building: set[str] = set()
+        """Functions whose call sites are being read: their parameters hold nothing meanwhile."""
+        self.blind = 0
+        """Above 0 while only asking which function a callee is: no parameter holds anything."""
         self.children: dict[str, list[str]] | None = None
         self.assigned: set[tuple[str, str]] | None = None
         self.descendants: dict[str, list[str]] = {}
@@ -363,12 +368,13 @@ class Evaluator:
     def call_elements(self, node: Node, fn: Node, scope: Scope) -> list[Ref]:
         """The elements of what a call of a function of this file returns: what a generator
         yields, the elements of a returned literal (``return a, b``) or container."""
-        saved = self.building
-        self.building = True  # no call-site values: this only asks which function is called
+        self.blind += 1
+        saved, self.memo = self.memo, {}
         try:
             targets = self.callee_functions(fn, scope)
         finally:
-            self.building = saved
+            self.blind -= 1
+            self.memo = saved
         out: list[Ref] = []
         for sid, _ in targets:
             target = self.data.scopes.get(sid)
@@ -557,10 +563,14 @@ class Evaluator:
         name holds what the decorator returns); one that returns its argument unchanged, or
         one that is imported or built in, leaves the function itself."""
         assert v.node is not None and v.symbol is not None
-        value = [Ref(f"s:{v.symbol}")]
         decorators = [d for d in self.data.decorators if d.target == v.symbol]
         if any(_is_property(self.text(d.expr)) for d in decorators):
             return [Ref("b:property", ("()",))]
+        return self.applied(v.symbol, decorators)
+
+    def applied(self, symbol: str, decorators: list[Decorator]) -> list[Ref]:
+        """What ``decorators`` (outermost first) make of the definition ``symbol``."""
+        value = [Ref(f"s:{symbol}")]
         for d in reversed(decorators):
             refs = self.expr(d.expr, d.scope)
             if not refs or not all(self.defined_here(r) for r in refs):
@@ -601,7 +611,7 @@ class Evaluator:
     def argument_values(self, fscope: Scope, name: str, elements: bool = False) -> list[Ref]:
         """What the calls of ``fscope``'s function in this file pass for parameter ``name``
         (with ``elements``: the elements of what they pass)."""
-        if self.building or fscope.symbol is None:
+        if fscope.symbol is None or self.blind or fscope.symbol in self.building:
             return []
         sites = self.call_sites(fscope.symbol)
         index = next(i for i, p in enumerate(fscope.params) if p.name == name)
@@ -644,10 +654,11 @@ class Evaluator:
             self.by_name = {}
             for call, scope in zip(self.data.calls, self.data.call_scopes, strict=True):
                 self.by_name.setdefault(call.name, []).append((call, scope))
-        self.building = True
+        self.building.add(sid)
         saved, self.memo = self.memo, {}
         try:
-            for call, scope in self.by_name.get(name, ())[:MAX_SITES]:
+            candidates = [c for n in (name, *self.aliases().get(name, ())) for c in self.by_name.get(n, ())]
+            for call, scope in (candidates[:MAX_SITES] + self.parameter_calls())[: 2 * MAX_SITES]:
                 node = self.data.call_node(call)
                 if node is None:
                     continue
@@ -668,12 +679,37 @@ class Evaluator:
             by_name = self.decorators_by_name
             for d in by_name.get(name, []) + by_name.get("()", []):
                 for target, offset in self.callee_functions(d.expr, d.scope):
-                    if target == sid:
-                        sites.append((sid, offset, [(Ref(f"s:{d.target}"),)], {}, d.scope))
+                    if target == sid and d.target is not None:
+                        stack = [x for x in self.data.decorators if x.target == d.target]
+                        inner = self.applied(d.target, stack[stack.index(d) + 1 :])
+                        sites.append((sid, offset, [tuple(inner)], {}, d.scope))
         finally:
-            self.building = False
+            self.building.discard(sid)
             self.memo = saved
         return sites
+
+    def aliases(self) -> dict[str, list[str]]:
+        """Name -> the names bound to it in some scope of the file (``c = func``)."""
+        if self.alias_map is None:
+            self.alias_map = {}
+            scopes = [self.module, *self.data.scopes.values()]
+            for scope in scopes:
+                for name, vals in scope.names.items():
+                    for v in vals:
+                        if v.kind == "expr" and v.node is not None and v.node.type == "identifier":
+                            self.alias_map.setdefault(self.text(v.node), []).append(name)
+        return self.alias_map
+
+    def parameter_calls(self) -> list[tuple[Call, Scope]]:
+        """Calls of a parameter (``fn()`` in ``def apply(fn)``): they may call any function."""
+        if self.param_calls is None:
+            self.param_calls = []
+            for call, scope in zip(self.data.calls, self.data.call_scopes, strict=True):
+                if call.receiver is None and call.name == call.callee:
+                    owner = self.resolve(call.name, scope)
+                    if owner is not None and any(p.name == call.name for p in owner.params):
+                        self.param_calls.append((call, scope))
+        return self.param_calls[:MAX_SITES]
 
     def arguments(self, args: Node) -> tuple[list[Node | tuple[Ref, ...]], dict[str, Node]]:
         positional: list[Node | tuple[Ref, ...]] = []
