@@ -280,3 +280,22 @@ mod tests {
     assert got["super::super::helper"] == ((Ref("s:helper"),), None)
     assert got["super::super::super::gone"] == ((), None)  # leaves the file: name-based resolution
     assert got["super::helper"] == ((Ref("s:helper"),), None)
+
+
+def test_c_x_macro_lists_are_not_calls_of_themselves() -> None:
+    a = analyze(
+        "list.h",
+        b"""TEST_DECLARE   (platform_output)
+TEST_DECLARE   (callback_order)
+TEST_DECLARE   (close_order)
+
+static void helper(void) {}
+static void run(void) { helper(); run(); }
+""",
+        "c",
+    )
+    # the grammar reads the list as one function declaration named TEST_DECLARE around the rest
+    assert [c.reason for c in a.calls if c.callee == "TEST_DECLARE"] == ["unknown", "unknown"]
+    calls = {(c.caller, c.callee): c.targets for c in a.calls}
+    assert calls[("run", "helper")] == (Ref("s:helper"),)
+    assert calls[("run", "run")] == (Ref("s:run"),)  # recursion stays

@@ -172,6 +172,8 @@ class _CPass:
         out = list(calls)
         for i, call in enumerate(calls):
             got = self.results.get((call.location.start_byte, call.location.end_byte))
+            if got is not None and self._macro_list(call, got[0]):
+                got = ((), "unknown")
             if got is not None and (got[0] or got[1] is not None):
                 out[i] = replace(call, targets=got[0], reason=got[1])
         if self.extra:
@@ -343,6 +345,21 @@ class _CPass:
             elif global_scope:
                 self.globals[name] = val
                 self._bind(node.start_byte, None, name, val)
+
+    def _macro_list(self, call: Call, targets: Refs) -> bool:
+        """``TEST_DECLARE(a) TEST_DECLARE(b) ...``: an X-macro list the grammar reads as one
+        function declaration named like the macro, around calls of itself that no function of
+        it makes; they call a macro the file does not show."""
+        if len(targets) != 1 or targets[0].ops or not targets[0].base.startswith("s:"):
+            return False
+        sym = self.by_id.get(targets[0].base[2:])
+        if sym is None or sym.kind != "function":
+            return False
+        at = call.location.start_byte
+        return any(
+            c.id != call.caller and c.location.start_byte <= at < c.location.end_byte
+            for c in self.overloads.get(sym.qualified_name, [sym])
+        )
 
     def _own_struct(self, val: Val) -> Symbol | None:
         """The struct or class of the file a value is an instance of (one only), else None."""
