@@ -15,7 +15,23 @@ on-demand ``a.b.*`` to the package (compared as its directory), anything that na
 the corpus to ``external``. Our side: ``analyze`` and ``resolve_imports`` over the corpus. Both
 become sets of ``(file, import, target)``.
 
-Usage: python -m bench.java_javac_compare [--json] [--samples N]
+Same-package references. A type of the file's own package needs no import; javac's view of
+those dependencies comes from its own attribution: ``bench/JavacRefs.java`` (run with the JDK's
+single-file source launcher) analyses the same files through the compiler API and prints, for
+every name javac attributes to a class of the file's package declared in another file, the pair
+(file, defining file). Our side: the internal dependency edges (``dependency_edges`` over the
+resolutions, implicit imports included) between two files of the same package. Both are sets of
+``(file, target file)``, compared as a second block of figures (``same_package_*``).
+
+The second corpus is jep (``jep`` sdist on PyPI), a Maven layout whose tests
+(``src/test/java``) share packages with the main code (``src/main/java``); it is read the same way.
+
+The third is the JDK's own ``java.util`` tree (369 files with its subpackages, from ``src.zip``
+of Debian's ``openjdk-17-source``), for the same-package figures only: javac compiles it as a
+patch of ``java.base`` (``--patch-module``), so its classes cannot be told from the JDK's own by
+``javap`` and the import block is left out.
+
+Usage: python -m bench.java_javac_compare [--json] [--samples N] [--corpus jpype|jep|jdk-util ...]
 """
 
 from __future__ import annotations
@@ -28,17 +44,72 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from tests.support.corpora import fetch
 from thread_assets.engine import analyze
-from thread_assets.engine.resolve import RepoContext, resolve_imports
+from thread_assets.engine.graph.deps import dependency_edges
+from thread_assets.engine.model import FileAnalysis
+from thread_assets.engine.resolve import RepoContext, Resolution, resolve_imports
 
 _PACKAGE = re.compile(rb"^\s*package\s+([\w.]+)\s*;", re.M)
 _IMPORT = re.compile(rb"^\s*import\s+(static\s+)?([\w.]+?)(\.\*)?\s*;", re.M)
 _REJECTED = re.compile(r"^(.+?\.java):\d+: error: (?:class \w+ is public, should be declared|duplicate class)")
 
 Key = tuple[str, str, str]
+CORPORA_USED = ("jpype", "jep", "jdk-util")
+_JDK_PACKAGE = "java.base/java/util/"
+_JAVAC_OPTIONS = [
+    "-nowarn",
+    "-proc:none",
+    "-encoding",
+    "UTF-8",
+    "--add-exports",
+    "java.base/jdk.internal.reflect=ALL-UNNAMED",
+]
+_REFS = Path(__file__).resolve().parent / "JavacRefs.java"
+
+
+def javac_same_package(root: Path, files: list[str], options: tuple[str, ...] = ()) -> set[tuple[str, str]]:
+    """(file, defining file) for each class of the file's own package javac attributes a name of
+    the file to, the class being declared in another file (see ``JavacRefs.java``)."""
+    java = shutil.which("java")
+    if java is None:
+        raise SystemExit("a JDK is needed (apt-get install default-jdk-headless)")
+    cmd = [java, str(_REFS), *_JAVAC_OPTIONS, *options, "--", *files]
+    out = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=True).stdout
+    pairs: set[tuple[str, str]] = set()
+    for line in out.splitlines():
+        user, target, _how = line.split("\t")
+        pairs.add((posixpath.normpath(user), posixpath.normpath(target)))
+    return pairs
+
+
+def thread_same_package(
+    root: Path, files: list[str], analyses: list[FileAnalysis], resolutions: list[Resolution]
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Our internal edges between two files that declare the same package, and the subset that
+    exists only through implicit imports."""
+    package = {}
+    for f in files:
+        pm = _PACKAGE.search((root / f).read_bytes())
+        package[f] = pm.group(1).decode() if pm else ""
+    edges = dependency_edges(resolutions, {a.path: a for a in analyses})
+    same = {
+        (e.source, e.target): e.kinds
+        for e in edges
+        if not e.external and e.source != e.target and package.get(e.source) == package.get(e.target)
+    }
+    return set(same), {pair for pair, kinds in same.items() if kinds == ("implicit",)}
+
+
+def scores(theirs: AbstractSet[tuple[str, ...]], ours: AbstractSet[tuple[str, ...]]) -> tuple[float, float, float]:
+    both = len(theirs & ours)
+    p = both / len(ours) if ours else 1.0
+    rc = both / len(theirs) if theirs else 1.0
+    return round(p, 4), round(rc, 4), round(2 * p * rc / (p + rc), 4) if p + rc else 0.0
 
 
 def javac_classes(root: Path, files: list[str]) -> dict[str, str]:
@@ -101,12 +172,35 @@ def javac_view(root: Path, files: list[str], classes: dict[str, str]) -> set[Key
     return keys
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("--samples", type=int, default=15)
-    args = ap.parse_args(argv)
-    root = fetch("jpype").resolve()
+def compare_jdk_util(samples: int) -> dict[str, object]:
+    archive = fetch("openjdk-src") / "src.zip"
+    with tempfile.TemporaryDirectory(prefix="thread-jdk-") as tmp, zipfile.ZipFile(archive) as zf:
+        root = Path(tmp)
+        files = sorted(n for n in zf.namelist() if n.startswith(_JDK_PACKAGE) and n.endswith(".java"))
+        zf.extractall(root, files)
+        javac_pairs = javac_same_package(root, files, ("--patch-module", "java.base=java.base"))
+        analyses = [analyze(f, (root / f).read_bytes(), "java") for f in files]
+        resolutions = resolve_imports(analyses, RepoContext(files=frozenset(files)))
+        our_pairs, implicit_only = thread_same_package(root, files, analyses, resolutions)
+    sp, sr, sf = scores(javac_pairs, our_pairs)
+    return {
+        "corpus": "jdk-util",
+        "java_files": len(files),
+        "same_package_edges_javac": len(javac_pairs),
+        "same_package_edges_thread": len(our_pairs),
+        "same_package_edges_implicit_only": len(implicit_only),
+        "same_package_precision": sp,
+        "same_package_recall": sr,
+        "same_package_f1": sf,
+        "same_package_only_javac": sorted(javac_pairs - our_pairs)[:samples],
+        "same_package_only_thread": sorted(our_pairs - javac_pairs)[:samples],
+    }
+
+
+def compare(corpus: str, samples: int) -> dict[str, object]:
+    if corpus == "jdk-util":
+        return compare_jdk_util(samples)
+    root = fetch(corpus).resolve()
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.java") if p.name != "module-info.java")
     classes = javac_classes(root, files)
     compiled = sorted(set(classes.values()))
@@ -114,33 +208,60 @@ def main(argv: list[str] | None = None) -> int:
 
     analyses = [analyze(f, (root / f).read_bytes(), "java") for f in files]
     ours: set[Key] = set()
-    for r in resolve_imports(analyses, RepoContext(files=frozenset(files))):
+    resolutions = resolve_imports(analyses, RepoContext(files=frozenset(files)))
+    for r in resolutions:
         if r.importer not in set(compiled):
             continue
         imp = next(a for a in analyses if a.path == r.importer).imports[r.index]
+        if imp.kind == "implicit":
+            continue  # no import statement: compared below, as same-package edges
         text = r.module + ("" if imp.kind == "wildcard" or r.name is None else "." + r.name)
         text += ".*" if imp.kind == "wildcard" else ""
         if r.how == "java:package" and r.target is not None:
             ours.add((r.importer, text, "pkg:" + posixpath.dirname(r.target)))
         else:
             ours.add((r.importer, text, r.target or "external"))
-    both = len(theirs & ours)
-    p = both / len(ours) if ours else 1.0
-    rc = both / len(theirs) if theirs else 1.0
-    report = {
+    p, rc, f1 = scores(theirs, ours)
+    kept = set(compiled)
+    javac_pairs = javac_same_package(root, compiled)
+    our_pairs, implicit_only = thread_same_package(root, files, analyses, resolutions)
+    our_pairs = {(a, b) for a, b in our_pairs if a in kept and b in kept}
+    sp, sr, sf = scores(javac_pairs, our_pairs)
+    return {
+        "corpus": corpus,
         "java_files": len(files),
         "compiled_by_javac": len(compiled),
         "classes": len(classes),
         "imports_javac": len(theirs),
         "imports_thread": len(ours),
         "internal_javac": sum(1 for k in theirs if k[2] != "external"),
-        "precision": round(p, 4),
-        "recall": round(rc, 4),
-        "f1": round(2 * p * rc / (p + rc), 4) if p + rc else 0.0,
-        "only_javac": sorted(theirs - ours)[: args.samples],
-        "only_thread": sorted(ours - theirs)[: args.samples],
+        "precision": p,
+        "recall": rc,
+        "f1": f1,
+        "only_javac": sorted(theirs - ours)[:samples],
+        "only_thread": sorted(ours - theirs)[:samples],
+        "same_package_edges_javac": len(javac_pairs),
+        "same_package_edges_thread": len(our_pairs),
+        "same_package_edges_implicit_only": len(implicit_only & our_pairs),
+        "same_package_precision": sp,
+        "same_package_recall": sr,
+        "same_package_f1": sf,
+        "same_package_only_javac": sorted(javac_pairs - our_pairs)[:samples],
+        "same_package_only_thread": sorted(our_pairs - javac_pairs)[:samples],
     }
-    print(json.dumps(report, indent=1) if args.json else "\n".join(f"{k}: {v}" for k, v in report.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--samples", type=int, default=15)
+    ap.add_argument("--corpus", action="append", choices=CORPORA_USED, help="default: all of them")
+    args = ap.parse_args(argv)
+    reports = [compare(c, args.samples) for c in args.corpus or CORPORA_USED]
+    if args.json:
+        print(json.dumps(reports, indent=1))
+    else:
+        print("\n\n".join("\n".join(f"{k}: {v}" for k, v in r.items()) for r in reports))
     return 0
 
 

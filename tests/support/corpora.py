@@ -61,6 +61,8 @@ CORPORA: dict[str, Corpus] = {
             ("rust",),
         ),
         Corpus("jpype", "pypi", ("jpype1==1.6.0",), "jpype1-1.6.0", ("java", "cpp", "c")),
+        Corpus("jep", "pypi", ("jep==4.3.2",), "jep-4.3.2", ("java",), bench_only=True),
+        Corpus("openjdk-src", "deb", ("openjdk-17-source",), "usr/lib/jvm/openjdk-17/lib", ("java",), bench_only=True),
         Corpus("libuv", "pypi", ("uvloop==0.22.1",), "uvloop-0.22.1/vendor/libuv", ("c",)),
         Corpus("pybind11", "pypi", ("pybind11==3.0.1",), "pybind11-3.0.1", ("cpp",)),
     )
