@@ -78,6 +78,25 @@ def _with(refs: Refs, *ops: str) -> Refs:
     return tuple(Ref(r.base, r.ops + ops) for r in refs)
 
 
+class _Args:
+    """A call's argument count, counted only when an overload or a fit has to be decided."""
+
+    __slots__ = ("_call", "_n")
+
+    def __init__(self, call: Node | None, n: int | None = None) -> None:
+        self._call = call
+        self._n = n
+
+    @property
+    def n(self) -> int:
+        if self._n is None:
+            self._n = -1 if self._call is None else _arg_count(self._call)
+        return self._n
+
+
+_NO_ARGS = _Args(None)
+
+
 class _Frame:
     __slots__ = ("end", "function", "namespace", "self_qn", "self_refs", "templates", "vars")
 
@@ -207,14 +226,16 @@ class _CPass:
 
     def _sweep(self) -> None:
         self._passed_functions()
-        events: list[tuple[int, int, int, str, Node]] = []
+        events: list[tuple[int, int, int, int, str, Node]] = []
+        seq = 0
         for cap, nodes in self.found.items():
             order = _ORDER[cap]
             for n in nodes:
-                events.append((n.start_byte, -n.end_byte, order, cap, n))
-        events.sort(key=lambda e: (e[0], e[1], e[2]))
+                seq += 1
+                events.append((n.start_byte, -n.end_byte, order, seq, cap, n))
+        events.sort()
         stack = self.stack
-        for start, _, _, cap, node in events:
+        for start, _, _, _, cap, node in events:
             while len(stack) > 1 and stack[-1].end <= start:
                 stack.pop()
             if cap == "call":
@@ -438,7 +459,8 @@ class _CPass:
         scope, _, name = text.rpartition("::")
         loc = Source.loc(d)
         count = sum(1 for c in args.named_children if c.type != "comment")
-        targets: Refs = () if _builtin(refs) else self._constructors(refs, count)
+        given = _Args(None, count)
+        targets: Refs = () if _builtin(refs) else self._constructors(refs, given)
         reason: CallReason | None = "builtin" if _builtin(refs) else None
         self.extra.append(
             Call(
@@ -537,7 +559,7 @@ class _CPass:
         """A name defined by the file in the namespaces, classes and functions around here
         (``types``: only a type or namespace, as in a declaration or ``new``)."""
         skip = _NOT_TYPES if types else _VALUES
-        for frame in reversed(self.stack):
+        for frame in reversed(self.stack) if self.cpp else ():
             ns = frame.namespace
             if ns is not None:
                 parts = ns.split(".")
@@ -723,17 +745,17 @@ class _CPass:
             return Val((Ref("b:int"),))
         return NOTHING
 
-    def _overload(self, qname: str, args: int) -> Symbol | None:
+    def _overload(self, qname: str, args: _Args) -> Symbol | None:
         """The member ``qname`` of the file; of several overloads, the one the argument count
         fits when only one does (the graph step would take the first)."""
         sym = self.by_qname.get(qname)
         cands = self.overloads.get(qname, [])
-        if sym is None or len(cands) < 2 or args < 0:
+        if sym is None or len(cands) < 2 or args.n < 0:
             return sym
         fit = [c for c in cands if self._fits(Ref(f"s:{c.id}"), args)]
         return fit[0] if len(fit) == 1 else sym
 
-    def _constructors(self, refs: Refs, args: int) -> Refs:
+    def _constructors(self, refs: Refs, args: _Args) -> Refs:
         """A class of the file constructed with ``args`` arguments: its constructors that take
         them, when it has several (the graph step would take the first); else the class."""
         if len(refs) != 1 or refs[0].ops or not refs[0].base.startswith("s:"):
@@ -749,7 +771,7 @@ class _CPass:
             fit = [c for c in fit if not _copies(c, cls.name)]
         return (Ref(f"s:{fit[0].id}"),) if len(fit) == 1 else refs
 
-    def _method_overload(self, refs: Refs, name: str, args: int) -> Refs:
+    def _method_overload(self, refs: Refs, name: str, args: _Args) -> Refs:
         """``x.m(a)`` on a class of the file defining several non-virtual ``m``: the one the
         argument count fits, as a symbol; else the member through the hierarchy."""
         out = _with(refs, f".{name}")
@@ -767,7 +789,7 @@ class _CPass:
             return out
         return (Ref(f"s:{sym.id}"),)
 
-    def _member(self, name: str, args: int = -1) -> Refs | None:
+    def _member(self, name: str, args: _Args = _NO_ARGS) -> Refs | None:
         """A bare name in a method that its class defines (as the file shows it): implicit this."""
         owner = self._self()
         if owner is None or owner.self_qn is None or not self.cpp:
@@ -816,7 +838,7 @@ class _CPass:
             if _builtin(refs):
                 reason = "builtin"
             else:
-                targets = self._constructors(refs, _arg_count(node))
+                targets = self._constructors(refs, _Args(node))
                 result = Val(_with(refs, "new"))
             self.results[key] = (targets, reason)
             return targets, reason, result
@@ -829,10 +851,11 @@ class _CPass:
         if fn is None:
             reason = "unknown"
         elif t == "identifier":
-            targets, reason = self._bare(self.text(fn), _arg_count(node))
+            args = _Args(node)
+            targets, reason = self._bare(self.text(fn), args)
             result = Val(_with(targets, "()"))
             if len(targets) == 1 and targets[0].base.startswith("s:") and not targets[0].ops:
-                targets = self._constructors(targets, _arg_count(node))
+                targets = self._constructors(targets, args)
         elif t == "template_function":
             name = self.text(fn.child_by_field_name("name"))
             targs = fn.child_by_field_name("arguments")
@@ -841,7 +864,7 @@ class _CPass:
                 reason = "builtin"
                 result = self._declared(first, 0) if first is not None else NOTHING
             else:
-                targets, reason = self._bare(name, _arg_count(node))
+                targets, reason = self._bare(name, _Args(node))
                 result = Val(_with(targets, "()"))
         elif t == "qualified_identifier":
             text = strip_template_args(self.text(fn))
@@ -874,7 +897,7 @@ class _CPass:
             elif _builtin(recv.refs):
                 reason = "builtin"
             else:
-                targets = self._method_overload(recv.refs, name, _arg_count(node))
+                targets = self._method_overload(recv.refs, name, _Args(node))
                 if recv.inner and name in ("front", "back", "at", "top", "get", "value", "operator[]"):
                     result = Val(recv.inner)
                 elif recv.inner and name in ("begin", "end", "find", "data"):
@@ -893,7 +916,7 @@ class _CPass:
         self.results[key] = (targets, reason)
         return targets, reason, result
 
-    def _bare(self, name: str, args: int = -1) -> tuple[Refs, CallReason | None]:
+    def _bare(self, name: str, args: _Args = _NO_ARGS) -> tuple[Refs, CallReason | None]:
         local = self._local(name)
         if local is not None:
             if local.closure or not local.refs:
@@ -920,15 +943,15 @@ class _CPass:
             out.extend(self._through_namespaces(name))
         return tuple(out), None
 
-    def _fits(self, ref: Ref, args: int) -> bool:
+    def _fits(self, ref: Ref, args: _Args) -> bool:
         sym = self.by_id.get(ref.base[2:]) if ref.base.startswith("s:") and not ref.ops else None
-        if sym is None or args < 0 or sym.kind not in ("function", "method"):
+        if sym is None or sym.kind not in ("function", "method") or args.n < 0:
             return True
         params = [p for p in sym.parameters if p.name != "void" and p.type != "void"]
         if any(p.kind == "variadic" for p in params):
             return True
         required = sum(1 for p in params if p.default is None)
-        return required <= args <= len(params)
+        return required <= args.n <= len(params)
 
     def templates(self) -> set[str]:
         """Template parameters of the functions and classes around here."""
