@@ -68,7 +68,9 @@ from .rust_types import (
 _QUERY = """
 [(function_item) (function_signature_item) (closure_expression)] @func
 [(impl_item) (trait_item) (mod_item)] @item
-[(block) (match_arm) (if_expression) (while_expression) (for_expression)] @scope
+[(block) (match_arm) (for_expression)] @scope
+(if_expression condition: [(let_condition) (let_chain)]) @scope
+(while_expression condition: [(let_condition) (let_chain)]) @scope
 (let_declaration) @let
 (let_condition) @letc
 (call_expression) @call
