@@ -26,8 +26,9 @@ Calls become:
   name; calls read inside macro arguments are resolved from their text in the same scopes.
 
 Paths from the crate root (``crate::a::f()``) or out of the file (``super::f()`` at the
-file's top) are left to the name-based resolution. Bindings: struct fields by declared type (``field[]`` for the elements of a
-collection), module ``static``/``const`` items, and each function's declared result
+file's top) are left to the name-based resolution. Bindings: struct fields by declared type
+(``field[]`` for the elements of a collection), module ``static``/``const`` items, and each
+function's declared result
 (``return``). Relations: ``impl Trait for Type`` (``impl``) and supertraits (``supertrait``).
 """
 
