@@ -28,8 +28,8 @@ Calls become:
 Paths from the crate root (``crate::a::f()``) or out of the file (``super::f()`` at the
 file's top) are left to the name-based resolution. Bindings: struct fields by declared type
 (``field[]`` for the elements of a collection), module ``static``/``const`` items, and each
-function's declared result
-(``return``). Relations: ``impl Trait for Type`` (``impl``) and supertraits (``supertrait``).
+function's declared result (``return``). Relations: ``impl Trait for Type`` (``impl``) and
+supertraits (``supertrait``).
 """
 
 from __future__ import annotations
