@@ -90,6 +90,11 @@ def test_default_package_and_head_that_is_a_variable() -> None:
     assert implicit(a) == [("", "B", 1), ("", "C", 1)]
 
 
+def test_a_name_qualified_by_the_files_own_package_is_of_the_package() -> None:
+    src = b"package a.b;\nclass P { a.b.Q q = a.b.R.make(); a.b.c.S s; a.x.T t; void m() { a.b.Q.run(); } }\n"
+    assert implicit(analyze("a/b/P.java", src, "java")) == [("a.b", "Q", 2), ("a.b", "R", 2)]
+
+
 def resolve(sources: dict[str, bytes]) -> tuple[list[FileAnalysis], list[Resolution]]:
     analyses = [analyze(p, s, "java") for p, s in sources.items()]
     return analyses, resolve_imports(analyses, RepoContext(files=frozenset(sources)))

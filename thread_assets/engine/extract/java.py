@@ -25,8 +25,9 @@ Modelling choices:
   ``Helper.X``, ``Helper::m``) is recorded once, at its first use, as an ``implicit`` import
   (module the package, name the type, no bound name), unless the file declares it (its types,
   nested and local ones included, and type parameters), imports it by a single-type import, or
-  it is a ``java.lang`` type. Only capitalised names count (``com.acme.X`` is a qualified name,
-  ``var`` a keyword), and a head that names a variable or constant of the file (``LOG.info()``)
+  it is a ``java.lang`` type. Only capitalised names count (``com.other.X`` is a qualified name,
+  ``var`` a keyword; a qualified name of the file's own package, ``com.acme.X`` in ``com.acme``,
+  counts as X), and a head that names a variable or constant of the file (``LOG.info()``)
   is not a type. The resolver decides whether the package has such a file: the name may as well
   come from an on-demand import or be a member type inherited from a supertype.
 - Calls: ``m()`` is direct (implicit ``this``: no receiver), ``x.m()`` / ``super.m()`` method
@@ -76,6 +77,8 @@ _VALUE_DECLS = frozenset(
 )
 """Parents of an identifier that declares a value (variable, parameter, constant) of that name."""
 _HEADS = frozenset({"method_invocation", "field_access"})
+_QUALIFIED = frozenset({"field_access", "scoped_type_identifier", "scoped_identifier"})
+"""Dotted names: ``a.b.C`` in an expression, a type, an annotation."""
 """Expressions whose ``object`` may be a type name: ``Helper.run()``, ``Helper.X``."""
 _VALUE_LIMIT = 120
 """Field signatures include the initialiser only when the declarator is this short."""
@@ -235,8 +238,11 @@ class _JavaExtractor:
         values: set[str] = set()
         first: dict[str, Node] = {}
         heads: dict[str, Node] = {}
+        package_head = self.package.partition(".")[0].encode()
         for node in uses:
             if not 65 <= data[node.start_byte] <= 90:  # A-Z: Java type names are capitalised
+                if package_head and data[node.start_byte : node.end_byte] == package_head:
+                    self._qualified_by_package(node, first)
                 continue
             parent = node.parent
             if parent is None:
@@ -266,6 +272,24 @@ class _JavaExtractor:
         for name, node in sorted(first.items(), key=lambda item: item[1].start_byte):
             if name not in declared:
                 self.builder.add_import(module=self.package, name=name, kind="implicit", location=Source.loc(node))
+
+    def _qualified_by_package(self, node: Node, first: dict[str, Node]) -> None:
+        """``a.b.C`` written out in full in a file of package ``a.b``: C is of the package too."""
+        cur = node
+        while (
+            (parent := cur.parent) is not None and parent.type in _QUALIFIED and parent.named_children[0].id == cur.id
+        ):
+            cur = parent
+            text = "".join(self.src.text(cur).split())
+            if text == self.package:
+                outer = cur.parent
+                if outer is not None and outer.type in _QUALIFIED and outer.named_children[0].id == cur.id:
+                    name_node = outer.named_children[-1]
+                    if 65 <= self.src.data[name_node.start_byte] <= 90:
+                        first.setdefault(self.src.text(name_node), name_node)
+                return
+            if not self.package.startswith(text + "."):
+                return
 
     # ---- declarations ----------------------------------------------------------------------
     def declarations(self, found: dict[str, list[Node]]) -> None:
