@@ -91,7 +91,10 @@ def test_default_package_and_head_that_is_a_variable() -> None:
 
 
 def test_a_name_qualified_by_the_files_own_package_is_of_the_package() -> None:
-    src = b"package a.b;\nclass P { a.b.Q q = a.b.R.make(); a.b.c.S s; a.x.T t; void m() { a.b.Q.run(); } }\n"
+    # an annotation first: a name of the file's own package is looked for after any other name
+    src = (
+        b"package a.b;\n@Deprecated class P { a.b.Q q = a.b.R.make(); a.b.c.S s; a.x.T t; void m() { a.b.Q.run(); } }\n"
+    )
     assert implicit(analyze("a/b/P.java", src, "java")) == [("a.b", "Q", 2), ("a.b", "R", 2)]
 
 
