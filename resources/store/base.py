@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, Protocol
 
-from thread_assets.engine import CallEdge, Cycle, DepEdge, FileAnalysis, PatternMatch, Resolution
+from thread_assets.engine import CallEdge, Cycle, DepEdge, FileAnalysis, HierarchyEdge, PatternMatch, Resolution
 from thread_assets.engine.graph.incremental import GraphDelta
 
 Direction = Literal["out", "in", "both"]
@@ -114,6 +114,10 @@ class Store(Protocol):
         ...
 
     def load_resolutions(self, repo: str, paths: Sequence[str] | None = None) -> list[Resolution]: ...
+
+    def load_hierarchy(self, repo: str, paths: Sequence[str] | None = None) -> list[HierarchyEdge]:
+        """The resolved type hierarchy rows (of ``paths``, or all), in key order."""
+        ...
 
     def load_cycles(self, repo: str) -> list[Cycle]: ...
 

@@ -9,7 +9,9 @@ from thread_assets.engine.model import Import
 
 
 def flags(imp: Import) -> str:
-    return "".join(c for c, on in zip("TDCY", (imp.type_only, imp.deferred, imp.conditional, imp.dynamic)) if on)
+    return "".join(
+        c for c, on in zip("TDCY", (imp.type_only, imp.deferred, imp.conditional, imp.dynamic), strict=True) if on
+    )
 
 
 def imports_of(path: str, source: str, language: str) -> list[tuple[str, str | None, str]]:
