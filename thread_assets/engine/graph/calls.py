@@ -330,8 +330,9 @@ class _Edges:
                 if sym.kind in CALLABLE:
                     sym = self.overload(o.path, sym, call.arg_count)
                     add(o.path, sym, o.via, o.recv)
-                    if sym.kind == "method":
-                        for p2, impl in self.evaluator.implementations(o.path, sym):
+                    # ``Base::m()`` / ``Base.m(self)`` / ``super().m()`` name one definition: no dispatch
+                    if sym.kind == "method" and o.via not in ("type_qualified", "super"):
+                        for p2, impl in self.evaluator.implementations(o.path, sym, o.recv):
                             add(p2, impl, "dispatch", o.recv, dispatch=True)
                 elif sym.kind in CLASS_LIKE and sym.kind not in ("interface", "trait", "impl"):
                     ctor = self.evaluator.constructor(o.path, sym)
@@ -447,7 +448,9 @@ def resolve_hierarchy(
             continue
         lookup.reads = set()
         for rel in analysis.relations:
-            found = evaluator.resolve_type(path, rel.base)
+            fi = lookup.index(path)
+            owner = fi.symbols.get(rel.type) if fi is not None and rel.type is not None else None
+            found = evaluator.resolve_base(path, owner, rel.base)
             target = global_symbol_id(*_gid(found[0])) if found else None
             module = None if found else evaluator.external_base(path, rel.base)
             out.append(

@@ -239,7 +239,12 @@ class Evaluator:
             return []  # a variable of unknown value (one that also names an import: ``const x = require(...)``)
         if imp is not None and follow > 0:
             return self.imported(path, imp, depth, follow - 1)
-        if follow > 0 and not name.startswith("_"):
+        if name.endswith("[]") and follow > 0:  # a container imported by name: its elements
+            held = fi.bound.get(name[:-2])
+            if held is not None and held.target is not None and held.imp.name not in (None, "*", "default"):
+                return self.module_member(held.target, f"{held.imp.name}[]", depth, follow - 1)
+        # Python's ``import *`` leaves out _names (without __all__); a C header hides nothing
+        if follow > 0 and not (fi.language == "python" and name.startswith("_")):
             for star in fi.star_targets:
                 objs = self.module_member(star, name, depth, follow - 1)
                 if objs:
@@ -336,6 +341,10 @@ class Evaluator:
             if o.sym.kind in NAMESPACE_LIKE:
                 fi = self.lookup.index(o.path)
                 sym = fi.by_qname.get(f"{o.sym.qualified_name}.{attr}") if fi is not None else None
+                if sym is None and fi is not None and o.sym.qualified_name in fi.submodules:
+                    target = fi.submodules[o.sym.qualified_name]  # Rust ``mod x;``: x's own file
+                    objs = self.module_member(target, attr, depth, MAX_FOLLOW)
+                    return [replace(x, via="module_qualified") if x.via == "same_file" else x for x in objs]
                 return [] if sym is None else [Obj("sym", o.path, sym, via="type_qualified")]
             if o.sym.kind in TYPES:
                 return self.member(o.path, o.sym, attr, depth, via="type_qualified", recv=None)
@@ -474,10 +483,24 @@ class Evaluator:
         for rel in rels:
             if rel.kind not in BASE_KINDS:
                 continue
-            for p, sym in self.resolve_type(path, rel.base):
+            for p, sym in self.resolve_base(path, cls, rel.base):
                 if (p, sym.id) != (path, cls.id) and (p, sym) not in out:
                     out.append((p, sym))
         return out
+
+    def resolve_base(self, path: str, cls: Symbol | None, text: str) -> list[tuple[str, Symbol]]:
+        """A base named in the body of ``cls``'s enclosing scopes first (``class Circle :
+        public Shape`` inside ``namespace geo`` means ``geo::Shape``), then at top level."""
+        fi = self.lookup.index(path)
+        if cls is not None and fi is not None:
+            dotted = ".".join(_split_name(text))
+            prefix = cls.qualified_name.rpartition(".")[0]
+            while prefix:
+                sym = fi.by_qname.get(f"{prefix}.{dotted}")
+                if sym is not None and sym.kind in TYPES - {"type_alias"} and sym.id != cls.id:
+                    return [(path, sym)]
+                prefix = prefix.rpartition(".")[0]
+        return self.resolve_type(path, text)
 
     def resolve_type(self, path: str, text: str, depth: int = 0) -> list[tuple[str, Symbol]]:
         """A type named in ``path`` (``Base``, ``models.Model``, ``io::Write``) to its definitions."""
@@ -501,7 +524,7 @@ class Evaluator:
                 return callee_module(o.name + ".x")
         return None
 
-    def implementations(self, path: str, method: Symbol) -> list[tuple[str, Symbol]]:
+    def implementations(self, path: str, method: Symbol, receiver: str | None = None) -> list[tuple[str, Symbol]]:
         """Every override of ``method`` below its type, for a call through an interface, a
         trait, an abstract method or a C++ virtual method (a dispatch)."""
         if self.children is None or method.parent is None:
@@ -511,18 +534,24 @@ class Evaluator:
         if owner is None:
             return []
         head = method.signature.split("(")[0].split()
+        tail = method.signature.rpartition(")")[2].split()
         abstract = (
             any("abstract" in d for d in method.decorators)
             or "abstract" in head  # Java, TypeScript, C#
             or "virtual" in head  # C++: a virtual call reaches every override
+            or "override" in tail
+            or "final" in tail
             or method.signature.replace(" ", "").endswith(")=0")
         )
         if owner.kind not in INTERFACE_LIKE and not abstract:
             return []
         self.lookup.reads.add(HIERARCHY)
         out: list[tuple[str, Symbol]] = []
-        seen = {global_symbol_id(path, owner.id)}
-        todo = [global_symbol_id(path, owner.id)]
+        # from the receiver's static type when it is below the method's type: a call on a
+        # concrete type reaches the overrides below that type only
+        start = receiver if receiver is not None and "::" in receiver else global_symbol_id(path, owner.id)
+        seen = {start}
+        todo = [start]
         while todo:
             for p, local in self.children.get(todo.pop(), []):
                 gid = global_symbol_id(p, local)

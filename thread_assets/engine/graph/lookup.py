@@ -60,6 +60,8 @@ class _FileIndex:
     star_targets: list[str] = field(default_factory=list)
     """Repository files this file re-exports wholesale (``from .widgets import *``,
     ``export * from "./widgets"``)."""
+    submodules: dict[str, str] = field(default_factory=dict)
+    """Rust ``mod name;`` declarations: the module's name -> its file."""
     reexports: dict[str, _Binding] = field(default_factory=dict)
     """Names this file re-exports without binding them (``export { x as y } from "./m"``: ``y``;
     ``export * as ns from "./m"``: ``ns``, the module)."""
@@ -86,7 +88,7 @@ def _build_index(analysis: FileAnalysis, targets: Mapping[tuple[str, int], str |
     aliases: set[str] = set()  # by_qname keys that only a trait member's plain name filled
     for sym in analysis.symbols:
         fi.symbols[sym.id] = sym
-        if sym.parent is None and sym.kind != "method" and _better(sym, fi.top.get(sym.name)):
+        if sym.parent is None and sym.kind not in ("method", "impl") and _better(sym, fi.top.get(sym.name)):
             fi.top[sym.name] = sym
         qname = sym.qualified_name
         if qname in aliases or _better(sym, fi.by_qname.get(qname)):
@@ -107,7 +109,15 @@ def _build_index(analysis: FileAnalysis, targets: Mapping[tuple[str, int], str |
     for i, imp in enumerate(analysis.imports):
         target = targets.get((analysis.path, i))
         if imp.bound is None:
-            wholesale = imp.kind == "wildcard" or (imp.kind == "reexport" and imp.name is None and imp.alias is None)
+            # C and C++: what an included header declares is visible as if defined here
+            included = analysis.language in ("c", "cpp") and imp.kind in ("relative", "system", "absolute")
+            if analysis.language == "rust" and imp.kind == "side_effect" and target is not None:
+                fi.submodules.setdefault(imp.module, target)
+            wholesale = (
+                imp.kind == "wildcard"
+                or included
+                or (imp.kind == "reexport" and imp.name is None and imp.alias is None)
+            )
             if wholesale:
                 if target is not None and target not in fi.star_targets:
                     fi.star_targets.append(target)
