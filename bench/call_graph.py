@@ -11,7 +11,7 @@ and call resolution included), edges, and per language the share of calls by ver
 (``resolved``, ``builtin``, ``external``, ``dynamic``, ``unknown``). Analysis runs in the
 engine's process pool first and is not timed here (``bench.engine`` measures it).
 
-Usage: python -m bench.call_graph [--corpus django] [--root DIR] [--json]
+Usage: python -m bench.call_graph [--corpus django] [--root DIR] [--under SUBDIR] [--json]
 """
 
 from __future__ import annotations
@@ -53,8 +53,9 @@ def shares(analyses: Mapping[str, FileAnalysis], edges: list[CallEdge]) -> dict[
     }
 
 
-def measure(analyses: dict[str, FileAnalysis], read: Any) -> dict[str, Any]:
-    resolutions = resolve_imports(analyses.values(), RepoContext(files=frozenset(analyses), read=read))
+def measure(analyses: dict[str, FileAnalysis], read: Any, root_name: str) -> dict[str, Any]:
+    context = RepoContext(files=frozenset(analyses), read=read, root_name=root_name)
+    resolutions = resolve_imports(analyses.values(), context)
     started = time.perf_counter()
     hierarchy = resolve_hierarchy(analyses, resolutions)
     edges = resolve_calls(analyses, resolutions, hierarchy=hierarchy)
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="django", help="a corpus of tests/support/corpora.py")
     parser.add_argument("--root", help="a directory to use instead of a corpus")
+    parser.add_argument("--under", default="", help="only files under this directory of the root ('' for all)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.root:
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         from tests.support.corpora import fetch
 
         root = Path(fetch(args.corpus))
-    paths = _files(root)
+    paths = [p for p in _files(root) if not args.under or p.startswith(args.under.rstrip("/") + "/")]
     items = [(p, str(root / p), None) for p in paths]
     analyses = {a.path: a for a in analyze_files(items) if a.status == "ok"}
 
@@ -99,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         "root": str(root),
         "files": len(analyses),
         "calls": sum(len(a.calls) for a in analyses.values()),
-        "by_name": measure(by_name, read),
-        "semantic": measure(analyses, read),
+        "by_name": measure(by_name, read, root.name),
+        "semantic": measure(analyses, read, root.name),
     }
     if args.json:
         print(json.dumps(result, indent=1))
