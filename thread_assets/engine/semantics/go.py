@@ -37,6 +37,7 @@ from ..extract.common import Source, captures
 from ..model import Binding, Call, CallReason, Import, Ref, Symbol, TypeRelation
 from ..parse import language_object
 from .go_types import BUILTIN_FUNCTIONS, BUILTIN_TYPES, element_type, named_type
+from .lazy import LazyVar, Values
 
 _QUERY = """
 [(function_declaration) (method_declaration)] @func
@@ -69,41 +70,8 @@ _MAX_DEPTH = 120
 """Receiver chains deeper than this (generated code) are left unknown rather than risk Python's
 recursion limit."""
 
-Values = tuple[Ref, ...]
 
-
-class _Var:
-    """What a name holds: instances (``values``) and, for containers, their elements. Locals are
-    worked out on first use only (most are never a receiver or a callee), from the scopes of
-    their declaration."""
-
-    __slots__ = ("_elems", "_thunk", "_values")
-
-    def __init__(
-        self, values: Values = (), elems: Values = (), thunk: Callable[[], tuple[Values, Values]] | None = None
-    ) -> None:
-        self._values = values
-        self._elems = elems
-        self._thunk = thunk
-
-    def _force(self) -> None:
-        thunk, self._thunk = self._thunk, None
-        if thunk is not None:
-            self._values, self._elems = thunk()
-
-    @property
-    def values(self) -> Values:
-        if self._thunk is not None:
-            self._force()
-        return self._values
-
-    @property
-    def elems(self) -> Values:
-        if self._thunk is not None:
-            self._force()
-        return self._elems
-
-
+_Var = LazyVar
 _NOTHING = _Var()
 _ERROR = _Var((Ref("b:error", ("new",)),))
 """``v, err := f()``: by Go's convention the last result, named so, is an ``error``."""

@@ -49,6 +49,7 @@ from .java_types import (
     strip_type,
     type_segments,
 )
+from .lazy import LazyVar, Values
 
 _QUERY = """
 [(class_declaration) (interface_declaration) (enum_declaration) (record_declaration)
@@ -96,44 +97,13 @@ _MAX_DEPTH = 120
 """Receiver chains deeper than this (generated builder code) are left unknown rather than risk
 Python's recursion limit."""
 
-Values = tuple[Ref, ...]
-
 
 @cache
 def _query_text() -> str:
     return _QUERY
 
 
-class _Var:
-    """What a name holds: instances (``values``) and, for arrays and collections, their
-    elements. Locals and parameters are worked out on first use only (most are never a
-    receiver), in the scopes of their declaration."""
-
-    __slots__ = ("_elems", "_thunk", "_values")
-
-    def __init__(
-        self, values: Values = (), elems: Values = (), thunk: Callable[[], tuple[Values, Values]] | None = None
-    ) -> None:
-        self._values = values
-        self._elems = elems
-        self._thunk = thunk
-
-    def _force(self) -> None:
-        thunk, self._thunk = self._thunk, None
-        if thunk is not None:
-            self._values, self._elems = thunk()
-
-    @property
-    def values(self) -> Values:
-        if self._thunk is not None:
-            self._force()
-        return self._values
-
-    @property
-    def elems(self) -> Values:
-        if self._thunk is not None:
-            self._force()
-        return self._elems
+_Var = LazyVar
 
 
 @dataclass(slots=True, eq=False)
