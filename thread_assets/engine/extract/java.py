@@ -43,10 +43,10 @@ from tree_sitter import Node
 
 from ..model import Location, Parameter, Visibility
 from ..parse import language_object
-from ..semantics.java_types import JAVA_LANG
 from . import Extraction
 from .common import Builder, Source, captures, clean_comment, squash
 from .go_java_scopes import innermost_scopes
+from .java_lang import JAVA_LANG
 
 _QUERIES = Path(__file__).resolve().parent.parent / "queries" / "java"
 _TYPE_KINDS = {
