@@ -179,3 +179,21 @@ def test_calls_to_same_package_types_still_resolve() -> None:
         ("src/a/A.java::A.m", "src/a/Helper.java::Helper.run"),
         ("src/a/A.java::A.m", "src/a/Helper.java::Helper.go"),
     }
+
+
+def test_package_split_across_plain_directories_and_the_default_package() -> None:
+    analyses, res = resolve(
+        {
+            "src/a/b/Core.java": b"package a.b;\nclass Core {}\n",
+            "test/a/b/CoreTest.java": b"package a.b;\nclass CoreTest { Core c; }\n",
+            "scripts/Main.java": b"class Main { Tool t; Core c; }\n",
+            "scripts/Tool.java": b"class Tool {}\n",
+        }
+    )
+    assert implicit_results(analyses, res) == {
+        # no Maven/Gradle root: the package's path below any directory
+        ("test/a/b/CoreTest.java", "Core", "src/a/b/Core.java", "java:same-package"),
+        # the default package is the file's directory only
+        ("scripts/Main.java", "Tool", "scripts/Tool.java", "java:same-package"),
+        ("scripts/Main.java", "Core", None, "java:implicit-unmatched"),
+    }
