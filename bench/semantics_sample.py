@@ -7,6 +7,9 @@ Runs the whole engine (``analyze``, ``resolve_imports``, ``resolve_calls``) on o
 (``--seed``) and prints each with the call's source line and the target's signature, for a
 reader to mark right or wrong against the source.
 
+The root directory's name is passed as ``RepoContext.root_name``, so a corpus whose root is
+itself a package (Django's ``django/``) resolves ``import django.x`` inside it.
+
 To compare with an older engine, run this file from the tree under test with that tree's
 packages first on the path (``PYTHONPATH=/tmp/before python bench/semantics_sample.py ...``).
 
@@ -37,8 +40,19 @@ SUFFIXES = {
     "rust": (".rs",),
     "c": (".c", ".h"),
     "cpp": (".cpp", ".cc", ".cxx", ".hpp", ".hh", ".hxx", ".h"),
+    "python": (".py", ".pyi"),
+    "javascript": (".js", ".mjs", ".cjs", ".jsx"),
+    "typescript": (".ts", ".mts", ".cts"),
 }
-CONTEXT = ("go.mod", "go.work", "Cargo.toml", "compile_commands.json")
+CONTEXT = (
+    "go.mod",
+    "go.work",
+    "Cargo.toml",
+    "compile_commands.json",
+    "pyproject.toml",
+    "package.json",
+    "tsconfig.json",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     data = {rel: p.read_bytes() for rel, p in files.items()}
     analyses = {rel: analyze(rel, raw, args.language) for rel, raw in data.items() if rel.endswith(suffixes)}
-    resolutions = resolve_imports(analyses.values(), RepoContext(files=frozenset(data), read=data.get))
+    resolutions = resolve_imports(
+        analyses.values(), RepoContext(files=frozenset(data), read=data.get, root_name=root.name)
+    )
     edges = resolve_calls(analyses, resolutions)
     verdict: dict[tuple[str, int], str] = {}
     for e in edges:
