@@ -542,6 +542,7 @@ class Evaluator:
             or "override" in tail
             or "final" in tail
             or method.signature.replace(" ", "").endswith(")=0")
+            or (fi is not None and method.id in fi.overridable)  # Python: raise NotImplementedError
         )
         if owner.kind not in INTERFACE_LIKE and not abstract:
             return []

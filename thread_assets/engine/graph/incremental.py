@@ -57,6 +57,7 @@ from ..resolve import RepoContext, Resolution, resolve_imports
 from .calls import CallEdge, HierarchyEdge, resolve_calls, resolve_hierarchy
 from .deps import Cycle, DepEdge, dependency_edges, find_cycles
 from .evaluate import HIERARCHY
+from .lookup import overridable_hooks
 
 Mode = Literal["full", "incremental", "unchanged"]
 _E = TypeVar("_E", CallEdge, HierarchyEdge)
@@ -192,6 +193,7 @@ def exports_digest(analysis: FileAnalysis, resolutions: Sequence[Resolution]) ->
         [(i.module, i.name, i.alias, i.bound, i.kind, t) for i, t in zip(analysis.imports, targets, strict=True)],
         analysis.bindings,
         [(r.type, r.type_name, r.base, r.kind, r.access) for r in analysis.relations],
+        sorted(overridable_hooks(analysis)),
     )
     return xxhash.xxh3_128_hexdigest(_encode(payload))
 

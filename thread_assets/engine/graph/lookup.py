@@ -60,6 +60,9 @@ class _FileIndex:
     star_targets: list[str] = field(default_factory=list)
     """Repository files this file re-exports wholesale (``from .widgets import *``,
     ``export * from "./widgets"``)."""
+    overridable: set[str] = field(default_factory=set)
+    """Local ids of Python functions that raise NotImplementedError: hooks meant to be overridden,
+    which a call dispatches from like an abstract method."""
     submodules: dict[str, str] = field(default_factory=dict)
     """Rust ``mod name;`` declarations: the module's name -> its file."""
     reexports: dict[str, _Binding] = field(default_factory=dict)
@@ -69,6 +72,13 @@ class _FileIndex:
     """(scope, name) -> what the name holds (see ``model.Binding``)."""
     relations: dict[str, list[TypeRelation]] = field(default_factory=dict)
     """Local type id (or, for a type defined elsewhere, its name as written) -> its relations."""
+
+
+def overridable_hooks(analysis: FileAnalysis) -> set[str]:
+    """See ``_FileIndex.overridable`` (the Python pass records ``raise X`` as a call to X)."""
+    if analysis.language != "python":
+        return set()
+    return {c.caller for c in analysis.calls if c.name == "NotImplementedError" and c.caller is not None}
 
 
 def _without_trait_segments(qname: str) -> str:
@@ -98,6 +108,7 @@ def _build_index(analysis: FileAnalysis, targets: Mapping[tuple[str, int], str |
         if plain != qname and plain not in fi.by_qname:
             fi.by_qname[plain] = sym
             aliases.add(plain)
+    fi.overridable = overridable_hooks(analysis)
     for vb in analysis.bindings:
         vkey = (vb.scope, vb.name)
         old_vb = fi.bindings.get(vkey)

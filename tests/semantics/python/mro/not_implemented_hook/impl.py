@@ -1,0 +1,6 @@
+from base import Backend
+
+
+class ModelBackend(Backend):
+    def permissions(self, user):
+        return {"view"}

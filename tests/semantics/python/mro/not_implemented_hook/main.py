@@ -1,0 +1,3 @@
+from impl import ModelBackend
+
+ModelBackend().has_perm("ann", "view")
