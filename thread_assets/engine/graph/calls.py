@@ -391,7 +391,8 @@ def resolve_calls(
     lookup = Lookup(by_path, resolutions)
     if hierarchy is None:
         hierarchy = resolve_hierarchy(by_path, lookup)
-    evaluator = Evaluator(lookup, children(hierarchy))
+    hierarchy = list(hierarchy)
+    evaluator = Evaluator(lookup, children(hierarchy), elsewhere(hierarchy))
     builder = _Edges(lookup, evaluator)
     edges: list[CallEdge] = []
     for path in sorted(by_path if paths is None else paths):
@@ -453,10 +454,14 @@ def resolve_hierarchy(
             found = evaluator.resolve_base(path, owner, rel.base)
             target = global_symbol_id(*_gid(found[0])) if found else None
             module = None if found else evaluator.external_base(path, rel.base)
+            type_id = global_symbol_id(path, rel.type) if rel.type is not None else None
+            if type_id is None:  # a Rust impl for a type of another module: that type, if found
+                types = evaluator.resolve_type(path, rel.type_name)
+                type_id = global_symbol_id(*_gid(types[0])) if types else None
             out.append(
                 HierarchyEdge(
                     path=path,
-                    type=global_symbol_id(path, rel.type) if rel.type is not None else None,
+                    type=type_id,
                     type_name=rel.type_name,
                     base=rel.base,
                     kind=rel.kind,
@@ -481,5 +486,15 @@ def children(hierarchy: Iterable[HierarchyEdge]) -> dict[str, list[tuple[str, st
     for h in hierarchy:
         if h.target is None or h.type is None:
             continue
-        out.setdefault(h.target, []).append((h.path, h.type[len(h.path) + 2 :]))
+        path, _, local = h.type.partition("::")
+        out.setdefault(h.target, []).append((path, local))
+    return out
+
+
+def elsewhere(hierarchy: Iterable[HierarchyEdge]) -> dict[str, list[tuple[str, str]]]:
+    """Type global id -> (file, base global id) of its relations written in another file."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for h in hierarchy:
+        if h.type is not None and h.target is not None and not h.type.startswith(h.path + "::"):
+            out.setdefault(h.type, []).append((h.path, h.target))
     return out

@@ -84,9 +84,18 @@ def callee_module(dotted: str) -> str:
 
 
 class Evaluator:
-    def __init__(self, lookup: Lookup, children: Mapping[str, list[tuple[str, str]]] | None = None) -> None:
+    def __init__(
+        self,
+        lookup: Lookup,
+        children: Mapping[str, list[tuple[str, str]]] | None = None,
+        elsewhere: Mapping[str, list[tuple[str, str]]] | None = None,
+    ) -> None:
         self.lookup = lookup
         self.children = children
+        self.elsewhere = elsewhere or {}
+        """Global id of a type -> (file, base global id) of relations written in another file than
+        the type's (a Rust ``impl Trait for Type`` next to neither): the type's members there
+        are its members too."""
         """Global id of a type -> (path, local id) of the types that name it as a base (for
         dispatch); None when the caller does not want dispatch edges."""
         self._memo: dict[tuple[object, ...], tuple[object, frozenset[str]]] = {}
@@ -407,7 +416,7 @@ class Evaluator:
             if fi is None:
                 continue
             b = fi.bindings.get((c.id, attr))
-            found = None if container else self.lookup.member(p, c.qualified_name, attr)
+            found = None if container else self._member_of(p, c, attr)
             if found is not None and found[1].kind in DEFINED:
                 how = via if i == 0 or via in ("super", "type_qualified") else "inherited"
                 return [Obj("sym", found[0], found[1], via=how, recv=recv)]
@@ -423,6 +432,27 @@ class Evaluator:
                 return [Obj("builtin", name=dotted)]
             return [Obj("ext", name=dotted, module=name, via="external", recv=recv)]
         return []
+
+    def _member_of(self, path: str, cls: Symbol, attr: str) -> tuple[str, Symbol] | None:
+        """``cls.attr`` in the type's file, else in a file that implements something for it."""
+        found = self.lookup.member(path, cls.qualified_name, attr)
+        if found is None and self._impls_elsewhere(path):
+            for other, _ in self.elsewhere.get(global_symbol_id(path, cls.id), ()):
+                self.lookup.reads.add(other)
+                found = self.lookup.member(other, cls.qualified_name, attr)
+                if found is not None:
+                    break
+        return found
+
+    def _impls_elsewhere(self, path: str) -> bool:
+        """Whether a type of ``path`` can have members in files that neither it nor its callers
+        import (Rust impl blocks): then what the call reaches depends on the repository's whole
+        hierarchy, and the file that looked is resolved again when that changes."""
+        fi = self.lookup.index(path)
+        if fi is None or fi.language != "rust":
+            return False
+        self.lookup.reads.add(HIERARCHY)
+        return True
 
     def external_ancestor(self, path: str, cls: Symbol) -> tuple[str, str] | None:
         """The first base in ``cls``'s hierarchy that is not in the repository: (``ext``, its
@@ -486,6 +516,15 @@ class Evaluator:
             for p, sym in self.resolve_base(path, cls, rel.base):
                 if (p, sym.id) != (path, cls.id) and (p, sym) not in out:
                     out.append((p, sym))
+        for other, base in (
+            self.elsewhere.get(global_symbol_id(path, cls.id), ()) if self._impls_elsewhere(path) else ()
+        ):
+            self.lookup.reads.add(other)
+            base_path, _, local = base.partition("::")
+            base_fi = self.lookup.index(base_path)
+            found = base_fi.symbols.get(local) if base_fi is not None else None
+            if found is not None and (base_path, found) not in out:
+                out.append((base_path, found))
         return out
 
     def resolve_base(self, path: str, cls: Symbol | None, text: str) -> list[tuple[str, Symbol]]:
@@ -564,7 +603,7 @@ class Evaluator:
                 child = child_fi.symbols.get(local) if child_fi is not None else None
                 if child is None:
                     continue
-                found = self.lookup.member(p, child.qualified_name, method.name)
+                found = self._member_of(p, child, method.name)
                 if found is not None and found[1].kind in CALLABLE and found[1] is not method:
                     out.append(found)
         return out
