@@ -108,6 +108,10 @@ def contract_requests(sqlite_url: str) -> list[Request]:
         get += [f"/api/{way}?" + str(httpx.QueryParams({"symbol": s})) for s in names + ids]
         get += [f"/api/{way}?symbol=dispatch&limit=3&offset={o}" for o in range(0, 18, 3)]
         get += [f"/api/{way}?symbol=render&repo=other", f"/api/{way}?symbol=render&repo={REPO}"]
+    for way in ("hierarchy", "implementations"):  # types, methods, unknown names, paging, errors
+        get += [f"/api/{way}?" + str(httpx.QueryParams({"symbol": s})) for s in names + ids[:12]]
+        get += [f"/api/{way}?symbol=Order&limit=1&offset={o}" for o in (0, 1, 2)]
+        get += [f"/api/{way}?symbol=zzz", f"/api/{way}", f"/api/{way}?symbol=", f"/api/{way}?symbol=Order&repo=other"]
     for p in [*sorted(FILES), "nope.py", "json", "fmt"]:
         for d in ("", "&direction=in", "&direction=out", "&direction=both"):
             get += ["/api/deps?" + str(httpx.QueryParams({"path": p})) + d]
