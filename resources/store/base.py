@@ -115,6 +115,10 @@ class Store(Protocol):
 
     def load_resolutions(self, repo: str, paths: Sequence[str] | None = None) -> list[Resolution]: ...
 
+    def go_methods(self, repo: str) -> list[tuple[str, str]]:
+        """(path, qualified name) of every method of a Go type, interfaces' own methods left out."""
+        ...
+
     def load_hierarchy(self, repo: str, paths: Sequence[str] | None = None) -> list[HierarchyEdge]:
         """The resolved type hierarchy rows (of ``paths``, or all), in key order."""
         ...

@@ -336,6 +336,10 @@ class SqlStore:
             for r in self._rows_where(table, where.format(col=R.PATH_COLUMN[table]), params)
         ]
 
+    def go_methods(self, repo: str) -> list[tuple[str, str]]:
+        """(path, qualified name) of every method of a Go type (see ``graph.calls.go_method_index``)."""
+        return [(r["path"], r["qualified_name"]) for r in self._query("go_methods", {"repo": repo})]
+
     def load_cycles(self, repo: str) -> list[Cycle]:
         return [R.cycle_from_row(r) for r in self._table_rows("cycles", repo, None)]
 

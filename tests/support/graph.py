@@ -96,11 +96,16 @@ POOLS: dict[str, list[str]] = {
         "package lib\n\nfunc Add(a, b int) int { return a + b }\n",
         "package lib\n\nfunc Add(a, b int) int { return b + a + 0 }\n",
         "package lib\n\nfunc Plus(a, b int) int { return a + b }\n",
+        # a type that satisfies go_b's Runner by its method set (no relation written anywhere)
+        "package lib\n\ntype Fast struct{}\n\nfunc (f Fast) Run() int { return 1 }\n\n"
+        "func Add(a, b int) int { return a + b }\n",
     ],
     "go_b": [
         "package lib\n\nfunc Twice(a int) int { return Add(a, a) }\n",
         "package lib\n\ntype T struct{}\n\nfunc (t *T) Run() int { return t.Step() }\n\n"
         "func (t *T) Step() int { return Add(1, 2) }\n\nfunc Twice(a int) int { return Plus(a, a) }\n",
+        "package lib\n\ntype Runner interface{ Run() int }\n\nfunc Drive(r Runner) int { return r.Run() }\n\n"
+        "func Twice(a int) int { return Add(a, a) }\n",
     ],
     "go_test": [
         'package lib\n\nimport "testing"\n\nfunc helperT() int { return Twice(2) }\n\n'

@@ -380,6 +380,7 @@ def resolve_calls(
     hierarchy: Iterable[HierarchyEdge] | None = None,
     reads: dict[str, list[str]] | None = None,
     paths: Iterable[str] | None = None,
+    go_methods: Mapping[str, list[tuple[str, str]]] | None = None,
 ) -> list[CallEdge]:
     """Edges of every call of ``paths`` (default: every file), files in path order, calls in
     file order, several edges per call in target order.
@@ -392,7 +393,9 @@ def resolve_calls(
     if hierarchy is None:
         hierarchy = resolve_hierarchy(by_path, lookup)
     hierarchy = list(hierarchy)
-    evaluator = Evaluator(lookup, children(hierarchy), elsewhere(hierarchy))
+    if go_methods is None:
+        go_methods = go_method_index(_go_methods(by_path))
+    evaluator = Evaluator(lookup, children(hierarchy), elsewhere(hierarchy), go_methods)
     builder = _Edges(lookup, evaluator)
     edges: list[CallEdge] = []
     for path in sorted(by_path if paths is None else paths):
@@ -478,6 +481,32 @@ def resolve_hierarchy(
 
 def _gid(found: tuple[str, Symbol]) -> tuple[str, str]:
     return found[0], found[1].id
+
+
+def _go_methods(analyses: Mapping[str, FileAnalysis]) -> list[tuple[str, str]]:
+    out = []
+    for path, a in sorted(analyses.items()):
+        if a.language != "go":
+            continue
+        kinds = {s.id: s.kind for s in a.symbols}
+        out += [
+            (path, s.qualified_name)
+            for s in a.symbols
+            if s.kind == "method" and (s.parent is None or kinds.get(s.parent) != "interface")
+        ]
+    return out
+
+
+def go_method_index(methods: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Method name -> (file, receiver type's qualified name) of every Go method: a Go type
+    satisfies an interface by its method set, with no relation written anywhere, so dispatch
+    through an interface matches method sets (``Evaluator.implementations``)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for path, qname in methods:
+        owner, _, name = qname.rpartition(".")
+        if owner:
+            out.setdefault(name, []).append((path, owner))
+    return out
 
 
 def children(hierarchy: Iterable[HierarchyEdge]) -> dict[str, list[tuple[str, str]]]:

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from ..model import Ref, Symbol, global_symbol_id
 from .builtins import is_builtin
-from .lookup import CLASS_LIKE, NAMESPACE_LIKE, Lookup, _Binding
+from .lookup import CLASS_LIKE, NAMESPACE_LIKE, Lookup, _Binding, _FileIndex
 
 MAX_DEPTH = 40
 MAX_FOLLOW = 8
@@ -30,6 +30,8 @@ TYPES = CLASS_LIKE | {"type_alias"}
 DEFINED = CALLABLE | TYPES | NAMESPACE_LIKE
 INTERFACE_LIKE = frozenset({"interface", "trait"})
 HIERARCHY = "<hierarchy>"
+GO_METHODS = "<go-methods>"
+"""A pseudo-path in a file's reads: its edges depend on which Go types satisfy an interface."""
 """A pseudo-path in a file's reads: its edges depend on the descendants of some type (dispatch)."""
 CONSTRUCTOR_NAMES = {"python": ("__init__",), "javascript": ("constructor",), "typescript": ("constructor",)}
 CONSTRUCTOR_NAMES["tsx"] = CONSTRUCTOR_NAMES["typescript"]
@@ -89,7 +91,10 @@ class Evaluator:
         lookup: Lookup,
         children: Mapping[str, list[tuple[str, str]]] | None = None,
         elsewhere: Mapping[str, list[tuple[str, str]]] | None = None,
+        go_methods: Mapping[str, list[tuple[str, str]]] | None = None,
     ) -> None:
+        self.go_methods = go_methods or {}
+        """Go method name -> (file, receiver type) of every Go method (``calls.go_method_index``)."""
         self.lookup = lookup
         self.children = children
         self.elsewhere = elsewhere or {}
@@ -587,6 +592,8 @@ class Evaluator:
             return []
         self.lookup.reads.add(HIERARCHY)
         out: list[tuple[str, Symbol]] = []
+        if owner.kind == "interface" and fi is not None and fi.language == "go":
+            out += self._go_satisfying(fi, owner, method)
         # from the receiver's static type when it is below the method's type: a call on a
         # concrete type reaches the overrides below that type only
         start = receiver if receiver is not None and "::" in receiver else global_symbol_id(path, owner.id)
@@ -605,6 +612,29 @@ class Evaluator:
                     continue
                 found = self._member_of(p, child, method.name)
                 if found is not None and found[1].kind in CALLABLE and found[1] is not method:
+                    out.append(found)
+        return out
+
+    def _go_satisfying(self, fi: _FileIndex, iface: Symbol, method: Symbol) -> list[tuple[str, Symbol]]:
+        """``method`` of every Go type whose method set holds all of ``iface``'s methods (its
+        own; embedded interfaces' are not counted, so such an interface asks for less)."""
+        self.lookup.reads.add(GO_METHODS)
+        names = {s.name for s in fi.symbols.values() if s.parent == iface.id and s.kind == "method"}
+        if not names:
+            return []
+        have: dict[tuple[str, str], set[str]] = {}
+        where: dict[tuple[str, str], str] = {}
+        for name in names:
+            for path, owner in self.go_methods.get(name, ()):
+                key = (path.rpartition("/")[0], owner)
+                have.setdefault(key, set()).add(name)
+                if name == method.name:
+                    where[key] = path
+        out = []
+        for key, got in sorted(have.items()):
+            if got >= names and key in where:
+                found = self.lookup.member(where[key], key[1], method.name)
+                if found is not None and found[1].kind in CALLABLE:
                     out.append(found)
         return out
 

@@ -54,9 +54,9 @@ import xxhash
 
 from ..model import EXTRACTOR_VERSION, FileAnalysis
 from ..resolve import RepoContext, Resolution, resolve_imports
-from .calls import CallEdge, HierarchyEdge, resolve_calls, resolve_hierarchy
+from .calls import CallEdge, HierarchyEdge, go_method_index, resolve_calls, resolve_hierarchy
 from .deps import Cycle, DepEdge, dependency_edges, find_cycles
-from .evaluate import HIERARCHY
+from .evaluate import GO_METHODS, HIERARCHY
 from .lookup import overridable_hooks
 
 Mode = Literal["full", "incremental", "unchanged"]
@@ -120,6 +120,7 @@ class GraphStore(Protocol):
     def load_imports(self, repo: str, paths: Sequence[str] | None = None) -> list[FileAnalysis]: ...
     def load_resolutions(self, repo: str, paths: Sequence[str] | None = None) -> list[Resolution]: ...
     def load_hierarchy(self, repo: str, paths: Sequence[str] | None = None) -> list[HierarchyEdge]: ...
+    def go_methods(self, repo: str) -> list[tuple[str, str]]: ...
     def load_cycles(self, repo: str) -> list[Cycle]: ...
     def internal_dep_pairs(self, repo: str) -> list[tuple[str, str]]: ...
     def load_graph_inputs(self, repo: str) -> dict[str, dict[str, str]]: ...
@@ -478,6 +479,8 @@ def update_graph(
     hop2 = {s for t in hop1 for s in pred.get(t, ())}
     reads_old = {p: d.split("\n") for p, d in inputs.get(READS, {}).items() if d}
     readers = {p for p, rs in reads_old.items() if not touched.isdisjoint(rs)}
+    if any(p.endswith(".go") for p in touched):  # a Go type's method set may have changed
+        readers |= {p for p, rs in reads_old.items() if GO_METHODS in rs}
     redo_set = (set(sources) | touched | hop1 | hop2 | readers) & present
 
     # the analyses those files' resolution reads: two hops out (Go packages whole) and what they
@@ -524,7 +527,10 @@ def update_graph(
     redo = sorted(redo_set)
     update.calls_resolved = redo
     hierarchy_all = [h for h in stored_hierarchy if h.path not in redo_set and h.path in present] + hierarchy_new
-    call_edges = resolve_calls(lazy, res_for_calls, hierarchy=hierarchy_all, reads=reads_new, paths=redo)
+    go_methods = go_method_index(store.go_methods(repo)) if any(p.endswith(".go") for p in present) else {}
+    call_edges = resolve_calls(
+        lazy, res_for_calls, hierarchy=hierarchy_all, reads=reads_new, paths=redo, go_methods=go_methods
+    )
     calls_by = _by_path(call_edges)
 
     # cycles
