@@ -8,6 +8,7 @@ TypeScript with a ``tsconfig.json`` path alias, JavaScript, Go (a package over s
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -68,12 +69,18 @@ def machine(store: SqlStore) -> type[RuleBasedStateMachine]:
     return Edits
 
 
+PROFILES = {"quick": (15, 12), "thorough": (200, 20)}
+"""(examples, steps per example): the suite runs ``quick``; ``THREAD_PROPERTY_PROFILE=thorough``
+in the environment runs the long one (docs/reliability.md)."""
+
+
 def test_incremental_graph_equals_from_scratch(store: SqlStore) -> None:
+    examples, steps = PROFILES[os.environ.get("THREAD_PROPERTY_PROFILE", "quick")]
     run_state_machine_as_test(
         machine(store),
         settings=settings(
-            max_examples=15,
-            stateful_step_count=12,
+            max_examples=examples,
+            stateful_step_count=steps,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
             database=None,
