@@ -38,6 +38,8 @@ from ..model import Binding, Call, CallReason, Import, Ref, Symbol, TypeRelation
 from ..parse import language_object
 from .go_types import BUILTIN_FUNCTIONS, BUILTIN_TYPES, element_type, named_type
 from .lazy import LazyVar, Values
+from .refs import builtins_bare as _out
+from .refs import with_ops as _with
 
 _QUERY = """
 [(function_declaration) (method_declaration)] @func
@@ -100,23 +102,6 @@ def semantics(
 ) -> tuple[tuple[Call, ...], tuple[TypeRelation, ...], tuple[Binding, ...]]:
     found = captures(language_object(language), _QUERY, root)
     return _GoPass(src, symbols, imports, found).run(root, calls)
-
-
-def _out(values: Values) -> Values:
-    """Values as recorded: a builtin is a builtin whatever is done to it, so its operations are
-    dropped (``b:StringBuilder``, not an instance of it called)."""
-    if not any(v.base.startswith("b:") and v.ops for v in values):
-        return values
-    out: list[Ref] = []
-    for v in values:
-        v = Ref(v.base) if v.base.startswith("b:") else v
-        if v not in out:
-            out.append(v)
-    return tuple(out)
-
-
-def _with(values: Values, *ops: str) -> Values:
-    return tuple(Ref(v.base, v.ops + ops) for v in values)
 
 
 def _instance(ref: Ref | None) -> Values:

@@ -50,6 +50,8 @@ from .java_types import (
     type_segments,
 )
 from .lazy import LazyVar, Values
+from .refs import builtins_bare as _out
+from .refs import with_ops as _with
 
 _QUERY = """
 [(class_declaration) (interface_declaration) (enum_declaration) (record_declaration)
@@ -168,23 +170,6 @@ def _simple_type(text: str | None) -> str:
     base = text.split("<", 1)[0].split()[-1] if text.split("<", 1)[0].split() else text
     dims = "[]" * text.count("[]")
     return base.rpartition(".")[2] + dims
-
-
-def _out(values: Values) -> Values:
-    """Values as recorded: a builtin is a builtin whatever is done to it, so its operations are
-    dropped (``b:StringBuilder``, not an instance of it called)."""
-    if not any(v.base.startswith("b:") and v.ops for v in values):
-        return values
-    out: list[Ref] = []
-    for v in values:
-        v = Ref(v.base) if v.base.startswith("b:") else v
-        if v not in out:
-            out.append(v)
-    return tuple(out)
-
-
-def _with(values: Values, *ops: str) -> Values:
-    return tuple(Ref(v.base, v.ops + ops) for v in values)
 
 
 class _JavaPass:
