@@ -32,6 +32,9 @@ class Corpus:
     bench_only: bool = False
     """Used by the resolution benchmarks only (bench/grimp_compare.py, bench/depcruise_compare.py),
     not by the test suite's pass over every corpus, which keeps its time."""
+    tarball: str | None = None
+    """A tarball inside the downloaded package (path in the unpacked tree) that holds the sources:
+    unpacked in its place, then deleted (``linux-source-*`` ships the kernel as one ``.tar.xz``)."""
 
 
 CORPORA: dict[str, Corpus] = {
@@ -65,6 +68,15 @@ CORPORA: dict[str, Corpus] = {
         Corpus("openjdk-src", "deb", ("openjdk-17-source",), "usr/lib/jvm/openjdk-17/lib", ("java",), bench_only=True),
         Corpus("libuv", "pypi", ("uvloop==0.22.1",), "uvloop-0.22.1/vendor/libuv", ("c",)),
         Corpus("pybind11", "pypi", ("pybind11==3.0.1",), "pybind11-3.0.1", ("cpp",)),
+        Corpus(
+            "linux",
+            "deb",
+            ("linux-source-6.1=6.1.192-3",),
+            "linux-source-6.1",
+            ("c",),
+            bench_only=True,  # 78,579 files, 1.5 GB unpacked: bench/scale.py only
+            tarball="usr/src/linux-source-6.1.tar.xz",
+        ),
     )
 }
 
@@ -167,6 +179,9 @@ def _download(corpus: Corpus, tmp: Path, dest: Path) -> None:
         _run(["apt-get", "download", "-q", *corpus.packages], tmp)
         for deb in tmp.glob("*.deb"):
             _run(["dpkg-deb", "-x", str(deb), str(dest)], tmp)
+        if corpus.tarball is not None:
+            _run(["tar", "-xJf", str(dest / corpus.tarball), "--no-same-owner", "-C", str(dest)], tmp)
+            (dest / corpus.tarball).unlink()
     else:  # pragma: no cover - the table above is the only input
         raise ValueError(corpus.registry)
 
