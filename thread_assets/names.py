@@ -21,6 +21,8 @@ CALL_GRAPH = "call_graph"
 GRAPH_ASSETS = (DEPENDENCY_GRAPH, CALL_GRAPH)
 """The graph multi-asset's outputs (unpartitioned)."""
 SYMBOL_INDEX = "symbol_index"
+REPO_RANK = "repo_rank"
+"""Symbol ranks and the repository map's plan (orchestration/rank.py)."""
 
 PER_FILE_OP = "per_file_assets"
 GRAPH_OP = "graph_assets"
@@ -30,6 +32,8 @@ GRAPH_GROUP = "graphs"
 PARTITIONS = "files"
 UPDATE_JOB = "thread_update"
 GRAPHS_JOB = "thread_graphs"
+FILES_JOB = "thread_files"
+"""One partition range of an update split by the run size: the per-file assets alone."""
 SENSOR = "thread_file_changes"
 
 REPO_RESOURCE = "thread_repo"

@@ -21,7 +21,7 @@ from rich.progress import TaskID
 
 from resources.store.base import StoreError
 from resources.store.url import open_store
-from thread_assets.repo.settings import RepoSettings
+from thread_assets.repo.settings import DEFAULT_RUN_SIZE, RepoSettings
 
 from .errors import UserError
 from .render import counts_table, progress_bar
@@ -45,6 +45,8 @@ def settings_for(args: argparse.Namespace) -> RepoSettings:
     the defaults (:mod:`thread_assets.repo.settings`)."""
     if getattr(args, "workers", None) is not None and args.workers < 0:
         raise UserError("--workers must be 0 (every CPU) or more")
+    if getattr(args, "run_size", None) is not None and args.run_size < 1:
+        raise UserError("--run-size must be 1 or more files")
     return RepoSettings.resolve(
         repo_root(args.path),
         store_url=args.store,
@@ -52,6 +54,7 @@ def settings_for(args: argparse.Namespace) -> RepoSettings:
         include=getattr(args, "include", None),
         exclude=getattr(args, "exclude", None),
         workers=getattr(args, "workers", None),
+        run_size=getattr(args, "run_size", None),
     )
 
 
@@ -343,6 +346,14 @@ def add_index_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     idx.add_argument("--include", action="append", help="only paths matching this glob (repeatable)")
     idx.add_argument("--exclude", action="append", help="skip paths matching this glob (repeatable)")
     idx.add_argument("--workers", type=int, default=None, help="analysis processes (default: every CPU)")
+    idx.add_argument(
+        "--run-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most files per Dagster run: a larger update runs in ranges of at most N files, then the graphs "
+        f"once (default: $THREAD_RUN_SIZE, else {DEFAULT_RUN_SIZE})",
+    )
     idx.add_argument("--force", action="store_true", help="re-analyse every file")
     idx.add_argument("--json", action="store_true", help="print the summary as JSON")
     idx.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

@@ -4,9 +4,12 @@ One call is one update (:mod:`thread_assets.orchestration.updater`, the same mac
 file-change sensor and ``thread watch``): a stat walk; a hash of only the files the stat memo
 cannot vouch for; a comparison with the store's content hashes; removed files' rows and
 partitions deleted; then ONE Dagster run over the changed files' partitions (lined up as one
-contiguous range) that also brings the graph assets up to date and runs the asset checks.
-Nothing changed: no run at all. The run goes to the repository's persistent instance
-(:mod:`thread_assets.orchestration.instance`), so the UI shows every materialization.
+contiguous range) that also brings the graph assets up to date and runs the asset checks; or,
+above the run size (``--run-size``, ``THREAD_RUN_SIZE``), one run per sub-range of the per-file
+assets alone, one after the other, then one run of the graphs and checks, so memory is bounded by
+the run size whatever the size of the repository. Nothing changed: no run at all. The runs go to
+the repository's persistent instance (:mod:`thread_assets.orchestration.instance`), so the UI
+shows every materialization.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from typing import Any
 
 from dagster import AssetCheckEvaluation, DagsterInstance
 
-from resources.io_manager import FileTable, GraphOutput, open_store_url
+from resources.io_manager import GraphOutput, open_store_url
 from resources.store.base import Store
 from thread_assets.engine import FileAnalysis
-from thread_assets.names import DEPENDENCY_GRAPH, GRAPH_OP, PARSE, PER_FILE_OP
+from thread_assets.names import DEPENDENCY_GRAPH, GRAPH_OP
 from thread_assets.orchestration.checks import FAILING, NOT_COUNTED
 from thread_assets.orchestration.instance import claim_instance, dagster_env_defaults, open_instance
 from thread_assets.orchestration.lock import OnWait, repository_lock
@@ -86,7 +89,8 @@ class IndexSummary:
     hashed: int = 0
     """Files read and hashed to find what changed (the stat memo answered for the rest)."""
     runs: list[str] = field(default_factory=list)
-    """Dagster run ids (one per update: per-file range, graphs and checks together)."""
+    """Dagster run ids: one (per-file range, graphs and checks together), or, for an update above
+    the run size, one per partition range and then the graphs run."""
     seconds: float = 0.0
     by_language: dict[str, int] = field(default_factory=dict)
     symbols: int = 0
@@ -95,7 +99,8 @@ class IndexSummary:
     cycles: int = 0
     files_with_parse_errors: int = 0
     problems: list[dict[str, str | None]] = field(default_factory=list)
-    """Analysed files that are not ``ok`` in this call (path, status, reason)."""
+    """Analysed files that are not ``ok`` in this call (path, status, reason), read from the
+    store's ``files`` rows that this call's runs wrote."""
     checks: dict[str, bool] = field(default_factory=dict)
     """Asset check name -> passed, from the graph run."""
     check_problems: list[dict[str, str | bool | None]] = field(default_factory=list)
@@ -147,7 +152,7 @@ def index_repository(
         found = indexable_files(root_path, include=settings.include, exclude=settings.exclude)
         _report(progress, "discover", len(found), len(found))
         changes = detect_changes(root_path, store.file_states(name), memo=memo, found=found, force=force)
-        updater = Updater(instance, build_resources(settings))
+        updater = Updater(instance, build_resources(settings), run_size=settings.run_size)
         analysing = len(changes.to_analyse)
         with _analysis_progress(progress, analysing):
             outcome = updater.run(store, name, changes, origin="index", graphs_needed=force, wait_s=None, tags=tags)
@@ -169,14 +174,9 @@ def index_repository(
             hashed=changes.hashed,
             runs=outcome.run_ids,
         )
-        analyses: list[FileAnalysis] = []
         result = outcome.result
         if result is not None:
             _report(progress, "graphs", 1, 1)
-            if outcome.plan.run_keys:
-                table = result.output_for_node(PER_FILE_OP, PARSE)
-                assert isinstance(table, FileTable)
-                analyses = list(table.batch.analyses)
             graph = result.output_for_node(GRAPH_OP, DEPENDENCY_GRAPH)
             summary.cycles = len(graph.cycles) if isinstance(graph, GraphOutput) else 0
             evaluations = result.get_asset_check_evaluations()
@@ -184,7 +184,7 @@ def index_repository(
             summary.check_problems = [p for e in evaluations for p in _named_by_check(e)]
         else:
             summary.cycles = len(store.cycles(repo=name))
-        _fill_totals(summary, store, name, analyses)
+        _fill_totals(summary, store, name, set(outcome.run_ids))
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -237,7 +237,10 @@ def _named_by_check(evaluation: AssetCheckEvaluation) -> list[dict[str, str | bo
     return named
 
 
-def _fill_totals(summary: IndexSummary, store: Store, repo: str, analyses: list[FileAnalysis]) -> None:
+def _fill_totals(summary: IndexSummary, store: Store, repo: str, run_ids: set[str]) -> None:
+    """Totals of the whole index, and the files this call's runs (``run_ids``) analysed that
+    are not ``ok``: the store's ``files`` rows carry the run that wrote them, so the runs need not
+    keep their analyses in memory to report them."""
     rows = list(store.export("files", repo=repo))
     summary.files = len(rows)
     summary.by_language = dict(Counter(r["language"] or "(unknown)" for r in rows).most_common())
@@ -247,4 +250,8 @@ def _fill_totals(summary: IndexSummary, store: Store, repo: str, analyses: list[
         value = stats.get(key)
         if isinstance(value, int):
             setattr(summary, key, value)
-    summary.problems = [{"path": a.path, "status": a.status, "reason": a.reason} for a in analyses if a.status != "ok"]
+    summary.problems = [
+        {"path": r["path"], "status": r["status"], "reason": r["reason"]}
+        for r in rows
+        if r["run_id"] in run_ids and r["status"] != "ok"
+    ]

@@ -114,7 +114,7 @@ class Watcher:
         self.on_batch = on_batch
         self._open_store = open_store
         self.memo = settings.stat_memo()
-        self.updater = Updater(instance, build_resources(settings))
+        self.updater = Updater(instance, build_resources(settings), run_size=settings.run_size)
         self.lock = repository_lock(instance, purpose="thread watch", repo=self.repo, store_url=self.store_url)
         self.wait = wait
         self.on_wait = on_wait

@@ -20,6 +20,24 @@ never wait on each other in a cycle):
 
 Parts are counted per process, so taking a lock this process holds succeeds at once: the
 in-process run of an update takes it again through its resources.
+
+Shared mode, for the partition-range runs of a split update (``thread_files`` runs, several of
+which the run coordinator may execute at once): each takes every part SHARED (``LOCK_SH``,
+``pg_advisory_lock_shared``), everyone else EXCLUSIVE, as before. So range runs execute side by
+side, while partition moves, removals, the graph step and any other update exclude them and each
+other. Why that is safe:
+
+- range runs are created only by a holder of the exclusive lock (a sensor tick, an in-process
+  update) that found no Thread run in flight, as disjoint contiguous sub-ranges of ONE partition
+  plan (``repo/partition_plan.split_range``): no two of them name the same partition or file;
+- a range run writes the rows of its own files only (one transaction per write, keyed by path),
+  and the store's ``index_state.files_version`` is raised by an atomic increment in each, so
+  concurrent writes neither collide nor lose the "graphs behind" mark;
+- a holder of the exclusive lock waits until no range run is in its step; a range run still
+  queued holds nothing, but it is a Thread run in flight, which every updater checks for (with
+  the exclusive lock held) before moving a partition, exactly as for a single run;
+- the graphs run that ends a split update is exclusive: it reads the store only once no range
+  run writes, and it is requested only when none is in flight.
 """
 
 from __future__ import annotations
@@ -93,11 +111,16 @@ def instance_postgres_url(instance: DagsterInstance) -> str | None:
 class _Part(Protocol):
     ident: str
 
-    def take(self, purpose: str) -> bool: ...
+    def take(self, purpose: str, shared: bool) -> bool: ...
 
     def give_back(self) -> None: ...
 
     def holder(self) -> str: ...
+
+
+RANGE_RUNS = "the partition-range runs of a split update"
+"""Who holds the file part when it names nobody: shared holders leave its content alone (one
+holder's record would hide the others', and its release would wipe theirs)."""
 
 
 def _describe(info: dict[str, Any]) -> str:
@@ -110,32 +133,42 @@ class _FilePart:
         self.path = path
         self.ident = f"file:{os.path.realpath(path)}"
         self._fd: int | None = None
+        self._shared = False
 
-    def take(self, purpose: str) -> bool:
+    def take(self, purpose: str, shared: bool) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             return False
-        info = {"purpose": purpose, "since": time.time(), **_pid_host()}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
+        self._shared = shared
+        if not shared:
+            info = {"purpose": purpose, "since": time.time(), **_pid_host()}
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(info).encode(), 0)
         self._fd = fd
         return True
 
     def give_back(self) -> None:
         if self._fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, 0)
+            if not self._shared:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, 0)
             os.close(self._fd)  # closing drops the flock
             self._fd = None
 
     def holder(self) -> str:
         try:
-            return _describe(json.loads(self.path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
+            text = self.path.read_text(encoding="utf-8")
+        except OSError:
+            return "another process"
+        if not text.strip():
+            return RANGE_RUNS
+        try:
+            return _describe(json.loads(text))
+        except ValueError:
             return "another process"
 
 
@@ -147,14 +180,15 @@ class _PostgresPart:
         self.ident = f"pg:{url}#{key}"
         self._conn: Any = None
 
-    def take(self, purpose: str) -> bool:
+    def take(self, purpose: str, shared: bool) -> bool:
         import psycopg
 
         name = f"thread {purpose} pid {os.getpid()} on {socket.gethostname()}"[:63]
         try:
             if self._conn is None:
                 self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10, application_name=name)
-            return bool(self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0])
+            call = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
+            return bool(self._conn.execute(f"SELECT {call}(%s)", (self.key,)).fetchone()[0])
         except psycopg.Error as exc:
             self.give_back()
             text = str(exc).strip()
@@ -172,7 +206,7 @@ class _PostgresPart:
         unsigned = self.key & 0xFFFF_FFFF_FFFF_FFFF
         query = (
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-            " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.pid <> pg_backend_pid()"
             " AND l.classid::bigint = %s AND l.objid::bigint = %s"
             " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         )
@@ -187,8 +221,8 @@ def _pid_host() -> dict[str, Any]:
     return {"pid": os.getpid(), "host": socket.gethostname()}
 
 
-_held: dict[str, tuple[int, _Part]] = {}
-"""Parts this process holds: ident -> (times taken, the part holding the file or session)."""
+_held: dict[str, tuple[int, _Part, bool]] = {}
+"""Parts this process holds: ident -> (times taken, the part holding the file or session, shared)."""
 _held_guard = threading.Lock()
 
 
@@ -196,8 +230,10 @@ class RepositoryLock:
     """The lock of one repository index (see the module docstring); :meth:`acquire` /
     :meth:`release`, or :meth:`hold` as a context manager."""
 
-    def __init__(self, parts: list[_Part], label: str, purpose: str) -> None:
+    def __init__(self, parts: list[_Part], label: str, purpose: str, *, shared: bool = False) -> None:
         self.parts = parts
+        self.shared = shared
+        """Taken in shared mode: a partition-range run of a split update (module docstring)."""
         self.label = label
         """What the lock guards, as messages name it: ``the index of shop``."""
         self.purpose = purpose
@@ -210,10 +246,14 @@ class RepositoryLock:
             if held is not None:
                 if not reentrant:
                     return False
-                _held[part.ident] = (held[0] + 1, held[1])
+                if held[2] and not self.shared:
+                    # a shared holder taking it exclusive would wait on itself; no Thread code path
+                    # does (range runs hold it shared, and nothing they run takes it exclusive)
+                    raise RuntimeError(f"{self.label} is held shared by this process: it cannot be taken exclusive")
+                _held[part.ident] = (held[0] + 1, held[1], held[2])
                 return True
-            if part.take(self.purpose):
-                _held[part.ident] = (1, part)
+            if part.take(self.purpose, self.shared):
+                _held[part.ident] = (1, part, self.shared)
                 return True
             return False
 
@@ -291,9 +331,9 @@ def _discard(part: _Part) -> None:
 def _give_back(idents: list[str]) -> None:
     with _held_guard:
         for ident in reversed(idents):
-            count, part = _held[ident]
+            count, part, shared = _held[ident]
             if count > 1:
-                _held[ident] = (count - 1, part)
+                _held[ident] = (count - 1, part, shared)
             else:
                 del _held[ident]
                 part.give_back()
@@ -306,10 +346,11 @@ def repository_lock(
     purpose: str,
     repo: str | None = None,
     store_url: str | None = None,
+    shared: bool = False,
 ) -> RepositoryLock:
     """The lock of ``scope``'s partitions on ``instance`` and, given a Postgres ``store_url``,
     of ``repo``'s rows in that store. An ephemeral instance has no directory and no other user:
-    no file part."""
+    no file part. ``shared``: the mode of a partition-range run (module docstring)."""
     parts: list[_Part] = []
     if not instance.is_ephemeral:
         parts.append(_FilePart(Path(instance.root_directory) / lock_file_name(scope)))
@@ -320,19 +361,22 @@ def repository_lock(
     if store_url is not None and repo is not None and is_postgres(store_url):
         parts.append(_PostgresPart(libpq_url(store_url), advisory_key("store", repo), "the store"))
     name = repo or scope.repo
-    return RepositoryLock(parts, f"the index of {name}" if name else "the index", purpose)
+    return RepositoryLock(parts, f"the index of {name}" if name else "the index", purpose, shared=shared)
 
 
 def hold_for_run(context: InitResourceContext) -> RepositoryLock | None:
     """For a Thread run's resources: tag the run with the process executing it (a run launched
     by the daemon is created before that process exists), then take the lock of its
-    repository's partitions. None outside a run (a sensor's resources)."""
+    repository's partitions: shared for a partition-range run of a split update (its job is
+    ``thread_files``), exclusive for every other run. None outside a run (a sensor's resources)."""
     run, instance = context.run, context.instance
     if run is None or instance is None:
         return None
     if PID_TAG not in run.tags:
         instance.add_run_tags(run.run_id, process_tags())
-    lock = repository_lock(instance, Scope(run.tags.get(REPO_TAG)), purpose=f"Dagster run {run.run_id[:8]}")
+    scope = Scope(run.tags.get(REPO_TAG))
+    shared = run.job_name == scope.files_job
+    lock = repository_lock(instance, scope, purpose=f"Dagster run {run.run_id[:8]}", shared=shared)
     log = context.log
     lock.acquire(on_wait=(lambda message: log.info(message)) if log is not None else None)
     return lock

@@ -3,7 +3,7 @@
 One repository per code location (``thread index``, ``thread watch``, ``THREAD_REPO_ROOT``) is
 :data:`SINGLE`: bare asset keys (``parse``, ``call_graph``), the ``files`` partitions, the
 resource keys ``thread_repo`` / ``thread_store`` / ``store_io_manager``, the jobs
-``thread_update`` / ``thread_graphs`` and the sensor ``thread_file_changes``.
+``thread_update`` / ``thread_graphs`` / ``thread_files`` and the sensor ``thread_file_changes``.
 
 Several repositories in one code location (``THREAD_REPO_ROOTS``) get one scope each, named after
 the repository: asset keys under a prefix (``django/parse``), their own dynamic partitions
@@ -77,6 +77,10 @@ class Scope:
     @property
     def graphs_job(self) -> str:
         return self._suffix(names.GRAPHS_JOB)
+
+    @property
+    def files_job(self) -> str:
+        return self._suffix(names.FILES_JOB)
 
     @property
     def sensor_name(self) -> str:

@@ -9,6 +9,14 @@
    themselves up to date from what changed) and the asset checks; a removal-only update runs the
    graph assets alone. The in-process callers execute it here; the sensor returns it as a
    RunRequest with the same selection and tags.
+5. Unless the range holds more files than the run size (``THREAD_RUN_SIZE``, ``--run-size``):
+   then it is split into contiguous sub-ranges of at most that many
+   (:func:`~thread_assets.repo.partition_plan.split_range`), each a run of the per-file assets
+   alone (``thread_files``), and ONE run of the graph assets and checks ends the update, so no
+   run holds more than the run size of analyses. In-process callers execute them one after the
+   other; the sensor requests every range run in one tick (the run coordinator executes them
+   concurrently, up to ``max_concurrent_runs``; they hold the lock shared) and a later tick, once
+   none is in flight, finds the store's graphs behind its files and requests the graphs run.
 
 Runs that Thread starts carry the tag ``thread/update`` (``index``, ``sensor`` or ``watch``).
 Before moving partitions, every caller holds the repository lock (:mod:`.lock`) and makes sure no
@@ -46,7 +54,8 @@ from thread_assets.names import (
     UPDATE_TAG,
 )
 from thread_assets.repo.changes import ChangeSet
-from thread_assets.repo.partition_plan import PartitionPlan, plan_partitions
+from thread_assets.repo.partition_plan import PartitionPlan, plan_partitions, split_range
+from thread_assets.repo.settings import DEFAULT_RUN_SIZE
 
 from .assets import build_assets
 from .jobs import update_jobs
@@ -66,9 +75,27 @@ IN_FLIGHT = [
 ]
 
 
+PART_TAG = "thread/part"
+"""On each partition-range run of a split update: ``i/n`` (its place among the update's ranges)."""
+
+
 def scope_tags(scope: Scope) -> dict[str, str]:
     """Tags that tell one repository's runs from another's on a shared instance."""
     return {} if scope.repo is None else {REPO_TAG: scope.repo}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One Dagster run of an update: its job, its partition (one file) or range (in ``tags``)."""
+
+    job_name: str
+    partition_key: str | None
+    tags: dict[str, str]
+
+
+def range_tags(keys: list[str]) -> dict[str, str]:
+    """How a run names a range of several partitions (its first and last key)."""
+    return {RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]} if len(keys) > 1 else {}
 
 
 @dataclass
@@ -76,12 +103,41 @@ class UpdateRequest:
     """What to run for one change set, once the partitions are in place."""
 
     job_name: str
+    """The update's last run: ``thread_update`` (per-file range, graphs, checks), or
+    ``thread_graphs`` (after removals, or ending a split update)."""
     keys: list[str]
+    """Every partition the update analyses, in order: one contiguous range."""
     tags: dict[str, str]
+    """The update's tags, on every one of its runs."""
+    ranges: list[list[str]] = field(default_factory=list)
+    """A split update's sub-ranges of ``keys``, each one ``thread_files`` run before the graphs
+    run; empty when one run does it all."""
 
     @property
     def partition_key(self) -> str | None:
-        return self.keys[0] if len(self.keys) == 1 else None
+        return self.keys[0] if len(self.keys) == 1 and not self.ranges else None
+
+    def range_runs(self, scope: Scope = SINGLE) -> list[RunSpec]:
+        """The per-file runs of a split update (none otherwise), in partition order."""
+        job = scope.files_job
+        n = len(self.ranges)
+        return [
+            RunSpec(
+                job,
+                keys[0] if len(keys) == 1 else None,
+                {**self.tags, **range_tags(keys), PART_TAG: f"{i}/{n}"},
+            )
+            for i, keys in enumerate(self.ranges, 1)
+        ]
+
+    def final_run(self) -> RunSpec:
+        """The run that ends the update: the whole update, or the graphs after the ranges."""
+        keys = [] if self.ranges else self.keys
+        return RunSpec(self.job_name, self.partition_key, {**self.tags, **range_tags(keys)})
+
+    def runs(self, scope: Scope = SINGLE) -> list[RunSpec]:
+        """Every run of the update, in the order an in-process caller executes them."""
+        return [*self.range_runs(scope), self.final_run()]
 
 
 @dataclass
@@ -92,7 +148,9 @@ class UpdateOutcome:
     run_ids: list[str] = field(default_factory=list)
     seconds: float = 0.0
     result: Any = None
-    """The in-process run's ``ExecuteInProcessResult`` (None when nothing ran)."""
+    """The last in-process run's ``ExecuteInProcessResult`` (None when nothing ran): the one run
+    of the update, or the graphs run of a split one. The range runs' results are dropped as soon
+    as each is done (an in-process result keeps its outputs in memory)."""
 
 
 def in_flight_runs(instance: DagsterInstance, scope: Scope = SINGLE) -> list[str]:
@@ -269,13 +327,13 @@ HANDOVER_S = 30.0
 within moments of the tick; a daemon that never does must not hold the index for long)."""
 
 
-def hand_over(lock: RepositoryLock, instance: DagsterInstance, token: str) -> None:
-    """Keep ``lock`` (held by a sensor tick) until the run requested with ``REQUEST_TAG=token``
-    exists, then release it: the tick returns its request before the daemon creates the run,
-    and an update taking the lock in between would find no run in flight and move the
-    partitions the request names. Once the run exists, others see it in flight and wait."""
+def hand_over(lock: RepositoryLock, instance: DagsterInstance, token: str, runs: int = 1) -> None:
+    """Keep ``lock`` (held by a sensor tick) until the ``runs`` runs requested with
+    ``REQUEST_TAG=token`` exist, then release it: the tick returns its requests before the daemon
+    creates the runs, and an update taking the lock in between would find no run in flight and
+    move the partitions the requests name. Once they exist, others see them in flight and wait."""
     filters = RunsFilter(tags={REQUEST_TAG: token})
-    lock.release_when(lambda: bool(instance.get_run_records(filters=filters, limit=1)), HANDOVER_S)
+    lock.release_when(lambda: len(instance.get_run_records(filters=filters, limit=runs)) >= runs, HANDOVER_S)
 
 
 def prepare_update(
@@ -287,9 +345,10 @@ def prepare_update(
     origin: str,
     graphs_needed: bool = False,
     scope: Scope = SINGLE,
+    run_size: int = DEFAULT_RUN_SIZE,
 ) -> tuple[PartitionPlan, UpdateRequest | None]:
-    """Steps 2-3: delete removed files' rows and partitions, line the changed ones up; return the
-    run to start (None when nothing needs one)."""
+    """Steps 2-3 (and 5's split): delete removed files' rows and partitions, line the changed ones
+    up; return the runs to start (None when nothing needs one)."""
     if changes.removed:
         store.delete_files(repo, changes.removed)
     existing = list(instance.get_dynamic_partitions(scope.partitions_name))
@@ -300,8 +359,8 @@ def prepare_update(
     tags = {UPDATE_TAG: origin, **scope_tags(scope)}
     if plan.run_keys:
         keys = plan.run_keys
-        if len(keys) > 1:
-            tags |= {RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]}
+        if len(keys) > run_size:
+            return plan, UpdateRequest(scope.graphs_job, keys, tags, split_range(keys, run_size))
         return plan, UpdateRequest(scope.update_job, keys, tags)
     if changes.removed or plan.delete or graphs_needed or store.graphs_behind(repo):
         # the store's word, not the instance's: a process killed between the per-file commit
@@ -315,9 +374,18 @@ class Updater:
     asset graph is costly next to a small update, and a long-lived watcher should not pay for it
     per save)."""
 
-    def __init__(self, instance: DagsterInstance, resources: dict[str, object], scope: Scope = SINGLE) -> None:
+    def __init__(
+        self,
+        instance: DagsterInstance,
+        resources: dict[str, object],
+        scope: Scope = SINGLE,
+        *,
+        run_size: int = DEFAULT_RUN_SIZE,
+    ) -> None:
+        """``run_size``: above it an update is split (module docstring, step 5)."""
         self.instance = instance
         self.scope = scope
+        self.run_size = run_size
         assets, checks = build_assets(scope)
         self.defs = Definitions(
             assets=assets,
@@ -364,16 +432,20 @@ class Updater:
             origin=origin,
             graphs_needed=graphs_needed or not self.graphs_materialized(),
             scope=self.scope,
+            run_size=self.run_size,
         )
         outcome = UpdateOutcome(changes, plan, request)
         if request is not None:
-            result = self.job(request.job_name).execute_in_process(
-                instance=self.instance,
-                partition_key=request.partition_key,
-                tags={**(tags or {}), **request.tags, **process_tags()},
-                run_config=QUIET_RUN_CONFIG,
-            )
-            outcome.result = result
-            outcome.run_ids.append(result.run_id)
+            for spec in request.runs(self.scope):
+                outcome.result = None  # let the previous range run's outputs go before the next run
+                result = self.job(spec.job_name).execute_in_process(
+                    instance=self.instance,
+                    partition_key=spec.partition_key,
+                    tags={**(tags or {}), **spec.tags, **process_tags()},
+                    run_config=QUIET_RUN_CONFIG,
+                )
+                outcome.result = result
+                outcome.run_ids.append(result.run_id)
+                del result
         outcome.seconds = time.perf_counter() - started
         return outcome

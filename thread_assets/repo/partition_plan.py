@@ -1,5 +1,6 @@
-"""Dynamic-partition operations that make one update ONE contiguous range run (no Dagster:
-the plan is data; the updater applies it to the instance)."""
+"""Dynamic-partition operations that line one update's files up as ONE contiguous range, and its
+split into runs of bounded size (no Dagster: the plan is data; the updater applies it to the
+instance)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,23 @@ def plan_partitions(
     plan.add = new + plan.move
     plan.run_keys = kept[tail:] + plan.add
     return plan
+
+
+def split_range(keys: Sequence[str], run_size: int) -> list[list[str]]:
+    """``keys`` (one contiguous range, :attr:`PartitionPlan.run_keys`) as consecutive contiguous
+    sub-ranges of at most ``run_size`` keys, sized evenly (7 keys by 3: 3, 2, 2 rather than 3, 3,
+    1), so concurrent runs finish together. One range when it fits. Disjoint and contiguous by
+    construction, which is what lets their runs execute at once (``orchestration/lock.py``)."""
+    if run_size < 1:
+        raise ValueError(f"run size must be 1 or more, not {run_size}")
+    if len(keys) <= run_size:
+        return [list(keys)] if keys else []
+    runs = -(-len(keys) // run_size)
+    base, extra = divmod(len(keys), runs)
+    ranges: list[list[str]] = []
+    start = 0
+    for i in range(runs):
+        end = start + base + (1 if i < extra else 0)
+        ranges.append(list(keys[start:end]))
+        start = end
+    return ranges

@@ -44,6 +44,11 @@ SENSOR_INTERVAL_ENV = "THREAD_SENSOR_INTERVAL_S"
 FRESHNESS_WARN_ENV = "THREAD_FRESHNESS_WARN_HOURS"
 FRESHNESS_FAIL_ENV = "THREAD_FRESHNESS_FAIL_HOURS"
 API_TOKEN_ENV = "THREAD_API_TOKEN"
+RUN_SIZE_ENV = "THREAD_RUN_SIZE"
+DEFAULT_RUN_SIZE = 2000
+"""Files per run when an update is split (docs/deploy.md, "Runs of bounded size"): above it an
+update's files are analysed in several runs of at most this many, then the graphs once. Chosen
+from the measurements in docs/benchmarks.md, "Runs of bounded size"."""
 NO_CACHE = "none"
 """``THREAD_CACHE_DIR=none`` (or ``cache_dir="none"``) disables the analysis cache and the stat memo."""
 
@@ -71,6 +76,9 @@ class RepoSettings:
     workers: int = 0
     """Analysis processes; 0 = every CPU."""
     error_ratio_threshold: float = 0.05
+    run_size: int = DEFAULT_RUN_SIZE
+    """Most files one run analyses; an update of more is split into consecutive (in-process) or
+    concurrent (daemon) partition-range runs, then one graphs run."""
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -86,6 +94,7 @@ class RepoSettings:
         exclude: Sequence[str] | None = None,
         workers: int | None = None,
         error_ratio_threshold: float | None = None,
+        run_size: int | None = None,
         env: Mapping[str, str] | None = None,
     ) -> RepoSettings:
         """The settings of the repository at ``root``: each argument that is not None wins over
@@ -98,6 +107,9 @@ class RepoSettings:
         count = workers if workers is not None else _int(env, WORKERS_ENV, 0)
         if count < 0:
             raise SettingsError(f"workers must be 0 (every CPU) or more, not {count}")
+        size = run_size if run_size is not None else run_size_setting(env)
+        if size < 1:
+            raise SettingsError(f"the run size must be 1 or more files, not {size}")
         threshold = error_ratio_threshold if error_ratio_threshold is not None else _float(env, ERROR_RATIO_ENV, 0.05)
         return cls(
             root=root_path,
@@ -111,6 +123,7 @@ class RepoSettings:
             exclude=tuple(exclude) if exclude is not None else tuple(globs(env.get(EXCLUDE_ENV, ""))),
             workers=count,
             error_ratio_threshold=threshold,
+            run_size=size,
             env=env,
         )
 
@@ -182,6 +195,12 @@ def location_roots(env: Mapping[str, str] | None = None) -> tuple[list[Path], bo
 
 def sensor_interval_s(env: Mapping[str, str] | None = None) -> int:
     return max(1, int(_float(os.environ if env is None else env, SENSOR_INTERVAL_ENV, 5.0)))
+
+
+def run_size_setting(env: Mapping[str, str] | None = None) -> int:
+    """``THREAD_RUN_SIZE``, else :data:`DEFAULT_RUN_SIZE`: what the daemon's file-change sensor
+    reads (its code location has no flags), and what :meth:`RepoSettings.resolve` falls back to."""
+    return _int(os.environ if env is None else env, RUN_SIZE_ENV, DEFAULT_RUN_SIZE)
 
 
 def freshness_hours(env: Mapping[str, str] | None = None) -> tuple[float, float]:
