@@ -161,6 +161,9 @@ def migrations() -> dict[str, str]:
         + _table_sql("type_hierarchy")
         + _index_sql("type_hierarchy")
     )
+    out["0009_symbol_ranks.sql"] = header.format("sql/schema.sql (symbol_ranks, rank_state)") + (
+        _table_sql("symbol_ranks") + _index_sql("symbol_ranks") + _table_sql("rank_state")
+    )
     return out
 
 

@@ -96,6 +96,25 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "call_edges": (*_EDGE_HEAD, *LOC, "run_id", *_EDGE_VERDICT),
     "type_hierarchy": (*_HIERARCHY, *LOC, "run_id"),
     "graph_inputs": ("repo", "kind", "path", "digest"),
+    # the repository map (resources/store/ranks.py)
+    "symbol_ranks": (
+        "repo",
+        "symbol",
+        "path",
+        "ordinal",
+        "name",
+        "kind",
+        "start_line",
+        "score",
+        "depth",
+        "line",
+        "tokens",
+        "map_position",
+        "file_position",
+        "cumulative_tokens",
+        "run_id",
+    ),
+    "rank_state": ("repo", "digest", "nodes", "edges", "iterations", "warm", "seconds", "run_id", "computed_at"),
 }
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "files": ("repo", "path"),

@@ -29,6 +29,7 @@ from thread_assets.engine.graph.incremental import GraphDelta
 from . import rows as R
 from .base import GRAPH_TABLES, PER_FILE_TABLES, TABLES, Direction, FileState
 from .faults import kill_point
+from .ranks import RankQueries
 
 
 def _sql_dir() -> Traversable:
@@ -133,7 +134,7 @@ class Tx(Protocol):
         ...
 
 
-class SqlStore:
+class SqlStore(RankQueries):
     """The Store protocol over any backend that provides the three primitives below."""
 
     url: str

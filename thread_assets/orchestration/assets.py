@@ -10,6 +10,7 @@ from dagster import AssetChecksDefinition, AssetsDefinition
 from .checks import build_checks
 from .graphs import build_graph_assets, build_symbol_index
 from .per_file import build_per_file_assets
+from .rank import build_repo_rank
 from .scope import SINGLE, Scope
 
 
@@ -21,5 +22,10 @@ def build_assets(scope: Scope = SINGLE) -> tuple[list[AssetsDefinition], list[As
 
 @cache
 def _built(scope: Scope) -> tuple[tuple[AssetsDefinition, ...], tuple[AssetChecksDefinition, ...]]:
-    assets = (build_per_file_assets(scope), build_graph_assets(scope), build_symbol_index(scope))
+    assets = (
+        build_per_file_assets(scope),
+        build_graph_assets(scope),
+        build_symbol_index(scope),
+        build_repo_rank(scope),
+    )
     return assets, tuple(build_checks(scope))
