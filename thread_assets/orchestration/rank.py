@@ -7,8 +7,6 @@ otherwise PageRank starts from the stored scores (a warm start: after an edit mo
 move, so it converges in fewer iterations) and the plan rows are replaced in one transaction.
 """
 
-from __future__ import annotations
-
 import time
 from datetime import UTC, datetime
 from typing import Any
