@@ -86,8 +86,13 @@ function parseParams(route, searchParams, pathValues) {
   const params = allParams(route);
   const allowed = new Set(params.map((p) => p.name));
   const given = new Map();
+  const multiple = new Map(params.filter((p) => p.multiple).map((p) => [p.name, []]));
   for (const [name, value] of searchParams) {
     if (!allowed.has(name)) throw bad("unknown", { name });
+    if (multiple.has(name)) {
+      multiple.get(name).push(value);
+      continue;
+    }
     if (given.has(name)) throw bad("repeated", { name });
     given.set(name, value);
   }
@@ -97,6 +102,10 @@ function parseParams(route, searchParams, pathValues) {
     if (out[name] === "") throw bad("missing", { name });
   }
   for (const p of params) {
+    if (p.multiple) {
+      out[p.name] = multiple.get(p.name).filter((v) => v !== "");
+      continue;
+    }
     const raw = given.get(p.name) ?? "";
     if (raw === "") {
       if (p.required) throw bad("missing", { name: p.name });
@@ -308,7 +317,48 @@ function codePointCompare(a, b) {
   return x.length - y.length;
 }
 
+// ---- the repository map: thread_assets/engine/repomap.py map_document over the stored plan
+// (symbol_ranks, written by the repo_rank asset); a focus needs ranks computed per request, which
+// only thread serve does
+
+function mapDocument(rows, repo, tokens, focus) {
+  const files = [];
+  let text = "";
+  let used = 0;
+  for (const row of rows) {
+    if (!files.length || files[files.length - 1].path !== row.path) {
+      files.push({ path: row.path, symbols: [] });
+      text += `${row.path}:\n`;
+    }
+    files[files.length - 1].symbols.push({
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      line: row.start_line,
+      rank: row.rank,
+      text: row.line,
+    });
+    text += `${row.line}\n`;
+    used = Math.max(used, row.cumulative_tokens);
+  }
+  return { repo, tokens, used, focus, files, text };
+}
+
 const HANDLERS = {
+  async map(db, q) {
+    if (q.focus.length) throw new ApiError(501, MESSAGES.focus_unsupported);
+    let repo = q.repo;
+    if (repo === null) {
+      const names = (await query(db, "map_repos", {})).map((r) => r.repo);
+      if (names.length > 1) {
+        throw new ApiError(400, `the index holds several repositories (${names.join(", ")}): name one`);
+      }
+      repo = names.length ? names[0] : null;
+    }
+    if (repo === null) return mapDocument([], null, q.tokens, q.focus);
+    return mapDocument(await query(db, "map_entries", { repo, tokens: q.tokens }), repo, q.tokens, q.focus);
+  },
+
   async symbols(db, q) {
     const values = { name: q.name, repo: q.repo, kind: q.kind, language: q.lang, limit: q.limit + 1, offset: q.offset };
     if (q.prefix) Object.assign(values, { upper: prefixUpperBound(q.name), length: Array.from(q.name).length });

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from thread_assets.engine.graph.rank import RankInputs, RankSymbol
-from thread_assets.engine.repomap import MapEntry
+from thread_assets.engine.repomap import MapEntry, entry_row, map_document, rank_repository, select
 
 from .base import Store
 
@@ -138,6 +138,10 @@ class RankQueries:
         """The repositories whose ranks are stored."""
         return [r["repo"] for r in self._query("map_repos", {})] if self.has_ranks() else []
 
+    def indexed_repos(self) -> list[str]:
+        """Every repository with files in the store."""
+        return [r[0] for r in self._select("SELECT DISTINCT repo FROM files ORDER BY repo", {})[1]]
+
     def map_rows(self, repo: str, tokens: int) -> list[dict[str, Any]]:
         """The stored map of ``tokens`` tokens, in text order (``repomap.map_document`` rows)."""
         rows = self._query("map_entries", {"repo": repo, "tokens": tokens})
@@ -156,6 +160,7 @@ class RankStore(Store, Protocol):
     def stored_scores(self, repo: str) -> dict[str, float]: ...
     def write_ranks(self, repo: str, entries: Sequence[MapEntry], state: RankState) -> int: ...
     def ranked_repos(self) -> list[str]: ...
+    def indexed_repos(self) -> list[str]: ...
     def map_rows(self, repo: str, tokens: int) -> list[dict[str, Any]]: ...
 
 
@@ -164,3 +169,35 @@ def rank_store(store: Store) -> RankStore:
     if not isinstance(store, RankQueries):
         raise TypeError(f"{type(store).__name__} does not store repository maps")
     return store  # type: ignore[return-value]
+
+
+DEFAULT_TOKENS = 1024
+MAX_TOKENS = 100_000
+
+
+class MapError(ValueError):
+    """A map request the index cannot answer as asked (several repositories, an unknown focus)."""
+
+
+def repo_map(store: Store, *, repo: str | None, tokens: int, focus: Sequence[str] = ()) -> dict[str, Any]:
+    """The repository map document (``repomap.map_document``) of ``tokens`` tokens.
+
+    Without a focus it is the stored plan of the ``repo_rank`` asset (computed on the spot from
+    the graph for a repository that has none stored). With one, ranks are computed now, the
+    focus weighting the personalization, warm-started from the stored scores. ``repo`` None
+    means the only repository of the store (MapError when it holds several)."""
+    ranks = rank_store(store)
+    if repo is None:
+        names = ranks.ranked_repos() or ranks.indexed_repos()
+        if len(names) > 1:
+            raise MapError(f"the index holds several repositories ({', '.join(names)}): name one")
+        repo = names[0] if names else None
+    if repo is None:
+        return map_document([], None, tokens, focus)
+    if not focus and ranks.rank_state(repo) is not None:
+        return map_document(ranks.map_rows(repo, tokens), repo, tokens, focus)
+    inputs = ranks.rank_inputs(repo)
+    ranked = rank_repository(inputs, focus=focus, start=ranks.stored_scores(repo) or None)
+    if ranked.unknown_focus:
+        raise MapError(f"no file, directory or symbol {ranked.unknown_focus[0]!r} in the index")
+    return map_document([entry_row(e) for e in select(ranked.entries, tokens)], repo, tokens, focus)

@@ -121,6 +121,10 @@ def contract_requests(sqlite_url: str) -> list[Request]:
     get += ["/api/cycles?skip_type_only=true", "/api/cycles?skip_deferred=1&limit=1&offset=1"]
     get += [f"/api/cycles?skip_type_only=true&skip_deferred=true&repo={REPO}", "/api/cycles?skip_deferred=maybe"]
     get += ["/api/stats", f"/api/stats?repo={REPO}", "/api/stats?repo=other", "/api/stats?repo="]
+    # the repository map from the stored plan (a focus is thread serve's alone: test_repo_map.py)
+    get += ["/api/map", f"/api/map?repo={REPO}", "/api/map?repo=other", "/api/map?focus="]
+    get += [f"/api/map?tokens={n}" for n in (1, 7, 30, 64, 200, 100000)]
+    get += ["/api/map?tokens=0", "/api/map?tokens=100001", "/api/map?tokens=x", "/api/map?tokens=5&tokens=6"]
     # errors: parameters
     get += [
         "/api/symbols",
@@ -260,6 +264,10 @@ def test_pages_and_items_are_real(targets: dict[str, str]) -> None:
         stats = worker.get("/api/stats").json()
         assert stats["files"] == len(FILES) - 1 and stats["files_by_language"]["python"] >= 8
         assert worker.get("/openapi.json").content == httpx.get(targets["sqlite"] + "/openapi.json").content
+        repo_map = worker.get("/api/map?tokens=200").json()
+        assert repo_map["files"][0]["path"] == "app/models.py" and repo_map["used"] <= 200
+        focused = worker.get("/api/map?focus=web/util.js")
+        assert focused.status_code == 501 and focused.json()["error"]["code"] == "not_implemented"
 
 
 DJANGO_SLICE = ["/django/utils/**", "/django/dispatch/**", "/django/core/**"]

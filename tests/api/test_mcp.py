@@ -37,6 +37,7 @@ TOOLS = {
     "implementations",
     "dependencies",
     "cycles",
+    "repo_map",
     "index_status",
     "analyze",
 }

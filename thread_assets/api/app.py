@@ -27,6 +27,7 @@ from starlette.routing import Route as StarletteRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resources.store.base import Store
+from resources.store.ranks import MapError, repo_map
 from resources.store.url import open_index
 
 from .analyze import AnalyzeLimits, analyze_files, parse_body
@@ -170,6 +171,13 @@ def _stats(store: Store, q: dict[str, Any]) -> Any:
     return store.stats(repo=q["repo"])
 
 
+def _map(store: Store, q: dict[str, Any]) -> Any:
+    try:
+        return repo_map(store, repo=q["repo"], tokens=q["tokens"], focus=q["focus"])
+    except MapError as exc:
+        raise ApiError(400, str(exc)) from None
+
+
 HANDLERS: dict[str, Handler] = {
     "symbols": _symbols,
     "file_symbols": _file_symbols,
@@ -181,6 +189,7 @@ HANDLERS: dict[str, Handler] = {
     "deps": _deps,
     "cycles": _cycles,
     "stats": _stats,
+    "map": _map,
 }
 
 

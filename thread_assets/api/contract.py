@@ -51,6 +51,8 @@ class Param:
     default: Any = None
     minimum: int | None = None
     maximum: int | None = None
+    multiple: bool = False
+    """May be given several times (``focus=a&focus=b``): the value is the list, in order."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,23 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("stats", "/api/stats", "index statistics", (REPO,), result="object"),
     Route(
+        "map",
+        "/api/map",
+        "the repository map: the top-ranked symbols' signatures, file by file, within a token budget (cl100k_base "
+        "tokens); ranks are PageRank over resolved calls, imports and the type hierarchy",
+        (
+            Param("tokens", "token budget of the map", "integer", default=1024, minimum=1, maximum=100_000),
+            Param(
+                "focus",
+                "a file, directory or symbol the ranking is personalized on (repeatable); thread serve only: the "
+                "edge Worker serves the precomputed ranks and answers 501 to a focus",
+                multiple=True,
+            ),
+            REPO,
+        ),
+        result="object",
+    ),
+    Route(
         "analyze",
         "/api/analyze",
         "analyse source files sent in the body, together (imports and calls between them resolve); nothing is stored",
@@ -193,6 +212,7 @@ MESSAGES = {
     "no_index": "this server analyses only (thread serve --analyze-only): it holds no index to query",
     "no_analyzer": "no analysis backend: set ANALYZE_ORIGIN or bind the ANALYZER container (docs/deploy.md)",
     "analyzer_unreachable": "the analysis backend did not answer",
+    "focus_unsupported": "this server serves the precomputed map only: a focus needs thread serve",
 }
 CODES = {
     400: "bad_request",
@@ -201,6 +221,7 @@ CODES = {
     405: "method_not_allowed",
     413: "too_large",
     500: "internal",
+    501: "not_implemented",
     502: "bad_gateway",
     503: "unavailable",
 }
@@ -234,9 +255,13 @@ def parse_params(
     params = route.all_params()
     allowed = {p.name for p in params}
     given: dict[str, str] = {}
+    multiple: dict[str, list[str]] = {p.name: [] for p in params if p.multiple}
     for name, value in items:
         if name not in allowed:
             raise bad("unknown", name=name)
+        if name in multiple:
+            multiple[name].append(value)
+            continue
         if name in given:
             raise bad("repeated", name=name)
         given[name] = value
@@ -246,6 +271,9 @@ def parse_params(
         if out[name] == "":
             raise bad("missing", name=name)
     for p in params:
+        if p.multiple:
+            out[p.name] = [v for v in multiple[p.name] if v != ""]
+            continue
         raw = given.get(p.name, "")
         if raw == "":
             if p.required:
@@ -286,6 +314,8 @@ def page(rows: Sequence[dict[str, Any]], limit: int, offset: int) -> dict[str, A
 
 
 def _schema(p: Param) -> dict[str, Any]:
+    if p.multiple:
+        return {"type": "array", "items": {"type": p.type}}
     s: dict[str, Any] = {"type": p.type}
     if p.required and p.type == "string":
         s["minLength"] = 1  # an empty value counts as absent
@@ -404,6 +434,8 @@ def openapi() -> dict[str, Any]:
             responses["401"] = _error_response("missing or invalid bearer token (when the server requires one)")
         if r.file:
             responses["404"] = _error_response("the index holds no such file")
+        if r.name == "map":
+            responses["501"] = _error_response("(edge Worker) a focus: only thread serve computes focused ranks")
         op: dict[str, Any] = {
             "operationId": r.name,
             "summary": r.summary,

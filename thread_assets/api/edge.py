@@ -44,6 +44,8 @@ QUERIES = (
     "dep_pairs",
     "stats_files",
     "stats_counts",
+    "map_entries",
+    "map_repos",
 )
 """The store queries the Worker runs (what SqlStore runs for the same routes, SQLite dialect)."""
 

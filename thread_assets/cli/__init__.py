@@ -21,6 +21,7 @@ from .errors import UserError
 from .index import add_index_commands
 from .mcp import add_mcp_command
 from .queries import add_query_commands
+from .repomap import add_map_command
 from .serve import add_serve_commands
 from .watch import add_watch_command
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
             **add_index_commands(sub),
             **add_watch_command(sub),
             **add_query_commands(sub),
+            **add_map_command(sub),
             **add_serve_commands(sub),
             **add_mcp_command(sub),
             **add_engine_commands(sub),

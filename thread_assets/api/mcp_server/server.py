@@ -73,6 +73,7 @@ def tool_functions(tools: Tools) -> dict[str, Callable[..., Row]]:
         "implementations": tools.implementations,
         "dependencies": tools.dependencies,
         "cycles": tools.cycles,
+        "repo_map": tools.repo_map,
         "index_status": tools.index_status,
         "analyze": analyze,
     }

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from resources.store.base import Store
+from resources.store.ranks import DEFAULT_TOKENS, MAX_TOKENS, MapError, repo_map
 from thread_assets.engine.languages import LANGUAGES
 from thread_assets.engine.model import SymbolKind
 from thread_assets.repo.settings import RepoSettings
@@ -210,6 +211,33 @@ class Tools:
         rows = self.store.implementations(symbol, repo=self.repo, limit=limit + 1, offset=offset)
         self._named(symbol, rows, offset)
         return paged(rows, implementation_item, limit, offset)
+
+    def repo_map(
+        self,
+        tokens: Annotated[
+            int, Field(ge=1, le=MAX_TOKENS, description="token budget of the map (cl100k_base tokens)")
+        ] = DEFAULT_TOKENS,
+        focus: Annotated[
+            list[str] | None,
+            Field(description="files, directories or symbols you are working on: the ranking is personalized on them"),
+        ] = None,
+    ) -> Row:
+        """A map of the repository to orient yourself: the most important symbols' signatures
+        (not bodies), file by file, within a token budget. Importance is PageRank over resolved
+        calls, imports and the type hierarchy; with a focus, what matters to those files or
+        symbols comes first. 'text' is the map; 'files' lists its files in order."""
+        try:
+            document = repo_map(self.store, repo=self.repo, tokens=tokens, focus=focus or [])
+        except MapError as exc:
+            raise Refusal(str(exc)) from None
+        return {
+            "repo": document["repo"],
+            "tokens": tokens,
+            "used": document["used"],
+            "focus": document["focus"],
+            "files": [f["path"] for f in document["files"]],
+            "text": document["text"],
+        }
 
     def dependencies(
         self,
