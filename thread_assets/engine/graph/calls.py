@@ -83,7 +83,9 @@ CallHow = Literal[
 - ``inferred``: through a value or a declared type (``b = B(); b.m()``, ``doc: Document``);
 - ``inherited``: a member found in a base class (``self.m()`` defined by a mixin);
 - ``super``: ``super().m()`` / ``super.m()``;
-- ``dispatch``: one implementation of an interface, trait or abstract method called through it;
+- ``dispatch``: one implementation of an interface, trait or abstract method called through it,
+  or (Python) of a member a class leaves to its subclasses: ``self.m()`` / ``super().m()`` where
+  the class's own method resolution order has no ``m`` reaches each subclass's ``m``;
 - ``unresolved``: no target (see ``reason``).
 """
 
@@ -329,7 +331,7 @@ class _Edges:
                 sym = o.sym
                 if sym.kind in CALLABLE:
                     sym = self.overload(o.path, sym, call.arg_count)
-                    add(o.path, sym, o.via, o.recv)
+                    add(o.path, sym, o.via, o.recv, dispatch=o.via == "dispatch")
                     # ``Base::m()`` / ``Base.m(self)`` / ``super().m()`` name one definition: no dispatch
                     if sym.kind == "method" and o.via not in ("type_qualified", "super"):
                         for p2, impl in self.evaluator.implementations(o.path, sym, o.recv):

@@ -36,6 +36,38 @@ GO_METHODS = "<go-methods>"
 CONSTRUCTOR_NAMES = {"python": ("__init__",), "javascript": ("constructor",), "typescript": ("constructor",)}
 CONSTRUCTOR_NAMES["tsx"] = CONSTRUCTOR_NAMES["typescript"]
 BASE_KINDS = frozenset({"extends", "implements", "embeds", "supertrait", "impl"})
+OBJECT_ATTRIBUTES = frozenset(
+    {
+        "__class__",
+        "__delattr__",
+        "__dict__",
+        "__dir__",
+        "__doc__",
+        "__eq__",
+        "__format__",
+        "__ge__",
+        "__getattribute__",
+        "__getstate__",
+        "__gt__",
+        "__hash__",
+        "__init__",
+        "__init_subclass__",
+        "__le__",
+        "__lt__",
+        "__module__",
+        "__ne__",
+        "__new__",
+        "__reduce__",
+        "__reduce_ex__",
+        "__repr__",
+        "__setattr__",
+        "__sizeof__",
+        "__str__",
+        "__subclasshook__",
+        "__weakref__",
+    }
+)
+"""What every Python instance has from ``object`` when no class of its order defines it."""
 
 T = TypeVar("T")
 
@@ -282,14 +314,20 @@ class Evaluator:
         if imp.name == "default":
             objs = self.module_member(b.target, "default", depth, follow)
             return objs or self._default_export(b.target)
+        stem = b.target.rpartition("/")[2].partition(".")[0]
+        submodule = stem == imp.name or f"/{b.target}".endswith(f"/{imp.name}/__init__.py")
+        python = self._language(path) == "python"
+        if submodule and python and imp.module.rstrip(".").rpartition(".")[2] != imp.name:
+            # ``from pkg import sub`` resolved to the submodule itself: its names are not looked
+            # up in it (``from django import forms`` is forms/__init__.py, not forms/forms.py)
+            return [Obj("mod", b.target, via="import")]
         objs = self.module_member(b.target, imp.name, depth, follow)
         if objs:
             return [replace(o, via="import") if o.via in ("same_file", "module_qualified") else o for o in objs]
         found = self.lookup.imported_symbol(b)  # nested along the module path (Rust inline mods)
         if found is not None:
             return [Obj("sym", found[0], found[1], via="import")]
-        stem = b.target.rpartition("/")[2].partition(".")[0]
-        if stem == imp.name or b.target.endswith(f"/{imp.name}/__init__.py"):
+        if submodule:
             return [Obj("mod", b.target, via="import")]  # ``from pkg import submodule``
         return []
 
@@ -436,7 +474,60 @@ class Evaluator:
             if kind == "builtin":
                 return [Obj("builtin", name=dotted)]
             return [Obj("ext", name=dotted, module=name, via="external", recv=recv)]
+        if via in ("self_method", "super") and not container and self._language(path) == "python":
+            below = self._below(path, cls, attr, depth, after)
+            if below:
+                return below
+            if attr in OBJECT_ATTRIBUTES:  # every class ends in ``object``
+                return [Obj("builtin", name=f"object.{attr}")]
         return []
+
+    def _below(self, path: str, cls: Symbol, attr: str, depth: int, after: str | None) -> list[Obj]:
+        """``self.attr`` (or ``super().attr``) in a class whose own method resolution order does
+        not have ``attr``: the instance is one of its subclasses (a mixin calls what the class it
+        is mixed into provides, a template method the hooks its subclasses add), so ``attr`` is
+        looked up in each repository subclass's order, from the start for ``self`` and after the
+        class ``super()`` starts from. Subclasses whose order has no ``attr`` contribute nothing."""
+        if self.children is None:
+            return []
+        self.lookup.reads.add(HIERARCHY)
+        out: list[Obj] = []
+        seen = {global_symbol_id(path, cls.id)}
+        todo = [global_symbol_id(path, cls.id)]
+        while todo and len(out) < MAX_OBJECTS:
+            for p, local in self.children.get(todo.pop(), []):
+                gid = global_symbol_id(p, local)
+                if gid in seen:
+                    continue
+                seen.add(gid)
+                todo.append(gid)
+                fi = self.lookup.index(p)
+                sub = fi.symbols.get(local) if fi is not None else None
+                if sub is None:
+                    continue
+                order = self.mro(p, sub)
+                if after is not None:
+                    ids = [global_symbol_id(q, c.id) for q, c in order]
+                    order = order[ids.index(after) + 1 :] if after in ids else []
+                for q, c in order:
+                    qfi = self.lookup.index(q)
+                    if qfi is None:
+                        continue
+                    found = self._member_of(q, c, attr)
+                    if found is not None and found[1].kind in DEFINED:
+                        out.append(Obj("sym", found[0], found[1], via="dispatch", recv=gid))
+                        break
+                    b = qfi.bindings.get((c.id, attr))
+                    if b is not None:
+                        out.extend(self._values(q, b.values, depth))
+                        break
+                    if found is not None:
+                        break
+        return _dedupe(out)
+
+    def _language(self, path: str) -> str | None:
+        fi = self.lookup.index(path)
+        return fi.language if fi is not None else None
 
     def _member_of(self, path: str, cls: Symbol, attr: str) -> tuple[str, Symbol] | None:
         """``cls.attr`` in the type's file, else in a file that implements something for it."""
