@@ -98,6 +98,9 @@ def _error_query(language: str) -> Query:
 
 
 def _max_depth(root: Node) -> int:
+    """Deepest node below ``root`` (in edges). A subtree of N nodes is at most N - 1 deeper than
+    its top, so one that cannot beat the deepest node seen so far is stepped over, not walked:
+    most leaves and small expressions are never entered."""
     cursor = root.walk()
     first_child = cursor.goto_first_child
     next_sibling = cursor.goto_next_sibling
@@ -108,8 +111,13 @@ def _max_depth(root: Node) -> int:
             depth += 1
             if depth > max_depth:
                 max_depth = depth
-            continue
-        while not next_sibling():
-            if not parent():
-                return max_depth
-            depth -= 1
+        else:
+            while not next_sibling():
+                if not parent():
+                    return max_depth
+                depth -= 1
+        while depth + cursor.node.descendant_count - 1 <= max_depth:
+            while not next_sibling():
+                if not parent():
+                    return max_depth
+                depth -= 1
