@@ -116,7 +116,7 @@ def _max_depth(root: Node) -> int:
                 if not parent():
                     return max_depth
                 depth -= 1
-        while depth + cursor.node.descendant_count - 1 <= max_depth:
+        while depth + cursor.node.descendant_count - 1 <= max_depth:  # type: ignore[union-attr]  # never None on a node
             while not next_sibling():
                 if not parent():
                     return max_depth
