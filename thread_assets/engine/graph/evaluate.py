@@ -101,6 +101,10 @@ def _dedupe(objs: Iterable[Obj]) -> list[Obj]:
     return list(seen.values())
 
 
+def _is_property(o: Obj) -> bool:
+    return o.kind == "sym" and o.sym is not None and o.sym.kind == "property"
+
+
 def _split_name(text: str) -> list[str]:
     return [p for p in text.replace("::", ".").split(".") if p]
 
@@ -183,6 +187,8 @@ class Evaluator:
             objs, ops = self._dotted_import(path, text, ops)
             if not objs:
                 objs = self.name(path, text, depth)
+            if not objs and text.endswith("[]") and self._language(path) == "python":
+                objs = self._elements(self.name(path, text[:-2], depth), depth)
         elif kind == "s":
             fi = self.lookup.index(path)
             sym = fi.symbols.get(text) if fi is not None else None
@@ -406,8 +412,28 @@ class Evaluator:
             via = "self_method" if o.via == "self_method" else "inferred"
             if o.kind == "super":
                 via = "super"
-            return self.member(o.path, o.sym, attr, depth, via=via, recv=recv, after=o.after)
+            found = self.member(o.path, o.sym, attr, depth, via=via, recv=recv, after=o.after)
+            if self._language(o.path) != "python":
+                return found
+            if not found and container:
+                held = self.member(o.path, o.sym, attr[:-2], depth, via=via, recv=recv, after=o.after)
+                return self._elements(held, depth)
+            # an instance's property is what its getter returns
+            return [x for f in found for x in (self.call_result(f, depth) if _is_property(f) else [f])]
         return []
+
+    def _elements(self, objs: list[Obj], depth: int) -> list[Obj]:
+        """What subscripting or iterating instances of repository classes gives: their
+        ``__getitem__``'s and ``__iter__``'s results (a generator's result lists what it yields)."""
+        out: list[Obj] = []
+        for o in objs:
+            if o.kind != "inst" or o.sym is None:
+                continue
+            for dunder in ("__getitem__", "__iter__"):
+                for m in self.member(o.path, o.sym, dunder, depth, via="inferred", recv=o.recv):
+                    if m.kind == "sym" and m.sym is not None and m.sym.kind in CALLABLE:
+                        out.extend(self.call_result(m, depth))
+        return _dedupe(out)
 
     def call_result(self, o: Obj, depth: int) -> list[Obj]:
         if o.kind == "builtin":
@@ -420,10 +446,16 @@ class Evaluator:
                 return [x for c in calls for x in self.call_result(c, depth)]
             return []
         sym = o.sym
-        if sym.kind in CALLABLE:
+        if sym.kind in CALLABLE or sym.kind == "property":
             fi = self.lookup.index(o.path)
             b = fi.bindings.get((sym.id, "return")) if fi is not None else None
-            return [] if b is None else self._values(o.path, b.values, depth)
+            out = [] if b is None else self._values(o.path, b.values, depth)
+            if not out and fi is not None and fi.language == "python" and sym.kind != "property":
+                # an abstract method or a NotImplementedError hook returns what its overrides do
+                for p2, impl in self.implementations(o.path, sym, o.recv):
+                    out.extend(self.call_result(Obj("sym", p2, impl), depth + 1))
+                out = _dedupe(out)
+            return out
         if sym.kind in TYPES:
             return [Obj("inst", o.path, sym, via="inferred", recv=global_symbol_id(o.path, sym.id))]
         return []
