@@ -109,7 +109,8 @@ class RepoSettings:
             raise SettingsError(f"workers must be 0 (every CPU) or more, not {count}")
         size = run_size if run_size is not None else run_size_setting(env)
         if size < 1:
-            raise SettingsError(f"the run size must be 1 or more files, not {size}")
+            where = "the run size" if run_size is not None else RUN_SIZE_ENV
+            raise SettingsError(f"{where} must be 1 or more files, not {size}")
         threshold = error_ratio_threshold if error_ratio_threshold is not None else _float(env, ERROR_RATIO_ENV, 0.05)
         return cls(
             root=root_path,
