@@ -75,12 +75,22 @@ def plan_map(
     """Every ranked node as a plan row (see the module docstring): shown symbols with their
     position and cumulative token count, the others (hidden kinds, module nodes) with their rank."""
     by_id = {s.id: s for s in symbols}
+    depths: dict[str, int] = {}
+    counts: dict[str, int] = {}
 
     def depth(s: RankSymbol) -> int:
-        d, parent = 0, s.parent
-        while parent is not None and parent in by_id and d < 64:
-            d, parent = d + 1, by_id[parent].parent
-        return d
+        if s.id not in depths:
+            d, parent = 0, s.parent
+            while parent is not None and parent in by_id and d < 64:
+                d, parent = d + 1, by_id[parent].parent
+            depths[s.id] = d
+        return depths[s.id]
+
+    def cost(line: str) -> int:
+        """Many lines repeat (``│    def __init__(self)``): each distinct one is counted once."""
+        if line not in counts:
+            counts[line] = count(line + "\n")
+        return counts[line]
 
     def shown(s: RankSymbol) -> bool:
         return s.kind not in HIDDEN_KINDS
@@ -99,12 +109,12 @@ def plan_map(
                 chain.append(by_id[parent])
             parent = by_id[parent].parent
         lines = [(c, signature_line(c, depth(c))) for c in reversed(chain)]
-        costs = [count(line + "\n") for _, line in lines]
-        cost = sum(costs)
+        costs = [cost(line) for _, line in lines]
+        step = sum(costs)
         if s.path not in file_position:
             file_position[s.path] = len(placed)
-            cost += count(header_line(s.path) + "\n")
-        total += cost
+            step += cost(header_line(s.path))
+        total += step
         for (c, line), tokens in zip(lines, costs, strict=True):
             placed[c.id] = (len(placed), total, line, tokens)
     entries = []

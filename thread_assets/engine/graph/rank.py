@@ -164,9 +164,12 @@ def pagerank(
             for t, w in edges:
                 x[t] += share * w
         jump = alpha * sum(last[i] for i in dangling) + (1.0 - alpha)
+        change = 0.0
         for j in range(n):
-            x[j] += jump * p[j]
-        if sum(abs(a - b) for a, b in zip(x, last, strict=True)) < n * tolerance:
+            value = x[j] + jump * p[j]
+            x[j] = value
+            change += abs(value - last[j])
+        if change < n * tolerance:
             break
     total = sum(x)
     return Ranks({node: x[i] / total for i, node in enumerate(graph.nodes)}, iterations, bool(start))
