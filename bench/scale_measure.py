@@ -1,0 +1,128 @@
+"""Wall time, CPU time and memory of a command and every process it starts, measured from outside.
+
+Memory is read from ``/proc`` while the command runs: every ``interval`` seconds the process
+tree under the command (children, their children, kept even when reparented) is found, and for
+each process ``VmHWM`` (its own peak resident set) and ``VmRSS`` (its current one) are read. The
+largest process is the highest ``VmHWM`` seen, also compared with ``ru_maxrss`` from ``wait4``
+(the largest of the command and the descendants it waited for), so a peak reached between two
+samples of a process that was waited for is not lost. The tree's total is the highest sum of
+``VmRSS`` over one sample, so it can miss a short spike.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Measured:
+    returncode: int
+    wall_s: float
+    cpu_s: float
+    """User + system time of the command and the descendants it waited for."""
+    largest_mb: float
+    """Peak resident set of the largest single process of the tree."""
+    tree_mb: float
+    """Highest sum of the resident sets of the tree's processes at one sample."""
+    processes: int
+    """How many processes of the tree were seen."""
+    stdout: str
+    stderr: str
+
+
+def _parents() -> dict[int, int]:
+    found: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # the command name may hold spaces and parentheses: the fields after the last ")" are safe
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        found[int(entry.name)] = int(fields[1])
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int] | None:
+    """(VmHWM, VmRSS) in kB, or None once the process is gone (or a zombie, which has neither)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            text = f.read()
+    except OSError:
+        return None
+    values = {}
+    for line in text.splitlines():
+        if line.startswith((b"VmHWM:", b"VmRSS:")):
+            values[line[:5]] = int(line.split()[1])
+    if len(values) < 2:
+        return None
+    return values[b"VmHWM"], values[b"VmRSS"]
+
+
+class _Sampler(threading.Thread):
+    def __init__(self, root: int, interval: float) -> None:
+        super().__init__(daemon=True)
+        self.root, self.interval = root, interval
+        self.known: set[int] = {root}
+        self.peak_kb: dict[int, int] = {}
+        self.tree_kb = 0
+        self.done = threading.Event()
+
+    def sample(self) -> None:
+        parents = _parents()
+        grew = True
+        while grew:  # descendants of known processes, at any depth
+            new = {pid for pid, ppid in parents.items() if ppid in self.known and pid not in self.known}
+            self.known |= new
+            grew = bool(new)
+        total = 0
+        for pid in self.known:
+            mem = _memory_kb(pid)
+            if mem is not None:
+                self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), mem[0])
+                total += mem[1]
+        self.tree_kb = max(self.tree_kb, total)
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.sample()
+            self.done.wait(self.interval)
+
+
+def run_measured(cmd: list[str], *, cwd: Path, env: Mapping[str, str] | None = None, interval: float = 0.1) -> Measured:
+    """Run ``cmd`` to completion and measure it; its output is kept whole (in temporary files, so
+    a chatty command cannot block on a full pipe)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=None if env is None else dict(env), stdout=out, stderr=err)
+        sampler = _Sampler(proc.pid, interval)
+        sampler.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        sampler.done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    largest_kb = max([usage.ru_maxrss, *sampler.peak_kb.values()])
+    return Measured(
+        returncode=proc.returncode,
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        largest_mb=largest_kb / 1024,
+        tree_mb=sampler.tree_kb / 1024,
+        processes=len(sampler.peak_kb),
+        stdout=stdout,
+        stderr=stderr,
+    )
