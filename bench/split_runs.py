@@ -1,0 +1,167 @@
+"""Updates split into runs of bounded size, on Django 5.2.8's django/ package (1,148 files, the
+selection of bench/full_index.py):
+
+- ``inprocess``: a first ``thread index`` (SQLite store, SQLite instance, no content cache) in a
+  fresh process per run size: wall time, runs, and the peak RSS of the process that executes the
+  runs (``VmHWM``; the analysis workers are separate processes, and the per-file step of a run
+  holds its range's analyses in this one), for choosing the default run size;
+- ``daemon``: a first index under a real ``dagster-daemon`` (Postgres instance, Postgres store,
+  the file-change sensor) split at ``--run-size``, once per ``max_concurrent_runs`` value: time from
+  the daemon's start to the graphs run's end, the range runs' total time, and how many ran at
+  once. Each run's analysis pool has ``--workers`` processes.
+
+Usage:
+    python -m bench.split_runs inprocess --sizes 250,500,1000,100000 [--workers 2]
+    python -m bench.split_runs daemon --run-size 300 --concurrent 1,2 [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+INCLUDE = "/django/**"
+EXCLUDE = "*.po,*.mo,*.xml,*.md,*.svg,*.kml,*.txt,*.json"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def one_inprocess(run_size: int, workers: int) -> dict[str, Any]:
+    """In this (fresh) process: a first index of a copy of Django split at ``run_size``."""
+    from tests.support.corpora import fetch
+    from thread_assets.drivers.index import index_repository
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "django"
+        shutil.copytree(fetch("django").parent, root)
+        started = time.perf_counter()
+        summary = index_repository(
+            root,
+            store_url=f"sqlite:///{Path(tmp) / 'index.db'}",
+            cache_dir="none",
+            workers=workers,
+            run_size=run_size,
+            include=INCLUDE.split(","),
+            exclude=EXCLUDE.split(","),
+        )
+        seconds = time.perf_counter() - started
+    return {
+        "run_size": run_size,
+        "files": summary.analysed,
+        "runs": len(summary.runs),
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(_peak_rss_mb()),
+    }
+
+
+def inprocess(sizes: list[int], workers: int) -> list[dict[str, Any]]:
+    rows = []
+    for size in sizes:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.split_runs", "_one", str(size), str(workers)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def daemon(run_size: int, concurrency: list[int], workers: int) -> list[dict[str, Any]]:
+    from tests.support.corpora import fetch
+    from tests.support.daemon_process import (
+        daemon_env,
+        most_at_once,
+        postgres_instance,
+        run_windows,
+        running_daemon,
+        wait_for_graphs,
+    )
+    from tests.support.postgres import throwaway_database
+    from thread_assets.orchestration.scope import SINGLE
+
+    rows = []
+    for runs in concurrency:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            throwaway_database("bench_dagster") as instance_url,
+            throwaway_database("bench_store") as store_url,
+        ):
+            root = Path(tmp) / "django"
+            shutil.copytree(fetch("django").parent, root)
+            home = postgres_instance(Path(tmp) / "dagster", instance_url, max_concurrent_runs=runs)
+            env = daemon_env(
+                home,
+                root,
+                store_url,
+                THREAD_RUN_SIZE=str(run_size),
+                THREAD_WORKERS=str(workers),
+                THREAD_CACHE_DIR="none",
+                THREAD_INCLUDE=INCLUDE,
+                THREAD_EXCLUDE=EXCLUDE,
+            )
+            log = Path(tmp) / "daemon.log"
+            started = time.time()
+            with running_daemon(env, log):
+                update = wait_for_graphs(home, SINGLE.graphs_job, timeout_s=3600, log=log)
+            ranges = [r for r in update.runs if r.dagster_run.job_name == SINGLE.files_job]
+            graphs = [r for r in update.runs if r.dagster_run.job_name == SINGLE.graphs_job]
+            windows = run_windows(ranges)
+            first_start = min(s for s, _ in windows)
+            last_end = max(e for _, e in windows)
+            end = max(e for _, e in run_windows(graphs))
+            row = {
+                "max_concurrent_runs": runs,
+                "run_size": run_size,
+                "workers_per_run": workers,
+                "range_runs": len(ranges),
+                "most_at_once": most_at_once(windows),
+                "ranges_seconds": round(last_end - first_start, 1),
+                "graphs_seconds": round(end - max(s for s, _ in run_windows(graphs)), 1),
+                "daemon_start_to_graphs_end_seconds": round(end - started, 1),
+            }
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="mode", required=True)
+    one = sub.add_parser("_one")
+    one.add_argument("size", type=int)
+    one.add_argument("workers", type=int)
+    ip = sub.add_parser("inprocess")
+    ip.add_argument("--sizes", default="250,500,1000,100000")
+    ip.add_argument("--workers", type=int, default=2)
+    dm = sub.add_parser("daemon")
+    dm.add_argument("--run-size", type=int, default=300)
+    dm.add_argument("--concurrent", default="1,2")
+    dm.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.mode == "_one":
+        print(json.dumps(one_inprocess(args.size, args.workers)))
+    elif args.mode == "inprocess":
+        inprocess([int(s) for s in args.sizes.split(",")], args.workers)
+    else:
+        daemon(args.run_size, [int(c) for c in args.concurrent.split(",")], args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
