@@ -82,10 +82,10 @@ def test_serve_answers_the_same_map_from_both_stores(servers: dict[str, str]) ->
     assert [by_query[q][0] for q in queries[-4:]] == [400, 400, 400, 400]
 
 
-def test_the_cli_prints_the_same_map(sqlite_url: str, servers: dict[str, str]) -> None:
-    def thread(*args: str) -> subprocess.CompletedProcess[str]:
+def test_the_cli_prints_the_same_map(shop: Path, sqlite_url: str, servers: dict[str, str]) -> None:
+    def thread(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(THREAD), "map", "--store", sqlite_url, *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+            [str(THREAD), "map", "--store", sqlite_url, *args], capture_output=True, text=True, cwd=cwd, timeout=120
         )
 
     served = get(servers["sqlite"], "?tokens=80").json()
@@ -96,6 +96,8 @@ def test_the_cli_prints_the_same_map(sqlite_url: str, servers: dict[str, str]) -
     assert json.loads(as_json.stdout) == served
     focused = thread("--focus", "web/util.js", "--tokens", "60", "--json")
     assert json.loads(focused.stdout) == get(servers["sqlite"], "?focus=web/util.js&tokens=60").json()
+    absolute = thread("--focus", str(shop / "web" / "util.js"), "--tokens", "60", "--json", cwd=shop)
+    assert json.loads(absolute.stdout) == json.loads(focused.stdout)
     unknown = thread("--focus", "nope.py")
     assert unknown.returncode == 1 and "nope.py" in unknown.stderr and unknown.stdout == ""
     bad = thread("--tokens", "0")

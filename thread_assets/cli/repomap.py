@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from contextlib import closing
 from typing import Any
@@ -17,7 +18,7 @@ from rich.console import Console
 from resources.store.ranks import DEFAULT_TOKENS, MAX_TOKENS, MapError, repo_map
 
 from .errors import UserError
-from .queries import QUERY_STORE_HELP, open_for_query
+from .queries import QUERY_STORE_HELP, open_for_query, repo_path
 
 
 def cmd_map(args: argparse.Namespace, out: Console) -> int:
@@ -25,7 +26,8 @@ def cmd_map(args: argparse.Namespace, out: Console) -> int:
         raise UserError(f"--tokens must be from 1 to {MAX_TOKENS}, not {args.tokens}")
     with closing(open_for_query(args.store)) as store:
         try:
-            document = repo_map(store, repo=args.repo, tokens=args.tokens, focus=args.focus or [])
+            focus = [repo_path(f) if os.path.isabs(f) else f for f in args.focus or []]
+            document = repo_map(store, repo=args.repo, tokens=args.tokens, focus=focus)
         except MapError as exc:
             print(f"thread: {exc}", file=sys.stderr)
             return 1
@@ -52,7 +54,8 @@ def add_map_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--focus",
         action="append",
         metavar="PATH_OR_SYMBOL",
-        help="personalize the ranking on a file, directory or symbol (repeatable): what an agent editing it needs",
+        help="personalize the ranking on a file or directory (repository-relative, or absolute inside the current "
+        "directory) or a symbol (id, qualified name or name); repeatable",
     )
     p.add_argument("--store", help=QUERY_STORE_HELP)
     p.add_argument("--repo", help="only this repository (when several are indexed)")
