@@ -318,7 +318,7 @@ class _Edges:
         out: list[tuple[str | None, str, str | None, str | None, str | None, bool]] = []
         seen: set[str] = set()
         externals: list[Obj] = []
-        builtin = False
+        builtin = dynamic = False
 
         def add(p: str, sym: Symbol, how: str, recv: str | None, dispatch: bool = False) -> None:
             gid = global_symbol_id(p, sym.id)
@@ -351,11 +351,15 @@ class _Edges:
                 externals.append(o)
             elif o.kind == "builtin":
                 builtin = True
+            elif o.kind == "dynamic":
+                dynamic = True
         if out:
             return out
         if externals:
             o = externals[0]
             return [(None, "unresolved", o.recv, callee_module(o.name), "external", False)]
+        if dynamic:  # code chosen at run time: whatever else the value may be, this is unknowable
+            return [(None, "unresolved", None, None, "dynamic", False)]
         if builtin:
             return [(None, "unresolved", None, None, "builtin", False)]
         return [(None, "unresolved", None, None, call.reason or "unknown", False)]

@@ -36,6 +36,9 @@ GO_METHODS = "<go-methods>"
 CONSTRUCTOR_NAMES = {"python": ("__init__",), "javascript": ("constructor",), "typescript": ("constructor",)}
 CONSTRUCTOR_NAMES["tsx"] = CONSTRUCTOR_NAMES["typescript"]
 BASE_KINDS = frozenset({"extends", "implements", "embeds", "supertrait", "impl"})
+DYNAMIC_LOADERS = frozenset({"importlib.import_module", "importlib.__import__"})
+"""External functions whose result is code chosen at run time (a module named by a string):
+what it holds, and any call through it, is ``dynamic``."""
 OBJECT_ATTRIBUTES = frozenset(
     {
         "__class__",
@@ -76,8 +79,8 @@ T = TypeVar("T")
 class Obj:
     """An abstract value: a definition (``sym``), a repository module (``mod``), an instance of
     a type (``inst``), an instance seen from after a class in its MRO (``super``), something
-    external (``ext``: ``name`` is its dotted path, ``module`` the module it comes from) or a
-    builtin."""
+    external (``ext``: ``name`` is its dotted path, ``module`` the module it comes from), a
+    builtin, or code chosen at run time (``dynamic``: ``name`` the loader that chose it)."""
 
     kind: str
     path: str = ""
@@ -355,6 +358,8 @@ class Evaluator:
     # ---- operations
 
     def apply(self, o: Obj, op: str, depth: int) -> list[Obj]:
+        if o.kind == "dynamic":
+            return [o]
         if op.startswith("."):
             return self.attribute(o, op[1:], depth)
         if op == "()":
@@ -412,6 +417,8 @@ class Evaluator:
             via = "self_method" if o.via == "self_method" else "inferred"
             if o.kind == "super":
                 via = "super"
+            if attr == "__class__" and self._language(o.path) == "python":
+                return [Obj("sym", o.path, o.sym, via="inferred")]  # ``self.__class__(...)``
             found = self.member(o.path, o.sym, attr, depth, via=via, recv=recv, after=o.after)
             if self._language(o.path) != "python":
                 return found
@@ -424,21 +431,30 @@ class Evaluator:
 
     def _elements(self, objs: list[Obj], depth: int) -> list[Obj]:
         """What subscripting or iterating instances of repository classes gives: their
-        ``__getitem__``'s and ``__iter__``'s results (a generator's result lists what it yields)."""
+        ``__getitem__``'s results, else (a class that only iterates) what ``__iter__`` returns
+        or yields. An element binding does not say which of the two it was; subscripts are the
+        common use of a class with both (a registry of connections iterates over its names)."""
         out: list[Obj] = []
         for o in objs:
             if o.kind != "inst" or o.sym is None:
                 continue
             for dunder in ("__getitem__", "__iter__"):
-                for m in self.member(o.path, o.sym, dunder, depth, via="inferred", recv=o.recv):
-                    if m.kind == "sym" and m.sym is not None and m.sym.kind in CALLABLE:
-                        out.extend(self.call_result(m, depth))
+                methods = [
+                    m
+                    for m in self.member(o.path, o.sym, dunder, depth, via="inferred", recv=o.recv)
+                    if m.kind == "sym" and m.sym is not None and m.sym.kind in CALLABLE
+                ]
+                if methods:
+                    out.extend(x for m in methods for x in self.call_result(m, depth))
+                    break
         return _dedupe(out)
 
     def call_result(self, o: Obj, depth: int) -> list[Obj]:
         if o.kind == "builtin":
             return [o]  # what a builtin returns is the language's own: its members are builtins too
         if o.kind == "ext":
+            if o.name in DYNAMIC_LOADERS:
+                return [Obj("dynamic", name=o.name)]
             return [Obj("ext", name=o.name, module=o.module, via="external", recv=o.name)]
         if o.kind != "sym" or o.sym is None:
             if o.kind == "inst" and o.sym is not None:
