@@ -328,3 +328,6 @@ def test_end_to_end_django_slice_into_d1_through_dagster(tmp_path: Path) -> None
                 assert got.status_code == 200, (url, got.text)
                 assert got.json() == client.get(python_base + url).json(), url
                 assert got.json()["items"], url
+            repo_map = client.get(d1.api_url + "/api/map?repo=django&tokens=600").json()  # repo_rank's plan on D1
+            assert repo_map == client.get(python_base + "/api/map?repo=django&tokens=600").json()
+            assert repo_map["files"] and 500 < repo_map["used"] <= 600
