@@ -11,7 +11,7 @@ selection of bench/full_index.py):
   once. Each run's analysis pool has ``--workers`` processes.
 
 Usage:
-    python -m bench.split_runs inprocess --sizes 250,500,1000,100000 [--workers 2]
+    python -m bench.split_runs inprocess --sizes 250,500,1000,100000 [--workers 2] [--copies 1]
     python -m bench.split_runs daemon --run-size 300 --concurrent 1,2 [--workers 1]
 """
 
@@ -39,14 +39,28 @@ def _peak_rss_mb() -> float:
     return float("nan")
 
 
-def one_inprocess(run_size: int, workers: int) -> dict[str, Any]:
-    """In this (fresh) process: a first index of a copy of Django split at ``run_size``."""
+def django_tree(root: Path, copies: int) -> list[str]:
+    """Django's package at ``root`` (``copies`` 1), or that many copies of it side by side
+    (``root/c0/django``, ``root/c1/django``, ...: a larger repository of the same code); the
+    include globs that select it."""
     from tests.support.corpora import fetch
+
+    source = fetch("django").parent
+    if copies == 1:
+        shutil.copytree(source, root)
+        return INCLUDE.split(",")
+    for i in range(copies):
+        shutil.copytree(source, root / f"c{i}")
+    return [f"/c{i}{INCLUDE}" for i in range(copies)]
+
+
+def one_inprocess(run_size: int, workers: int, copies: int) -> dict[str, Any]:
+    """In this (fresh) process: a first index of a copy of Django split at ``run_size``."""
     from thread_assets.drivers.index import index_repository
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "django"
-        shutil.copytree(fetch("django").parent, root)
+        include = django_tree(root, copies)
         started = time.perf_counter()
         summary = index_repository(
             root,
@@ -54,12 +68,13 @@ def one_inprocess(run_size: int, workers: int) -> dict[str, Any]:
             cache_dir="none",
             workers=workers,
             run_size=run_size,
-            include=INCLUDE.split(","),
+            include=include,
             exclude=EXCLUDE.split(","),
         )
         seconds = time.perf_counter() - started
     return {
         "run_size": run_size,
+        "copies": copies,
         "files": summary.analysed,
         "runs": len(summary.runs),
         "seconds": round(seconds, 1),
@@ -67,11 +82,11 @@ def one_inprocess(run_size: int, workers: int) -> dict[str, Any]:
     }
 
 
-def inprocess(sizes: list[int], workers: int) -> list[dict[str, Any]]:
+def inprocess(sizes: list[int], workers: int, copies: int) -> list[dict[str, Any]]:
     rows = []
     for size in sizes:
         proc = subprocess.run(
-            [sys.executable, "-m", "bench.split_runs", "_one", str(size), str(workers)],
+            [sys.executable, "-m", "bench.split_runs", "_one", str(size), str(workers), str(copies)],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -146,18 +161,20 @@ def main(argv: list[str] | None = None) -> int:
     one = sub.add_parser("_one")
     one.add_argument("size", type=int)
     one.add_argument("workers", type=int)
+    one.add_argument("copies", type=int)
     ip = sub.add_parser("inprocess")
     ip.add_argument("--sizes", default="250,500,1000,100000")
     ip.add_argument("--workers", type=int, default=2)
+    ip.add_argument("--copies", type=int, default=1, help="copies of Django's package side by side")
     dm = sub.add_parser("daemon")
     dm.add_argument("--run-size", type=int, default=300)
     dm.add_argument("--concurrent", default="1,2")
     dm.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
     if args.mode == "_one":
-        print(json.dumps(one_inprocess(args.size, args.workers)))
+        print(json.dumps(one_inprocess(args.size, args.workers, args.copies)))
     elif args.mode == "inprocess":
-        inprocess([int(s) for s in args.sizes.split(",")], args.workers)
+        inprocess([int(s) for s in args.sizes.split(",")], args.workers, args.copies)
     else:
         daemon(args.run_size, [int(c) for c in args.concurrent.split(",")], args.workers)
     return 0

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -245,6 +246,32 @@ def test_the_sensor_requests_every_range_then_the_graphs(tmp_path: Path) -> None
     single_url = f"sqlite:///{tmp_path / 'single.db'}"
     _index(root, single_url, tmp_path / "single_home", 1000)
     assert_same_index(url, single_url, "tree")
+
+
+def test_a_split_index_killed_between_ranges_is_finished_by_the_next(tmp_path: Path) -> None:
+    """SIGKILL right after the first range run's rows commit: the store holds part of the files
+    and graphs behind them; the next ``thread index`` marks the dead run failed, analyses the rest
+    (again in ranges) and ends equal to a one-run index."""
+    root = tmp_path / "tree"
+    paths = write_tree(root)
+    url = f"sqlite:///{tmp_path / 'split.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("THREAD_", "DAGSTER_HOME"))}
+    command = [sys.executable, "-m", "thread_assets.cli", "index", str(root), "--store", url, "--json"]
+    command += ["--workers", "1", "--run-size", str(RUN_SIZE)]
+    killed = subprocess.run(
+        command, cwd=ROOT, env={**env, "THREAD_TEST_KILL_AT": "after_files_commit"}, capture_output=True, text=True
+    )
+    assert killed.returncode == -9, killed.stderr
+    partial = dump(url, root.name)
+    assert 0 < len(partial["files"]) < len(paths) and partial["index_state"] == [{"graphs_behind": True}]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "marked failed" in done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["analysed"] == len(paths) - len(partial["files"]) and len(summary["runs"]) >= 2
+    single_url = f"sqlite:///{tmp_path / 'single.db'}"
+    index_repository(root, store_url=single_url, dagster_home=tmp_path / "single_home", workers=1, run_size=1000)
+    assert_same_index(url, single_url, root.name)
 
 
 HOLD = """
