@@ -6,7 +6,9 @@ each process ``VmHWM`` (its own peak resident set) and ``VmRSS`` (its current on
 largest process is the highest ``VmHWM`` seen, also compared with ``ru_maxrss`` from ``wait4``
 (the largest of the command and the descendants it waited for), so a peak reached between two
 samples of a process that was waited for is not lost. The tree's total is the highest sum of
-``VmRSS`` over one sample, so it can miss a short spike.
+``VmRSS`` over one sample, so it can miss a short spike. CPU time is the sum over the tree's
+processes of their last sampled user + system time, or ``wait4``'s figure when higher: processes
+nobody waits for (a pool's workers under a fork server) are missing from ``wait4``'s.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class Measured:
     returncode: int
     wall_s: float
     cpu_s: float
-    """User + system time of the command and the descendants it waited for."""
+    """User + system time of the command's whole process tree."""
     largest_mb: float
     """Peak resident set of the largest single process of the tree."""
     tree_mb: float
@@ -37,8 +40,19 @@ class Measured:
     stderr: str
 
 
-def _parents() -> dict[int, int]:
-    found: dict[int, int] = {}
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+class Proc(NamedTuple):
+    ppid: int
+    cpu: int
+    """User + system time so far, in clock ticks."""
+    start: int
+    """Start time since boot, in clock ticks: with the pid, names the process even if the pid is reused."""
+
+
+def _processes() -> dict[int, Proc]:
+    found: dict[int, Proc] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -49,7 +63,7 @@ def _parents() -> dict[int, int]:
             continue
         # the command name may hold spaces and parentheses: the fields after the last ")" are safe
         fields = stat[stat.rfind(b")") + 2 :].split()
-        found[int(entry.name)] = int(fields[1])
+        found[int(entry.name)] = Proc(int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[19]))
     return found
 
 
@@ -70,26 +84,35 @@ def _memory_kb(pid: int) -> tuple[int, int] | None:
 
 
 class _Sampler(threading.Thread):
+    """Processes are keyed by (pid, start time): on a busy machine a pid of the tree that ended may
+    be given to an unrelated process, which must not join the tree."""
+
     def __init__(self, root: int, interval: float) -> None:
         super().__init__(daemon=True)
-        self.root, self.interval = root, interval
-        self.known: set[int] = {root}
-        self.peak_kb: dict[int, int] = {}
+        self.interval = interval
+        me = _processes().get(root)
+        self.known: dict[int, int] = {} if me is None else {root: me.start}
+        self.peak_kb: dict[tuple[int, int], int] = {}
+        self.cpu_ticks: dict[tuple[int, int], int] = {}
         self.tree_kb = 0
         self.done = threading.Event()
 
     def sample(self) -> None:
-        parents = _parents()
-        grew = True
-        while grew:  # descendants of known processes, at any depth
-            new = {pid for pid, ppid in parents.items() if ppid in self.known and pid not in self.known}
-            self.known |= new
-            grew = bool(new)
+        procs = _processes()
+        alive = {pid for pid, start in self.known.items() if pid in procs and procs[pid].start == start}
+        new = alive
+        while new:  # descendants of the tree's live processes, at any depth
+            new = {pid for pid, p in procs.items() if p.ppid in new and pid not in alive}
+            for pid in new:
+                self.known[pid] = procs[pid].start
+            alive |= new
         total = 0
-        for pid in self.known:
+        for pid in alive:
+            key = (pid, procs[pid].start)
+            self.cpu_ticks[key] = procs[pid].cpu
             mem = _memory_kb(pid)
             if mem is not None:
-                self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), mem[0])
+                self.peak_kb[key] = max(self.peak_kb.get(key, 0), mem[0])
                 total += mem[1]
         self.tree_kb = max(self.tree_kb, total)
 
@@ -119,7 +142,7 @@ def run_measured(cmd: list[str], *, cwd: Path, env: Mapping[str, str] | None = N
     return Measured(
         returncode=proc.returncode,
         wall_s=wall,
-        cpu_s=usage.ru_utime + usage.ru_stime,
+        cpu_s=max(usage.ru_utime + usage.ru_stime, sum(sampler.cpu_ticks.values()) / TICK),
         largest_mb=largest_kb / 1024,
         tree_mb=sampler.tree_kb / 1024,
         processes=len(sampler.peak_kb),
