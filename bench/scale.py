@@ -11,8 +11,10 @@ For each tool and work item, on a fresh hard-linked copy of the files with an em
 full index, the same command again with nothing changed, and again after 10 files (picked with
 ``--seed``, the same for both tools) were edited. Each step prints wall time, CPU time, the peak
 resident memory of the largest process of the tool's process tree and the highest total of the
-tree (bench/scale_measure.py), rows in the tool's tables, symbols among them, and Thread's store
-size on disk. With ``--runs N`` each number is the median of N runs (on fresh copies).
+tree (bench/scale_measure.py), rows in the tool's tables, symbols among them, the store's size
+(Thread's SQLite file, CocoIndex's Postgres database), the size of the rest of each tool's state
+(Thread's Dagster instance and analysis cache, CocoIndex's LMDB) and the files Thread says it
+analysed. With ``--runs N`` each number is the median of N runs (on fresh copies).
 
 Usage: python -m bench.scale [--only django|kernel|linux ...] [--skip-coco] [--runs N]
                              [--workers N] [--seed S] [--no-ui] [--json FILE]
@@ -58,7 +60,8 @@ class StepResult:
     processes: int
     rows: int
     symbols: int
-    store_mb: float | None
+    store_mb: float
+    state_mb: float
     analysed: int | None
     table_rows: dict[str, int]
 
@@ -100,7 +103,8 @@ def run_tool(
                 results.append(
                     StepResult(
                         item, tool, step, files, m.wall_s, m.cpu_s, m.largest_mb, m.tree_mb, m.processes,
-                        sum(rows.values()), symbols, session.store_mb(), session.analysed(), rows,
+                        sum(rows.values()), symbols, session.store_mb(), session.state_mb(),
+                        session.analysed(), rows,
                     )
                 )  # fmt: skip
             if ui:
@@ -114,10 +118,9 @@ def median_of(runs: list[StepResult]) -> StepResult:
     """Each number the median over the runs (the table rows of the first run)."""
     first = runs[0]
     fields: dict[str, Any] = {}
-    for name in ("wall_s", "cpu_s", "largest_mb", "tree_mb", "processes", "rows", "symbols"):
+    numbers = ("wall_s", "cpu_s", "largest_mb", "tree_mb", "processes", "rows", "symbols", "store_mb", "state_mb")
+    for name in numbers:
         fields[name] = statistics.median(getattr(r, name) for r in runs)
-    stores = [r.store_mb for r in runs if r.store_mb is not None]
-    fields["store_mb"] = statistics.median(stores) if stores else None
     return StepResult(
         first.item, first.tool, first.step, first.files, analysed=first.analysed, table_rows=first.table_rows, **fields
     )
@@ -125,21 +128,20 @@ def median_of(runs: list[StepResult]) -> StepResult:
 
 def _cells(r: StepResult | None, thread: bool) -> list[str]:
     if r is None:
-        return ["-"] * (8 if thread else 6)
+        return ["-"] * (9 if thread else 8)
     cells = [f"{r.wall_s:.2f}", f"{r.cpu_s:.1f}", f"{r.largest_mb:.0f}", f"{r.tree_mb:.0f}", f"{r.rows:.0f}"]
-    cells.append(f"{r.symbols:.0f}")
+    cells += [f"{r.symbols:.0f}", f"{r.store_mb:.1f}", f"{r.state_mb:.1f}"]
     if thread:
-        cells.append("-" if r.store_mb is None else f"{r.store_mb:.1f}")
         cells.append("-" if r.analysed is None else str(r.analysed))
     return cells
 
 
-HEAD = ["wall s", "CPU s", "largest MB", "tree MB", "rows", "symbols", "store MB", "analysed"]
+HEAD = ["wall s", "CPU s", "largest MB", "tree MB", "rows", "symbols", "store MB", "state MB", "analysed"]
 
 
 def table(results: list[StepResult], timings: dict[str, UiTiming]) -> Iterator[str]:
     """The printed table: per work item, one line per step, Thread's numbers then CocoIndex's."""
-    widths = [7, 7, 10, 8, 9, 8, 8, 8]
+    widths = [7, 7, 10, 8, 9, 8, 8, 8, 8]
     for item in dict.fromkeys(r.item for r in results):
         mine = [r for r in results if r.item == item]
         spec = FILE_SETS.get(item)
@@ -147,7 +149,7 @@ def table(results: list[StepResult], timings: dict[str, UiTiming]) -> Iterator[s
         yield f"{item}: {mine[0].files:,} files ({what})"
         head = [f"{h:>{w}}" for h, w in zip(HEAD, widths, strict=True)]
         yield f"  {'':<10} | {'thread':<{sum(widths) + 7}} | cocoindex"
-        yield f"  {'step':<10} | {' '.join(head)} | {' '.join(head[:6])}"
+        yield f"  {'step':<10} | {' '.join(head)} | {' '.join(head[:-1])}"
         for step in STEPS:
             t = next((r for r in mine if r.tool == "thread" and r.step == step), None)
             c = next((r for r in mine if r.tool == "cocoindex" and r.step == step), None)

@@ -39,7 +39,9 @@ class Session(Protocol):
 
     def rows(self) -> dict[str, int]: ...
 
-    def store_mb(self) -> float | None: ...
+    def store_mb(self) -> float: ...
+
+    def state_mb(self) -> float: ...
 
     def analysed(self) -> int | None: ...
 
@@ -53,6 +55,12 @@ def _checked(m: Measured, what: str) -> Measured:
     if m.returncode != 0:
         raise RuntimeError(f"{what} exited {m.returncode}: {(m.stderr or m.stdout).strip()[-3000:]}")
     return m
+
+
+def _du_mb(root: Path) -> float:
+    """Bytes of the files under ``root`` (what they hold, not the blocks they take), in MB."""
+    files = (Path(d) / f for d, _dirs, names in os.walk(root) for f in names)
+    return sum(p.stat().st_size for p in files if not p.is_symlink()) / 2**20
 
 
 class ThreadSession:
@@ -77,11 +85,15 @@ class ThreadSession:
         with closing(sqlite3.connect(uri, uri=True)) as db:
             return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
 
-    def store_mb(self) -> float | None:
+    def store_mb(self) -> float:
         """The index on disk: the SQLite database with its write-ahead log."""
         db = self.copy / ".thread" / "index.db"
         parts = [db, db.with_name("index.db-wal"), db.with_name("index.db-shm")]
         return sum(p.stat().st_size for p in parts if p.exists()) / 2**20
+
+    def state_mb(self) -> float:
+        """Everything else Thread keeps: Dagster's instance (runs, events) and the analysis cache."""
+        return _du_mb(self.copy / ".thread") - self.store_mb()
 
     def analysed(self) -> int | None:
         """Files the last run analysed (its own report): 0 when nothing changed, the edited ones after edits."""
@@ -91,7 +103,7 @@ class ThreadSession:
 
 class CocoSession:
     def __init__(self, copy: Path, python: Path, db_url: str, state: Path) -> None:
-        self.copy, self.db_url = copy, db_url
+        self.copy, self.db_url, self.state = copy, db_url, state
         self.cmd = [str(python), str(FLOW), str(copy), db_url]
         self.env = {**clean_env(), "COCOINDEX_DB": str(state), "COCOINDEX_DISABLE_USAGE_TRACKING": "true"}
 
@@ -104,8 +116,17 @@ class CocoSession:
         with psycopg.connect(self.db_url) as conn:
             return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in COCO_TABLES}  # type: ignore[index]
 
-    def store_mb(self) -> float | None:
-        return None
+    def store_mb(self) -> float:
+        """The Postgres database's size (an empty database's few MB included)."""
+        import psycopg
+
+        with psycopg.connect(self.db_url) as conn:
+            size = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+        return int(size[0]) / 2**20 if size else 0.0
+
+    def state_mb(self) -> float:
+        """CocoIndex's own state (LMDB): what it memoised and which rows it declared."""
+        return _du_mb(self.state) if self.state.exists() else 0.0
 
     def analysed(self) -> int | None:
         return None  # the flow's update reports no such count

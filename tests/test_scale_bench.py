@@ -93,7 +93,7 @@ def test_thread_steps_and_the_partition_query(tmp_path: Path, monkeypatch: pytes
     assert full.symbols == 2 * (FILES - 2) + 2  # f and C per module, C's main, docs/a.py's variable x
     assert full.table_rows["call_edges"] >= FILES - 3  # the calls resolve across modules
     assert same.rows == full.rows and edited.symbols == full.symbols
-    assert full.largest_mb > 50 and full.store_mb is not None and full.store_mb > 0
+    assert full.largest_mb > 50 and full.store_mb > 0 and full.state_mb > 0
     assert ui is not None and ui.answered, ui
     assert (ui.keys, ui.materialized) == (indexed, indexed)
     assert os.listdir(tmp_path / "runs") == []  # the copy is gone
