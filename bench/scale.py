@@ -17,7 +17,7 @@ tree (bench/scale_measure.py), rows in the tool's tables, symbols among them, th
 analysed. With ``--runs N`` each number is the median of N runs (on fresh copies).
 
 Usage: python -m bench.scale [--only django|kernel|linux ...] [--skip-coco] [--runs N]
-                             [--workers N] [--seed S] [--no-ui] [--json FILE]
+                             [--workers N] [--seed S] [--ui ITEM ... | --no-ui] [--json FILE]
 """
 
 from __future__ import annotations
@@ -175,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=1, help="runs per tool and item; numbers are medians")
     ap.add_argument("--workers", type=int, help="thread index --workers (default: Thread's, every CPU)")
     ap.add_argument("--seed", type=int, default=1, help="picks the 10 edited files")
-    ap.add_argument("--no-ui", action="store_true", help="skip the Dagster UI timing on linux")
+    ap.add_argument("--ui", action="append", choices=ITEMS, help="time the UI's partition query on this item's index")
+    ap.add_argument("--no-ui", action="store_true", help="no UI timing (default: on linux, or each --ui item)")
     ap.add_argument("--json", type=Path, help="also write every result to this file")
     args = ap.parse_args(argv)
     items = args.only or list(ITEMS)
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             runs: list[list[StepResult]] = []
             for n in range(args.runs):
-                ui = item == "linux" and not args.no_ui and n == args.runs - 1
+                ui = tool == "thread" and item in (args.ui or ["linux"]) and not args.no_ui and n == args.runs - 1
                 steps, timing = run_tool(
                     item, tool, tree, seed=args.seed, edit=spec.edited_suffixes, workers=args.workers, ui=ui
                 )
