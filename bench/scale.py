@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     tools = ["thread"] + ([] if args.skip_coco else ["cocoindex"])
     results: list[StepResult] = []
     timings: dict[str, UiTiming] = {}
+    failed: list[str] = []
     t0 = time.monotonic()
     for item in items:
         spec = FILE_SETS[item]
@@ -193,21 +194,31 @@ def main(argv: list[str] | None = None) -> int:
             runs: list[list[StepResult]] = []
             for n in range(args.runs):
                 ui = tool == "thread" and item in (args.ui or ["linux"]) and not args.no_ui and n == args.runs - 1
-                steps, timing = run_tool(
-                    item, tool, tree, seed=args.seed, edit=spec.edited_suffixes, workers=args.workers, ui=ui
-                )
+                started = time.monotonic()
+                try:
+                    steps, timing = run_tool(
+                        item, tool, tree, seed=args.seed, edit=spec.edited_suffixes, workers=args.workers, ui=ui
+                    )
+                except RuntimeError as exc:  # a tool that fails is reported; the other measurements go on
+                    failed.append(f"{item} {tool} run {n + 1}: {exc}")
+                    print(f"bench: {failed[-1]}", file=sys.stderr, flush=True)
+                    continue
                 runs.append(steps)
                 if timing is not None:
                     timings[item] = timing
-                print(f"bench: {item} {tool} run {n + 1}/{args.runs} done", file=sys.stderr, flush=True)
-            results += [median_of([r[i] for r in runs]) for i in range(len(STEPS))]
+                took = time.monotonic() - started
+                print(f"bench: {item} {tool} run {n + 1}/{args.runs} done in {took:.0f} s", file=sys.stderr, flush=True)
+            if runs:
+                results += [median_of([r[i] for r in runs]) for i in range(len(STEPS))]
     for line in table(results, timings):
         print(line)
+    for line in failed:
+        print(f"FAILED {line}")
     print(f"({args.runs} run(s) each; {time.monotonic() - t0:.0f} s in all)")
     if args.json:
         blob = {"results": [asdict(r) for r in results], "ui": {k: asdict(v) for k, v in timings.items()}}
-        args.json.write_text(json.dumps(blob, indent=1))
-    return 0
+        args.json.write_text(json.dumps({**blob, "failed": failed}, indent=1))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
