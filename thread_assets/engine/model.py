@@ -20,7 +20,7 @@ from typing import Literal
 
 import msgspec
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 """Bump when any extractor's output can change: it is part of the cache key and Dagster code_version."""
 
 SymbolKind = Literal[
@@ -138,7 +138,9 @@ class Ref(msgspec.Struct, frozen=True, array_like=True):
     ``base`` is one of ``n:NAME`` (NAME looked up at the file's top level: definitions, module
     bindings, imports, wildcard imports; for Go the package, for Java the package's types),
     ``s:ID`` (the symbol of this file with local id ID), ``b:NAME`` (a builtin of the language),
-    ``x:MODULE`` (something of an external module, as far as the file can tell). ``ops`` apply
+    ``x:MODULE`` (something of an external module, as far as the file can tell), ``d:HOW`` (a
+    value chosen at run time: ``d:getattr`` for ``getattr(obj, name)`` with a computed name; any
+    call through it is ``dynamic``). ``ops`` apply
     left to right: ``.NAME`` (attribute or member; members are looked up through the class
     hierarchy), ``()`` (the result of calling it: a function's ``return`` binding, a class's
     instance), ``new`` (an instance of a type, without calling anything), ``super`` (the same

@@ -358,10 +358,10 @@ class _Edges:
         if externals:
             o = externals[0]
             return [(None, "unresolved", o.recv, callee_module(o.name), "external", False)]
-        if dynamic:  # code chosen at run time: whatever else the value may be, this is unknowable
-            return [(None, "unresolved", None, None, "dynamic", False)]
         if builtin:
             return [(None, "unresolved", None, None, "builtin", False)]
+        if dynamic:  # only code chosen at run time: nothing the repository can tell
+            return [(None, "unresolved", None, None, "dynamic", False)]
         return [(None, "unresolved", None, None, call.reason or "unknown", False)]
 
     def by_name(self, fi: _FileIndex, call: Call) -> tuple[str | None, str, str | None, str | None, str | None, bool]:

@@ -203,6 +203,8 @@ class Evaluator:
             objs = [Obj("builtin", name=text)]
         elif kind == "x":
             objs = [Obj("ext", name=text, module=text, via="external")]
+        elif kind == "d":
+            objs = [Obj("dynamic", name=text)]
         else:
             objs = []
         for op in ops:

@@ -118,7 +118,7 @@ def _targets(ev: Evaluator, fn: Node | None, scope: Scope) -> tuple[tuple[Ref, .
         if name in DYNAMIC_CALLS and ev.resolve(name, scope) is None:
             return (), "dynamic"
     ev.dynamic = False
-    refs = ev.expr(fn, scope)
+    refs = _known(ev.expr(fn, scope))
     if not refs:
         dynamic = ev.dynamic or _has_subscript(fn)
         return (), "dynamic" if dynamic else "unknown"
@@ -156,11 +156,19 @@ def _dotted_targets(ev: Evaluator, callee: str, scope: Scope) -> tuple[tuple[Ref
         refs = ev.members(refs, attrs[0])
         ops = tuple("." + a for a in attrs[1:])
         refs = [Ref(r.base, r.ops + ops) for r in refs] + more
-    if not refs:
-        return (), "unknown"
+    known = _known(refs)
+    if not known:
+        return (), "dynamic" if refs else "unknown"
+    refs = known
     if all(r.base.startswith("b:") for r in refs):
         return (), "builtin"
     return tuple(refs), None
+
+
+def _known(refs: list[Ref]) -> list[Ref]:
+    """Targets without the values chosen at run time (``d:``): a call gets those as its
+    ``dynamic`` reason, not as targets; bindings keep them for other files to see."""
+    return [r for r in refs if not r.base.startswith("d:")] if any(r.base.startswith("d:") for r in refs) else refs
 
 
 def _has_subscript(fn: Node) -> bool:
@@ -228,7 +236,7 @@ def _raise_calls(data: Collected, ev: Evaluator, src: Source) -> list[Call]:
     out = []
     for node, scope in data.raises:
         refs = ev.expr(node, scope)
-        if not refs or any(r.base.startswith("b:") or any(not op.startswith(".") for op in r.ops) for r in refs):
+        if not refs or any(r.base[:2] in ("b:", "d:") or any(not op.startswith(".") for op in r.ops) for r in refs):
             continue
         sid = ev.symbol_of(refs[0].base)
         known = data.scopes.get(sid) if sid is not None else None

@@ -36,6 +36,8 @@ from .python_scopes import (
     literal_elements,
 )
 
+DYNAMIC_GETATTR = Ref("d:getattr")
+"""``getattr(obj, name)`` with a computed name: a value chosen at run time (see ``model.Ref``)."""
 MAX_REFS = 16
 MAX_SITES = 24
 """Calls looked at per function for the values of its parameters (the first in the file)."""
@@ -433,7 +435,7 @@ class Evaluator:
                     out += self.expr(positional[2], scope)
                 return out
             self.dynamic = True
-            return []
+            return [DYNAMIC_GETATTR]  # an attribute named at run time: other files see it as such
         if name == "next" and positional:
             return self.elements(positional[0], scope)
         if name == "type" and len(positional) == 1:
