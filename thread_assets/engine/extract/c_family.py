@@ -99,9 +99,11 @@ _REF_GROUPS = {
 
 def _group(nodes: list[Node]) -> dict[str, list[Node]]:
     """The refs query captures everything under one name (one pattern, one pass is cheapest);
-    split by node type, keeping file order."""
+    split by node type, keeping file order, outer first at one start (``f(a)(b)``): the order the
+    captures come in at equal starts is not fixed, and a record's order must depend on the
+    content only."""
     out: dict[str, list[Node]] = {}
-    for node in sorted(nodes, key=lambda n: n.start_byte):
+    for node in sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)):
         out.setdefault(_REF_GROUPS.get(node.type, "type"), []).append(node)
     return out
 

@@ -207,7 +207,9 @@ class _CPass:
         top_fns = {s.name: s.id for ss in self.by_end.values() for s in ss if s.kind == "function" and s.parent is None}
         if not top_fns:
             return
-        for call in self.found.get("call", ()):
+        # in file order: the order of a query's captures is not fixed, and the order of the
+        # values found here is the order of the call's targets
+        for call in sorted(self.found.get("call", ()), key=lambda n: (n.start_byte, -n.end_byte)):
             fn = call.child_by_field_name("function")
             args = call.child_by_field_name("arguments")
             if fn is None or args is None or fn.type != "identifier":
