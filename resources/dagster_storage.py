@@ -170,15 +170,31 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
 
     @contextlib.contextmanager
     def _insert_mirrored(self, events: Sequence[EventLogEntry]) -> Iterator[tuple[Connection, list[int]]]:
-        """One multi-row INSERT into the run's shard, the same into the index shard; yields the
-        index shard's transaction and the mirrored rows' ids for the rest of the bookkeeping."""
-        statement = self.prepare_insert_event_batch(events)
+        """The rows into the run's shard, the same into the index shard; yields the index shard's
+        transaction and the mirrored rows' ids for the rest of the bookkeeping.
+
+        Both inserts are ``executemany`` of one prepared statement: Dagster's batch statement
+        (one INSERT with a VALUES tuple per event) made SQLAlchemy compile thousands of bound
+        parameters per batch, which cost more than the events' serialization. The ids of the
+        mirrored rows follow from SQLite's ``last_insert_rowid()``: inside one write transaction
+        nobody else inserts, so the batch's rowids are consecutive (checked, not assumed)."""
+        rows = [self._event_to_row(event) for event in events]
+        insert = SqlEventLogStorageTable.insert()
         with self.run_connection(events[0].run_id) as conn:
-            conn.execute(statement)
+            conn.execute(insert, rows)
         with self.index_transaction() as conn:
-            ids = [row[0] for row in conn.execute(statement.returning(SqlEventLogStorageTable.c.id))]
-            if len(ids) != len(events) or any(i is None for i in ids):
-                raise DagsterInvariantViolationError("Cannot store asset events with null event ids.")
+            conn.execute(insert, rows)
+            last = conn.execute(db.text("SELECT last_insert_rowid()")).scalar_one()
+            first = last - len(rows) + 1
+            ids = list(range(first, last + 1))
+            table = SqlEventLogStorageTable.c
+            mine = conn.execute(
+                db.select(db.func.count())
+                .select_from(SqlEventLogStorageTable)
+                .where(db.and_(table.id.between(first, last), table.run_id == events[0].run_id))
+            ).scalar_one()
+            if mine != len(rows):
+                raise DagsterInvariantViolationError("Mirrored asset events did not get consecutive ids.")
             yield conn, ids
 
     def _store_planned_batch(self, events: Sequence[EventLogEntry]) -> None:

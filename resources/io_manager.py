@@ -1,34 +1,32 @@
 """The Dagster IO manager (and a plain store resource) over a ``Store`` URL.
 
-Atomicity: the per-file multi-asset yields five outputs (``parse``, ``symbols``, ``imports``,
-``calls``, ``pattern_matches``) that are five views (:class:`FileTable`) of ONE
-:class:`FileBatch` — every FileAnalysis and pattern match of the run's partitions. The first
-``handle_output`` of a batch writes the whole batch with ``Store.write_files`` (one transaction
-for every per-file table of every file of the run); the other views find the batch already
-committed and only report. So a range run over 1,000 files is one transaction, a reader never
-sees a file's symbols without its calls, and a failed write fails the step before any of its
-assets is recorded as materialized. The graph multi-asset commits its own rows (an incremental
-graph update) and hands the IO manager :class:`GraphOutput` views to report.
+Writes: the per-file multi-asset streams its rows into the store itself, a chunk of files per
+transaction (``thread_assets/repo/stream.py``), so a run over 10,000 files never holds them all;
+its five outputs (``parse``, ``symbols``, ``imports``, ``calls``, ``pattern_matches``) are views
+(:class:`FileTable`) of one :class:`FileBatch` that records what was committed, and the IO
+manager only reports. A reader never sees a file's symbols without its calls: each file's rows
+are in one chunk. A step that fails part-way leaves the chunks it committed; their files carry
+the failed run's id, and the next update analyses them again (the store's ``files`` rows name
+the run that wrote them). The graph multi-asset commits its own rows (an incremental graph
+update) and hands the IO manager :class:`GraphOutput` views to report.
 
 Staging in the IO manager instead (collect five DataFrames, commit on the last) was rejected:
-the IO manager cannot know reliably which output is the last of a step, and a step that fails
-between outputs would leave staged rows behind. Converting to polars frames and back would only
-cost time: ``write_files`` takes the engine's records directly.
+the IO manager cannot know reliably which output is the last of a step, and the rows of a
+large run do not fit in memory.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dagster import ConfigurableIOManager, ConfigurableResource, InitResourceContext, InputContext, OutputContext
 from pydantic import PrivateAttr
 
 from resources.store.base import Store
-from thread_assets.engine import Cycle, FileAnalysis, PatternMatch
-from thread_assets.names import PATTERN_MATCHES, PER_FILE_ASSETS
+from thread_assets.engine import Cycle
+from thread_assets.names import PARSE, PATTERN_MATCHES, PER_FILE_ASSETS
 from thread_assets.repo.partition_keys import path_of
 
 
@@ -39,25 +37,13 @@ def open_store_url(url: str) -> Store:
     return open_store(url, apply_schema=True)
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True)
 class FileBatch:
-    """Everything one per-file step produced; written once, whichever view arrives first."""
+    """What one per-file step committed (already in the store when the outputs are yielded)."""
 
     repo: str
-    analyses: Sequence[FileAnalysis]
-    matches: Mapping[str, Sequence[PatternMatch]]
-    run_id: str
-    indexed_at: str
-    rows_written: int | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def commit(self, store: Store) -> int:
-        with self._lock:
-            if self.rows_written is None:
-                self.rows_written = store.write_files(
-                    self.repo, self.analyses, self.matches, run_id=self.run_id, indexed_at=self.indexed_at
-                )
-            return self.rows_written
+    files: int
+    rows_written: int
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,10 +107,9 @@ class StoreIOManager(_OpensStore, ConfigurableIOManager):
 
     def handle_output(self, context: OutputContext, obj: Any) -> None:
         if isinstance(obj, FileTable):
-            already = obj.batch.rows_written is not None
-            rows = obj.batch.commit(self.get())
-            if not already:
-                context.log.info(f"{obj.table}: committed {rows} rows for the whole step in one transaction")
+            if obj.table == PARSE:
+                batch = obj.batch
+                context.log.info(f"committed {batch.rows_written} rows of {batch.files} files for the step")
             return
         if isinstance(obj, GraphOutput):
             return

@@ -408,25 +408,31 @@ def match_from_row(r: Sequence[Any]) -> PatternMatch:
 # ---- graph records <-> rows
 
 
+def call_edge_rows(repo: str, call_edges: Iterable[CallEdge], run_id: str, ordinals: dict[str, int]) -> list[Row]:
+    """Rows of ``call_edges``, numbered per file; ``ordinals`` carries the numbering from one
+    batch of a file's edges to the next (a streamed full build writes them in batches)."""
+    rows = []
+    for e in call_edges:
+        i = ordinals.get(e.path, 0)
+        ordinals[e.path] = i + 1
+        head = (repo, e.path, i, e.caller, e.callee, e.name, e.call_type, e.target, e.how, *_loc(e.location), run_id)
+        rows.append((*head, e.call_index, e.receiver_type, e.callee_module, e.reason, int(e.dispatch)))
+    return rows
+
+
 def graph_rows(
     repo: str,
     resolutions: Sequence[Resolution],
     dep_edges: Sequence[DepEdge],
     cycles: Sequence[Cycle],
-    call_edges: Sequence[CallEdge],
+    call_edges: Iterable[CallEdge],
     run_id: str,
     hierarchy: Sequence[HierarchyEdge] = (),
 ) -> dict[str, list[Row]]:
     """Call edges are numbered per file in the order given (``resolve_calls``: calls in file
     order, a call's several edges in target order); ``call_index`` is the call's ordinal in
     ``calls``. Hierarchy rows likewise, in relation order."""
-    ordinals: dict[str, int] = {}
-    edges = []
-    for e in call_edges:
-        i = ordinals.get(e.path, 0)
-        ordinals[e.path] = i + 1
-        head = (repo, e.path, i, e.caller, e.callee, e.name, e.call_type, e.target, e.how, *_loc(e.location), run_id)
-        edges.append((*head, e.call_index, e.receiver_type, e.callee_module, e.reason, int(e.dispatch)))
+    edges = call_edge_rows(repo, call_edges, run_id, {})
     h_ordinals: dict[str, int] = {}
     h_rows = []
     for h in hierarchy:

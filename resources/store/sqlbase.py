@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from itertools import groupby
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -341,6 +341,10 @@ class SqlStore(RankQueries):
         """(path, qualified name) of every method of a Go type (see ``graph.calls.go_method_index``)."""
         return [(r["path"], r["qualified_name"]) for r in self._query("go_methods", {"repo": repo})]
 
+    def relation_paths(self, repo: str) -> list[str]:
+        """Paths of the files that declare type relations (see ``relation_paths.sql``)."""
+        return [r["path"] for r in self._query("relation_paths", {"repo": repo})]
+
     def load_cycles(self, repo: str) -> list[Cycle]:
         return [R.cycle_from_row(r) for r in self._table_rows("cycles", repo, None)]
 
@@ -359,12 +363,20 @@ class SqlStore(RankQueries):
 
     def write_graph_delta(self, repo: str, delta: GraphDelta, *, run_id: str = "") -> int:
         """Apply one graph build in ONE transaction: graph rows of the changed sources / call
-        paths (or all of them, ``delta.full``), the cycles, and the graph inputs."""
+        paths (or all of them, ``delta.full``), the cycles, and the graph inputs. Call edges
+        given as an iterator (not a sequence) are consumed inside the transaction in batches,
+        before ``delta.inputs`` is read."""
         cycles = delta.cycles if delta.cycles is not None else ()
+        streamed = not isinstance(delta.call_edges, Sequence)
         by_table = R.graph_rows(
-            repo, delta.resolutions, delta.dep_edges, cycles, delta.call_edges, run_id, delta.hierarchy
+            repo,
+            delta.resolutions,
+            delta.dep_edges,
+            cycles,
+            () if streamed else delta.call_edges,
+            run_id,
+            delta.hierarchy,
         )
-        inputs = [(repo, kind, path, digest) for kind, path, digest in delta.inputs]
         written = 0
         kill_point("before_graph_commit")
         with self._transaction() as tx:
@@ -384,7 +396,7 @@ class SqlStore(RankQueries):
                     tx.execute(
                         "DELETE FROM graph_inputs WHERE repo = :repo AND kind = :kind", {"repo": repo, "kind": kind}
                     )
-                keys = sorted({(k, p) for k, p in delta.inputs_deleted} | {(k, p) for _, k, p, _ in inputs})
+                keys = sorted({(k, p) for k, p in delta.inputs_deleted} | {(k, p) for k, p, _ in delta.inputs})
                 tx.executemany(
                     "DELETE FROM graph_inputs WHERE repo = :repo AND kind = :kind AND path = :path",
                     [{"repo": repo, "kind": k, "path": p} for k, p in keys],
@@ -392,6 +404,13 @@ class SqlStore(RankQueries):
             for table in GRAPH_TABLES:
                 if table != "cycles" or delta.cycles is not None:
                     written += tx.insert(table, by_table[table])
+            if streamed:  # edges made while the transaction is open, a batch at a time
+                ordinals: dict[str, int] = {}
+                stream = iter(delta.call_edges)
+                while batch := list(islice(stream, GRAPH_EDGE_BATCH)):
+                    written += tx.insert("call_edges", R.call_edge_rows(repo, batch, run_id, ordinals))
+            # read only now: a streamed build completes its inputs as its edges run out
+            inputs = [(repo, kind, path, digest) for kind, path, digest in delta.inputs]
             tx.insert("graph_inputs", inputs)
             _graphs_built(tx, repo, delta.files_version)
             kill_point("in_graph_commit")
@@ -643,6 +662,8 @@ def _graphs_built(tx: Tx, repo: str, files_version: int | None) -> None:
 
 
 LOAD_CHUNK = 40
+GRAPH_EDGE_BATCH = 5000
+"""Call edges per insert when a full graph build streams them."""
 """Paths per statement when loading rows by path: bound parameters stay under D1's 100."""
 _ANALYSIS_TABLES = ("files", "symbols", "imports", "calls", "bindings", "type_relations")
 

@@ -231,15 +231,26 @@ def test_progress_reports_every_file(tmp_path: Path, instance: DagsterInstance, 
 def test_failed_write_leaves_nothing_half_done_and_the_next_index_recovers(
     repo: Path, instance: DagsterInstance, store_url: str, indexed_paths: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from resources.io_manager import FileBatch
+    """The step streams its rows a chunk at a time: a store error after the first chunk must not
+    leave that chunk claimed by the store while Dagster records nothing for the step."""
+    from resources.store.sqlite import SqliteStore
+    from thread_assets.repo import stream
 
-    def broken_commit(self: FileBatch, store: Any) -> int:
-        raise OSError("disk full")
+    real_write = SqliteStore.write_files
+    calls: list[int] = []
+
+    def write_then_fail(self: SqliteStore, *args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError("disk full")
+        return real_write(self, *args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(FileBatch, "commit", broken_commit)
+        patch.setattr(stream, "CHUNK_FILES", 2)
+        patch.setattr(SqliteStore, "write_files", write_then_fail)
         with pytest.raises(OSError, match="disk full"):
             index_repository(repo, store_url=store_url, instance=instance)
+    assert len(calls) == 2  # one chunk was committed before the failure
     store = open_store(store_url)
     try:
         assert store.file_states("shop") == {}

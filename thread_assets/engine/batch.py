@@ -46,6 +46,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import msgspec
 
@@ -60,21 +61,25 @@ from .batch_worker import (
     BatchItem,
     Level,
     Unread,
+    analyze_and_match,
     analyze_item,
     read_for_analysis,
     worker_main,
 )
-from .model import FileAnalysis
+from .model import FileAnalysis, PatternMatch
 
 __all__ = [
     "TEST_CRASH_LANGUAGE",
     "TEST_HANG_LANGUAGE",
     "TEST_SEGFAULT_LANGUAGE",
     "BatchItem",
+    "Done",
     "Level",
+    "StreamPool",
     "Unread",
     "analyze_files",
     "read_for_analysis",
+    "stream_pool",
 ]
 
 KILL_GRACE_S = 0.5
@@ -82,6 +87,22 @@ START_TIMEOUT_S = 60.0
 """A worker that has not said it is ready by then is replaced (counts as a failed start)."""
 MAX_CHUNK = 32
 MAX_FAILED_STARTS = 3
+
+
+_ANALYSIS = msgspec.msgpack.Decoder(FileAnalysis)
+_MATCHES = msgspec.msgpack.Decoder(list[PatternMatch] | None)
+
+
+@dataclass(frozen=True)
+class Done:
+    """One answered item: its index, its analysis, that analysis's msgpack bytes as the worker
+    encoded them (None for a failure recorded by the parent), and its pattern matches (None when
+    the worker did not run the rules)."""
+
+    index: int
+    analysis: FileAnalysis
+    encoded: bytes | None
+    matches: list[PatternMatch] | None
 
 
 @dataclass
@@ -105,7 +126,7 @@ def _context() -> multiprocessing.context.ForkServerContext:
         assert isinstance(ctx, multiprocessing.context.ForkServerContext)
         # Modules imported once in the server are already imported in every worker it forks.
         extractors = sorted({f"{extract.__name__}.{m}" for m in (*extract.FULL_MODULES.values(), "generic")})
-        ctx.set_forkserver_preload([f"{__package__}.batch_worker", *extractors])
+        ctx.set_forkserver_preload([f"{__package__}.batch_worker", f"{__package__}.patterns", *extractors])
         _CONTEXT = ctx
     return _CONTEXT
 
@@ -148,16 +169,78 @@ def analyze_files(
                 progress(result)
             yield result
         return
-    pool = _Pool(todo, min(workers, len(todo)), timeout_s, max_bytes, level, keep=keep_workers)
-    yield from pool.run(ordered, progress)
+    pool = _Pool(min(workers, len(todo)), timeout_s, max_bytes, level, keep=keep_workers)
+    yield from pool.run(todo, ordered, progress)
 
 
-_IDLE: dict[tuple[int, str], list[_Worker]] = {}
-"""Workers parked by ``keep_workers`` calls, by (max_bytes, level): what a worker is started with."""
+@contextlib.contextmanager
+def stream_pool(
+    *,
+    workers: int | None,
+    timeout_s: float,
+    expected: int,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    level: Level = "full",
+    rules: bool = True,
+) -> Iterator[StreamPool]:
+    """A pool to stream items through (:meth:`StreamPool.submit`, then :meth:`StreamPool.step`
+    until nothing is outstanding), with ``rules``: each ``ok`` file's pattern matches computed by
+    its worker. Workers are kept warm for the next pool of this process. ``workers=0``: items are
+    analysed here, as :func:`analyze_files` does."""
+    if workers is None:
+        workers = min(default_workers(), max(1, expected))
+    if workers <= 0:
+        yield _InlinePool(max_bytes, level, rules)
+        return
+    pool = _Pool(workers, timeout_s, max_bytes, level, keep=True, rules=rules)
+    pool.start()
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+class StreamPool(Protocol):
+    def submit(self, items: Iterable[BatchItem]) -> list[int]: ...
+    @property
+    def outstanding(self) -> int: ...
+    def step(self) -> list[Done]: ...
+
+
+class _InlinePool:
+    """The :class:`StreamPool` interface in this process, with no time limit (``workers=0``)."""
+
+    def __init__(self, max_bytes: int, level: Level, rules: bool) -> None:
+        self.max_bytes, self.level, self.rules = max_bytes, level, rules
+        self.todo: deque[tuple[int, BatchItem]] = deque()
+        self.next_index = 0
+
+    def submit(self, items: Iterable[BatchItem]) -> list[int]:
+        indexes = []
+        for item in items:
+            self.todo.append((self.next_index, item))
+            indexes.append(self.next_index)
+            self.next_index += 1
+        return indexes
+
+    @property
+    def outstanding(self) -> int:
+        return len(self.todo)
+
+    def step(self) -> list[Done]:
+        if not self.todo:
+            return []
+        index, item = self.todo.popleft()
+        analysis, matches = analyze_and_match(item, self.max_bytes, self.level, rules=self.rules)
+        return [Done(index, analysis, None, matches)]
+
+
+_IDLE: dict[tuple[int, str, bool], list[_Worker]] = {}
+"""Workers parked by ``keep_workers`` calls, by (max_bytes, level, rules): what a worker is started with."""
 _IDLE_LOCK = threading.Lock()
 
 
-def _take_idle(key: tuple[int, str], n: int) -> list[_Worker]:
+def _take_idle(key: tuple[int, str, bool], n: int) -> list[_Worker]:
     taken: list[_Worker] = []
     with _IDLE_LOCK:
         idle = _IDLE.get(key, [])
@@ -170,7 +253,7 @@ def _take_idle(key: tuple[int, str], n: int) -> list[_Worker]:
     return taken
 
 
-def _park(key: tuple[int, str], workers: list[_Worker]) -> list[_Worker]:
+def _park(key: tuple[int, str, bool], workers: list[_Worker]) -> list[_Worker]:
     """Keep ``workers`` for later (up to one per CPU); return the ones not kept."""
     with _IDLE_LOCK:
         if not _IDLE:
@@ -207,26 +290,63 @@ def stop_idle_workers() -> None:
 
 
 class _Pool:
+    """Workers plus the queue of items not yet answered. Items may be submitted while it runs
+    (:meth:`submit`), so a caller can stream a long list through it with a bounded number of
+    items (and their bytes) in memory at once."""
+
     def __init__(
-        self, todo: Sequence[BatchItem], size: int, timeout_s: float, max_bytes: int, level: Level, keep: bool = False
+        self, size: int, timeout_s: float, max_bytes: int, level: Level, *, keep: bool = False, rules: bool = False
     ):
         self.keep = keep
-        self.todo = todo
         self.size = size
         self.timeout_s = timeout_s
         self.max_bytes = max_bytes
         self.level = level
-        self.pending: deque[int] = deque(range(len(todo)))
+        self.rules = rules
+        self.todo: dict[int, BatchItem] = {}
+        """Items submitted and not yet answered, by index."""
+        self.next_index = 0
+        self.pending: deque[int] = deque()
         self.workers: list[_Worker] = []
         self.failed_starts = 0
         self.decode = msgspec.msgpack.Decoder(Answer).decode
 
+    @property
+    def key(self) -> tuple[int, str, bool]:
+        return (self.max_bytes, self.level, self.rules)
+
+    def submit(self, items: Iterable[BatchItem]) -> list[int]:
+        """Queue ``items``; returns their indexes (in submission order, from 0 for the first)."""
+        indexes = []
+        for item in items:
+            index = self.next_index
+            self.next_index += 1
+            self.todo[index] = item
+            self.pending.append(index)
+            indexes.append(index)
+        return indexes
+
+    @property
+    def outstanding(self) -> int:
+        return len(self.todo)
+
     # lifecycle
+
+    def start(self) -> None:
+        self.workers = _take_idle(self.key, self.size) if self.keep else []
+        self.workers += [self._start_worker() for _ in range(self.size - len(self.workers))]
+
+    def close(self) -> None:
+        if self.keep:
+            # a worker still busy (the consumer stopped early) or not yet ready is not kept
+            clean = [w for w in self.workers if w.ready and not w.assigned and w.proc.is_alive()]
+            self.workers = [w for w in self.workers if w not in clean] + _park(self.key, clean)
+        self._shutdown()
 
     def _start_worker(self) -> _Worker:
         ctx = _context()
         parent_conn, child_conn = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=worker_main, args=(child_conn, self.max_bytes, self.level), daemon=True)
+        proc = ctx.Process(target=worker_main, args=(child_conn, self.max_bytes, self.level, self.rules), daemon=True)
         proc.start()
         child_conn.close()
         return _Worker(proc, parent_conn)
@@ -252,7 +372,7 @@ class _Pool:
             self._stop(w)
         self.workers = []
 
-    def _replace(self, worker: _Worker, failure: str) -> tuple[int, FileAnalysis] | None:
+    def _replace(self, worker: _Worker, failure: str) -> Done | None:
         """Kill ``worker``, give its current file ``failure`` (if it had one), requeue the rest of
         its chunk and start a fresh worker."""
         self._stop(worker)
@@ -264,9 +384,11 @@ class _Pool:
         result = None
         if worker.assigned:
             index = worker.assigned.popleft()
-            path, _, language = self.todo[index]
-            result = (index, FileAnalysis(path=path, language=language, status="error", reason=failure))
+            path, _, language = self.todo.pop(index)
+            failed = FileAnalysis(path=path, language=language, status="error", reason=failure)
+            result = Done(index, failed, None, None)
             self.pending.extendleft(reversed(worker.assigned))
+            worker.assigned.clear()
         self.workers.append(self._start_worker())
         return result
 
@@ -283,31 +405,32 @@ class _Pool:
                 chunk = [self.pending.popleft() for _ in range(min(self._chunk_size(), len(self.pending)))]
                 try:
                     w.conn.send([(i, self.todo[i]) for i in chunk])
-                except OSError:  # died while idle: not these files' fault; _step replaces it
+                except OSError:  # died while idle: not these files' fault; step replaces it
                     self.pending.extendleft(reversed(chunk))
                     continue
                 w.assigned.extend(chunk)
                 w.current_since = time.monotonic()
 
-    def _receive(self, w: _Worker, out: list[tuple[int, FileAnalysis]]) -> bool:
+    def _receive(self, w: _Worker, out: list[Done]) -> bool:
         """Drain every answer already in the pipe; False when the worker is gone."""
         try:
             while w.conn.poll():
-                index, result = self.decode(w.conn.recv_bytes())
+                index, raw, matches = self.decode(w.conn.recv_bytes())
                 now = time.monotonic()
                 if index == READY:
                     w.ready = True
                     self.failed_starts = 0
                     continue
-                assert result is not None and w.assigned and w.assigned[0] == index
+                assert w.assigned and w.assigned[0] == index
                 w.assigned.popleft()
                 w.current_since = now
-                out.append((index, result))
+                del self.todo[index]
+                out.append(Done(index, _ANALYSIS.decode(raw), bytes(raw), _MATCHES.decode(matches)))
         except (EOFError, OSError):
             return False
         return True
 
-    def _step(self) -> list[tuple[int, FileAnalysis]]:
+    def step(self) -> list[Done]:
         """Wait for something to happen; return the files that finished."""
         self._dispatch()
         deadlines = [self._deadline(w) for w in self.workers]
@@ -315,7 +438,7 @@ class _Pool:
         wait_s = max(0.0, min(due) - time.monotonic()) if due else None
         handles: list[object] = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
         mpc.wait(handles, wait_s)  # type: ignore[arg-type]
-        out: list[tuple[int, FileAnalysis]] = []
+        out: list[Done] = []
         for w in list(self.workers):
             if self._receive(w, out) and w.proc.is_alive():
                 continue
@@ -340,34 +463,31 @@ class _Pool:
             return w.started_at + START_TIMEOUT_S
         return w.current_since + self.timeout_s if w.assigned else None
 
-    def run(self, ordered: bool, progress: Callable[[FileAnalysis], None] | None) -> Iterator[FileAnalysis]:
-        total = len(self.todo)
+    def run(
+        self, todo: Sequence[BatchItem], ordered: bool, progress: Callable[[FileAnalysis], None] | None
+    ) -> Iterator[FileAnalysis]:
+        total = len(todo)
         done: dict[int, FileAnalysis] = {}
         next_out = 0
         emitted = 0
-        key = (self.max_bytes, self.level)
         try:
-            self.workers = _take_idle(key, self.size) if self.keep else []
-            self.workers += [self._start_worker() for _ in range(self.size - len(self.workers))]
+            self.start()
+            self.submit(todo)
             while emitted < total:
-                for index, result in self._step():
+                for result in self.step():
                     if progress is not None:
-                        progress(result)
+                        progress(result.analysis)
                     if not ordered:
                         emitted += 1
-                        yield result
+                        yield result.analysis
                     else:
-                        done[index] = result
+                        done[result.index] = result.analysis
                 while ordered and next_out in done:
                     yield done.pop(next_out)
                     next_out += 1
                     emitted += 1
         finally:
-            if self.keep:
-                # a worker still busy (the consumer stopped early) or not yet ready is not kept
-                clean = [w for w in self.workers if w.ready and not w.assigned and w.proc.is_alive()]
-                self.workers = [w for w in self.workers if w not in clean] + _park(key, clean)
-            self._shutdown()
+            self.close()
 
 
 def _describe_exit(code: int | None) -> str:

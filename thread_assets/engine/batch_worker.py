@@ -18,7 +18,7 @@ import msgspec
 
 from .analyze import DEFAULT_MAX_BYTES, analyze
 from .detect import detect_language
-from .model import FileAnalysis, FileStatus
+from .model import FileAnalysis, FileStatus, PatternMatch
 from .parse import content_hash
 
 BatchItem = tuple[str, "str | os.PathLike[str] | bytes", "str | None"]
@@ -74,6 +74,20 @@ def analyze_item(
 ) -> FileAnalysis:
     """One item, in this process: what each worker runs (``bounded=True``: the pool enforces the
     time limit, so grammars that may hang are parsed), and what ``workers=0`` runs inline."""
+    return analyze_and_match(item, max_bytes, level, bounded=bounded)[0]
+
+
+def analyze_and_match(
+    item: BatchItem,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    level: Level = "full",
+    *,
+    bounded: bool = False,
+    rules: bool = False,
+) -> tuple[FileAnalysis, list[PatternMatch] | None]:
+    """:func:`analyze_item`, and with ``rules`` the bundled pattern rules' matches of an ``ok``
+    file (None otherwise): run where the bytes already are, in the worker, instead of reading the
+    file again in the parent and matching there one file at a time."""
     path, src, language = item
     if bounded:
         _test_hook(language)
@@ -83,11 +97,12 @@ def analyze_item(
         data = read_for_analysis(src, max_bytes)
     if isinstance(data, Unread):
         lang = language or detect_language(path)
-        return FileAnalysis(path=path, language=lang, status=data.status, reason=data.reason, size_bytes=data.size)
+        unread = FileAnalysis(path=path, language=lang, status=data.status, reason=data.reason, size_bytes=data.size)
+        return unread, None
     try:
-        return analyze(path, data, language, max_bytes=max_bytes, bounded=bounded, parse_only=level == "parse")
+        analysis = analyze(path, data, language, max_bytes=max_bytes, bounded=bounded, parse_only=level == "parse")
     except Exception as exc:  # a bug in one file's analysis must not lose the worker or the run
-        return FileAnalysis(
+        failed = FileAnalysis(
             path=path,
             language=language,
             status="error",
@@ -95,6 +110,15 @@ def analyze_item(
             content_hash=content_hash(data),
             size_bytes=len(data),
         )
+        return failed, None
+    if not rules or analysis.status != "ok" or analysis.language is None:
+        return analysis, None
+    from .patterns import run_rules  # ast-grep is loaded only where rules run
+
+    try:
+        return analysis, run_rules(data, analysis.language)
+    except Exception:  # a rule engine failure costs the matches, never the analysis
+        return analysis, None
 
 
 def _test_hook(language: str | None) -> None:
@@ -108,11 +132,13 @@ def _test_hook(language: str | None) -> None:
         parser_for("cobol").parse(b"x = 1\n")  # never returns (measured; valid COBOL does parse)
 
 
-Answer = tuple[int, FileAnalysis | None]
+Answer = tuple[int, msgspec.Raw, msgspec.Raw]
+"""(item index or READY, the FileAnalysis, its pattern matches or None), both msgpack-encoded:
+the parent keeps the analysis's bytes for the content cache instead of encoding it again."""
 READY = -1
 
 
-def worker_main(conn: mpc.Connection, max_bytes: int, level: Level) -> None:
+def worker_main(conn: mpc.Connection, max_bytes: int, level: Level, rules: bool = False) -> None:
     """Serve chunks until told to stop (None) or the parent goes away (EOF)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # The worker allocates millions of short-lived records and keeps none: freezing what the
@@ -121,7 +147,8 @@ def worker_main(conn: mpc.Connection, max_bytes: int, level: Level) -> None:
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
     encode = msgspec.msgpack.Encoder().encode
-    conn.send_bytes(encode((READY, None)))
+    nothing = msgspec.Raw(encode(None))
+    conn.send_bytes(encode((READY, nothing, nothing)))
     while True:
         try:
             chunk: list[tuple[int, BatchItem]] | None = conn.recv()
@@ -131,6 +158,7 @@ def worker_main(conn: mpc.Connection, max_bytes: int, level: Level) -> None:
             return
         try:
             for index, item in chunk:
-                conn.send_bytes(encode((index, analyze_item(item, max_bytes, level, bounded=True))))
+                analysis, matches = analyze_and_match(item, max_bytes, level, bounded=True, rules=rules)
+                conn.send_bytes(encode((index, msgspec.Raw(encode(analysis)), msgspec.Raw(encode(matches)))))
         except (BrokenPipeError, ConnectionResetError):  # the parent went away mid-chunk
             return

@@ -49,6 +49,7 @@ class ContentCache:
 
     def __init__(self, path: str | Path | None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.max_bytes = max_bytes
+        self._sizes: dict[str, int] = {}
         self._db: sqlite3.Connection | None = None
         if path is None:
             return
@@ -117,7 +118,24 @@ class ContentCache:
                 f"INSERT OR REPLACE INTO {table} (key, value, used_at) VALUES (?, ?, ?)",
                 [(k, v, now) for k, v in values.items()],
             )
-        self._prune(table)
+        # an upper bound of the table's size, summed for real only once it may exceed the limit:
+        # puts come a few files at a time while a large index streams through
+        known = self._sizes.get(table)
+        if known is None:
+            known = self._table_bytes(table)
+        else:
+            known += sum(len(v) for v in values.values())
+        self._sizes[table] = known
+        if known > self.max_bytes // 2:
+            self._prune(table)
+            self._sizes[table] = self._table_bytes(table)
+
+    def _table_bytes(self, table: str) -> int:
+        with self._tx() as db:
+            if db is None:
+                return 0
+            (total,) = db.execute(f"SELECT COALESCE(SUM(LENGTH(value)), 0) FROM {table}").fetchone()
+            return int(total)
 
     def _prune(self, table: str) -> None:
         """Drop least-recently-used entries until the table is under its share of ``max_bytes``."""
@@ -159,6 +177,16 @@ class ContentCache:
         values = {
             key: _ENCODER.encode(msgspec.structs.replace(a, path=""))
             for key, a in entries
+            if a.status != "error" and a.content_hash is not None
+        }
+        self._put("analyses", values)
+
+    def put_encoded(self, entries: Iterable[tuple[str, FileAnalysis, bytes | None]]) -> None:
+        """:meth:`put_analyses` for analyses that arrive msgpack-encoded already (a batch worker's
+        answer): the bytes are kept as they are (a hit replaces the path anyway)."""
+        values = {
+            key: encoded if encoded is not None else _ENCODER.encode(msgspec.structs.replace(a, path=""))
+            for key, a, encoded in entries
             if a.status != "error" and a.content_hash is not None
         }
         self._put("analyses", values)

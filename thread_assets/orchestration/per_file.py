@@ -20,7 +20,6 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from pathlib import Path
 
 import xxhash
 from dagster import (
@@ -36,14 +35,12 @@ from dagster import (
     multi_asset,
 )
 
-from resources.io_manager import FileBatch, FileTable
-from thread_assets.engine import FileAnalysis, PatternMatch, analyze_files, detect_language
-from thread_assets.engine.batch import BatchItem, read_for_analysis
-from thread_assets.engine.content_cache import ContentCache, analysis_key, matches_key
-from thread_assets.engine.patterns import default_rules, languages_with_rules, run_rules
+from resources.io_manager import FileBatch, FileTable, StoreResource
+from thread_assets.engine import FileAnalysis, PatternMatch
+from thread_assets.engine.content_cache import ContentCache
 from thread_assets.names import CALLS, IMPORTS, PARSE, PATTERN_MATCHES, PER_FILE_GROUP, PER_FILE_OP, SYMBOLS
-from thread_assets.repo.discover import disk_path
 from thread_assets.repo.partition_keys import path_of
+from thread_assets.repo.stream import StreamTotals, analyse_stream, write_stream
 from thread_assets.repo.versions import extraction_code_version, patterns_code_version
 
 from .resources import ThreadRepo
@@ -84,103 +81,55 @@ def build_per_file_assets(scope: Scope = SINGLE) -> AssetsDefinition:
         partitions_def=scope.partitions,
         backfill_policy=BackfillPolicy.single_run(),
         can_subset=False,
-        required_resource_keys={scope.repo_key},
+        required_resource_keys={scope.repo_key, scope.store_key},
     )
     def per_file_assets(context: AssetExecutionContext) -> Iterator[Output[FileTable]]:
-        """Analyse every file of the run's partitions once and emit the five per-file assets."""
+        """Analyse every file of the run's partitions once and stream the rows of the five
+        per-file assets into the store, a chunk of files per transaction."""
         thread_repo: ThreadRepo = getattr(context.resources, scope.repo_key)
-        keys = list(context.partition_keys)
-        root = thread_repo.root_path
-        paths = [path_of(k) for k in keys]
+        thread_store: StoreResource = getattr(context.resources, scope.store_key)
+        key_of = {path_of(k): k for k in context.partition_keys}
+        counts = RunCounts()
+        digest = VersionDigest()
+
+        def on_chunk(analyses: Sequence[FileAnalysis], matches: Mapping[str, Sequence[PatternMatch]]) -> None:
+            entries: list[tuple[AssetKey, str, Mapping[str, object]]] = []
+            for analysis in analyses:
+                found = matches.get(analysis.path, ())
+                key = key_of[analysis.path]
+                entries += [(scope.key(name), key, m) for name, m in file_metadata(analysis, found).items()]
+                counts.add(analysis, found)
+                digest.add(analysis)
+            add_partition_metadata(context, entries)
+
+        totals = StreamTotals()
         with ContentCache(thread_repo.analysis_cache_path) as cache:
-            analyses, matches, reused = analyse_with_cache(
-                root,
-                paths,
+            analysed = analyse_stream(
+                thread_repo.root_path,
+                list(key_of),
                 cache,
                 workers=thread_repo.workers or None,
                 timeout_s=thread_repo.timeout_s,
                 progress=ANALYSIS_PROGRESS.get(),
+                totals=totals,
             )
-        batch = FileBatch(
-            repo=thread_repo.repo_name,
-            analyses=analyses,
-            matches=matches,
-            run_id=context.run.run_id,
-            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        )
-        version = DataVersion(batch_data_version(analyses))
-        add_partition_metadata(
-            context,
-            [
-                (scope.key(name), key, metadata)
-                for key, analysis in zip(keys, analyses, strict=True)
-                for name, metadata in file_metadata(analysis, matches.get(analysis.path, ())).items()
-            ],
-        )
-        totals = run_totals(analyses, matches)
-        totals[PARSE]["run_reused_from_cache"] = MetadataValue.int(reused)
+            write_stream(
+                thread_store.get(),
+                thread_repo.repo_name,
+                analysed,
+                run_id=context.run.run_id,
+                indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                on_chunk=on_chunk,
+                totals=totals,
+            )
+        batch = FileBatch(repo=thread_repo.repo_name, files=totals.files, rows_written=totals.rows)
+        version = DataVersion(digest.hexdigest())
+        run_metadata = counts.metadata()
+        run_metadata[PARSE]["run_reused_from_cache"] = MetadataValue.int(totals.reused)
         for name in _DESCRIPTIONS:
-            yield versioned_output(FileTable(name, batch), name, version, totals[name])
+            yield versioned_output(FileTable(name, batch), name, version, run_metadata[name])
 
     return per_file_assets
-
-
-def analyse_with_cache(
-    root: Path,
-    paths: Sequence[str],
-    cache: ContentCache,
-    *,
-    workers: int | None,
-    timeout_s: float,
-    progress: Callable[[FileAnalysis], None] | None = None,
-) -> tuple[list[FileAnalysis], dict[str, list[PatternMatch]], int]:
-    """Analyses (in ``paths`` order) and pattern matches of ``paths``, each file read once.
-
-    Content seen before (a revert, a rename, a copy) comes from the content-addressed cache;
-    only the rest goes to the worker pool, as bytes (no second read). Returns the number of
-    analyses reused."""
-    rules = default_rules()
-    rule_languages = languages_with_rules(rules)
-    rules_version = patterns_code_version()
-    data: dict[str, bytes] = {}
-    keys: dict[str, str] = {}
-    items: dict[str, BatchItem] = {}
-    for path in paths:
-        on_disk = root / disk_path(path)  # an index path may be escaped (a name that is not UTF-8)
-        read = read_for_analysis(on_disk)
-        if not isinstance(read, bytes):
-            items[path] = (path, str(on_disk), None)  # the worker records why it is unreadable
-            continue
-        language = detect_language(path, read)
-        data[path] = read
-        keys[path] = analysis_key(xxhash.xxh3_64_hexdigest(read), language)
-        items[path] = (path, read, language)
-    cached = cache.get_analyses(keys)
-    todo = [items[p] for p in paths if p not in cached]
-    # workers stay warm between runs of this process (thread watch, a code server's in-process runs)
-    analysed = analyze_files(todo, workers=workers, timeout_s=timeout_s, progress=progress, keep_workers=True)
-    fresh = {a.path: a for a in analysed}
-    if progress is not None:
-        for analysis in cached.values():
-            progress(analysis)
-    cache.put_analyses((keys[p], a) for p, a in fresh.items() if p in keys)
-    analyses = [cached.get(p) or fresh[p] for p in paths]
-    wanted = {
-        a.path: matches_key(a.content_hash, a.language, rules_version)
-        for a in analyses
-        if a.status == "ok" and a.language in rule_languages and a.content_hash is not None and a.path in data
-    }
-    matches = cache.get_matches(wanted)
-    computed: list[tuple[str, list[PatternMatch]]] = []
-    for path, key in wanted.items():
-        if path not in matches:
-            analysis = cached.get(path) or fresh[path]
-            assert analysis.language is not None
-            found = run_rules(data[path], analysis.language, rules)
-            matches[path] = found
-            computed.append((key, found))
-    cache.put_matches(computed)
-    return analyses, {p: m for p, m in matches.items() if m}, len(cached)
 
 
 def versioned_output(value: object, name: str, version: DataVersion, metadata: Mapping[str, MetadataValue]) -> Output:
@@ -219,14 +168,26 @@ def add_partition_metadata(
     step._metadata_accumulator = OutputMetadataAccumulator(per_output_metadata=merged)
 
 
-def batch_data_version(analyses: Sequence[FileAnalysis]) -> str:
-    """The content hash of a one-file batch; else a digest of (path, hash) pairs in path order."""
-    if len(analyses) == 1:
-        return analyses[0].content_hash or f"{analyses[0].status}:{analyses[0].reason}"
-    digest = xxhash.xxh3_128()
-    for a in sorted(analyses, key=lambda a: a.path):
-        digest.update(f"{a.path}\0{a.content_hash or a.status}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+class VersionDigest:
+    """The data version of a run's files: a one-file run gets the file's content hash, a range
+    run a digest of its files' (path, content hash) pairs, fed in any order (files finish in
+    completion order) and combined order-independently."""
+
+    def __init__(self) -> None:
+        self.first: FileAnalysis | None = None
+        self.count = 0
+        self.total = 0
+
+    def add(self, a: FileAnalysis) -> None:
+        self.count += 1
+        self.first = self.first or a
+        pair = f"{a.path}\0{a.content_hash or a.status}\n".encode("utf-8", "surrogateescape")
+        self.total = (self.total + xxhash.xxh3_128_intdigest(pair)) % (1 << 128)
+
+    def hexdigest(self) -> str:
+        if self.count == 1 and self.first is not None:
+            return self.first.content_hash or f"{self.first.status}:{self.first.reason}"
+        return f"{self.total:032x}"
 
 
 def file_metadata(analysis: FileAnalysis, matches: Sequence[PatternMatch]) -> dict[str, dict[str, object]]:
@@ -258,16 +219,26 @@ def file_metadata(analysis: FileAnalysis, matches: Sequence[PatternMatch]) -> di
     }
 
 
-def run_totals(
-    analyses: Sequence[FileAnalysis], matches: Mapping[str, Sequence[PatternMatch]]
-) -> dict[str, dict[str, MetadataValue]]:
+class RunCounts:
     """Small per-run aggregates (Dagster copies them into every partition's event: keep them few)."""
-    run: dict[str, MetadataValue] = {"run_files": MetadataValue.int(len(analyses))}
-    problems = sum(1 for a in analyses if a.status != "ok")
-    return {
-        PARSE: run | {"run_not_ok": MetadataValue.int(problems)},
-        SYMBOLS: run | {"run_symbols": MetadataValue.int(sum(len(a.symbols) for a in analyses))},
-        IMPORTS: run | {"run_imports": MetadataValue.int(sum(len(a.imports) for a in analyses))},
-        CALLS: run | {"run_calls": MetadataValue.int(sum(len(a.calls) for a in analyses))},
-        PATTERN_MATCHES: run | {"run_matches": MetadataValue.int(sum(len(m) for m in matches.values()))},
-    }
+
+    def __init__(self) -> None:
+        self.files = self.not_ok = self.symbols = self.imports = self.calls = self.matches = 0
+
+    def add(self, a: FileAnalysis, matches: Sequence[PatternMatch]) -> None:
+        self.files += 1
+        self.not_ok += a.status != "ok"
+        self.symbols += len(a.symbols)
+        self.imports += len(a.imports)
+        self.calls += len(a.calls)
+        self.matches += len(matches)
+
+    def metadata(self) -> dict[str, dict[str, MetadataValue]]:
+        run: dict[str, MetadataValue] = {"run_files": MetadataValue.int(self.files)}
+        return {
+            PARSE: run | {"run_not_ok": MetadataValue.int(self.not_ok)},
+            SYMBOLS: run | {"run_symbols": MetadataValue.int(self.symbols)},
+            IMPORTS: run | {"run_imports": MetadataValue.int(self.imports)},
+            CALLS: run | {"run_calls": MetadataValue.int(self.calls)},
+            PATTERN_MATCHES: run | {"run_matches": MetadataValue.int(self.matches)},
+        }

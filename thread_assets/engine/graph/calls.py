@@ -25,7 +25,7 @@ are also reachable as ``Point.fmt``; methods never count as top-level names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
 import msgspec
@@ -396,6 +396,26 @@ def resolve_calls(
     from (plus ``<hierarchy>`` when they depend on some type's descendants)."""
     by_path = analyses if isinstance(analyses, Mapping) else {a.path: a for a in analyses}
     lookup = Lookup(by_path, resolutions)
+    edges: list[CallEdge] = []
+    for _, file_edges in resolve_calls_by_file(
+        lookup, hierarchy=hierarchy, reads=reads, paths=paths, go_methods=go_methods
+    ):
+        edges += file_edges
+    return edges
+
+
+def resolve_calls_by_file(
+    lookup: Lookup,
+    *,
+    hierarchy: Iterable[HierarchyEdge] | None = None,
+    reads: dict[str, list[str]] | None = None,
+    paths: Iterable[str] | None = None,
+    go_methods: Mapping[str, list[tuple[str, str]]] | None = None,
+) -> Iterator[tuple[str, list[CallEdge]]]:
+    """:func:`resolve_calls` one file at a time, ``(path, its edges)`` for each file with calls:
+    a whole repository's edges need not be held at once (the full graph build streams them into
+    the store)."""
+    by_path = lookup.analyses
     if hierarchy is None:
         hierarchy = resolve_hierarchy(by_path, lookup)
     hierarchy = list(hierarchy)
@@ -403,11 +423,11 @@ def resolve_calls(
         go_methods = go_method_index(_go_methods(by_path))
     evaluator = Evaluator(lookup, children(hierarchy), elsewhere(hierarchy), go_methods)
     builder = _Edges(lookup, evaluator)
-    edges: list[CallEdge] = []
     for path in sorted(by_path if paths is None else paths):
         analysis = by_path.get(path)
         if analysis is None or not analysis.calls:
             continue
+        edges: list[CallEdge] = []
         lookup.reads = set()
         fi = lookup.index(path)
         assert fi is not None
@@ -437,7 +457,7 @@ def resolve_calls(
                 )
         if reads is not None:
             reads[path] = sorted(set(reads.get(path, ())) | (lookup.reads - {path}))
-    return edges
+        yield path, edges
 
 
 def resolve_hierarchy(

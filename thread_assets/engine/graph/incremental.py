@@ -40,9 +40,10 @@ different ``meta/engine`` digest (resolver/graph code or extractor version chang
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -54,10 +55,17 @@ import xxhash
 
 from ..model import EXTRACTOR_VERSION, FileAnalysis
 from ..resolve import RepoContext, Resolution, resolve_imports
-from .calls import CallEdge, HierarchyEdge, go_method_index, resolve_calls, resolve_hierarchy
+from .calls import (
+    CallEdge,
+    HierarchyEdge,
+    go_method_index,
+    resolve_calls,
+    resolve_calls_by_file,
+    resolve_hierarchy,
+)
 from .deps import Cycle, DepEdge, dependency_edges, find_cycles
 from .evaluate import GO_METHODS, HIERARCHY
-from .lookup import overridable_hooks
+from .lookup import Lookup, overridable_hooks
 
 Mode = Literal["full", "incremental", "unchanged"]
 _E = TypeVar("_E", CallEdge, HierarchyEdge)
@@ -102,7 +110,9 @@ class GraphDelta:
     call_paths: Sequence[str]
     resolutions: Sequence[Resolution]
     dep_edges: Sequence[DepEdge]
-    call_edges: Sequence[CallEdge]
+    call_edges: Iterable[CallEdge]
+    """A sequence, or an iterator that the store consumes inside its transaction before it
+    reads ``inputs`` (a full build streams its edges and completes ``inputs`` as they run out)."""
     cycles: Sequence[Cycle] | None
     inputs: Sequence[tuple[str, str, str]]
     inputs_deleted: Sequence[tuple[str, str]] = ()
@@ -121,6 +131,7 @@ class GraphStore(Protocol):
     def load_resolutions(self, repo: str, paths: Sequence[str] | None = None) -> list[Resolution]: ...
     def load_hierarchy(self, repo: str, paths: Sequence[str] | None = None) -> list[HierarchyEdge]: ...
     def go_methods(self, repo: str) -> list[tuple[str, str]]: ...
+    def relation_paths(self, repo: str) -> list[str]: ...
     def load_cycles(self, repo: str) -> list[Cycle]: ...
     def internal_dep_pairs(self, repo: str) -> list[tuple[str, str]]: ...
     def load_graph_inputs(self, repo: str) -> dict[str, dict[str, str]]: ...
@@ -285,6 +296,14 @@ def _empty_delta(files_version: int) -> GraphDelta:
 # ---- full build
 
 
+FULL_BUILD_FILES = 512
+"""Analyses a full build keeps loaded (least recently used dropped first)."""
+FULL_BUILD_INDEXES = 1024
+"""Files' name tables a full build keeps (the headers and modules many files import stay warm)."""
+FULL_BUILD_CHUNK = 256
+"""Files resolved with one evaluator (whose memo is dropped between chunks)."""
+
+
 def full_build(
     store: GraphStore,
     repo: str,
@@ -296,30 +315,64 @@ def full_build(
     files_version: int | None = None,
     root_name: str = "",
 ) -> GraphUpdate:
-    """Resolve everything from the stored analyses and replace every graph row and input."""
+    """Resolve everything from the stored analyses and replace every graph row and input.
+
+    Memory does not grow with the repository's analyses: import resolution reads only the
+    stored imports; the hierarchy and the call edges are resolved walking the files in path
+    order with a bounded window of loaded analyses and name tables (read ahead in bulk), and
+    the call edges stream into the store's transaction as they are made. What is held whole is
+    small per file: the resolutions, the dependency edges, the hierarchy rows and each file's
+    digests."""
     started = started or time.perf_counter()
     if files_version is None:
         files_version = store.index_versions(repo)[0]
-    analyses = sorted(store.load_analyses(repo), key=lambda a: a.path)
-    by_path = {a.path: a for a in analyses}
+    states = store.file_states(repo)
+    present = sorted(states)
     recorder = RecordingReader(read)
-    ctx = RepoContext(files=frozenset(by_path), read=recorder, root_name=root_name)
-    resolutions = resolve_imports(analyses, ctx)
-    edges = dependency_edges(resolutions, by_path)
+    ctx = RepoContext(files=frozenset(present), read=recorder, root_name=root_name)
+    imports = {a.path: a for a in store.load_imports(repo)}
+    resolutions = resolve_imports(list(imports.values()), ctx)
+    edges = dependency_edges(resolutions, imports)
+    del imports
     cycles = find_cycles(edges)
+    res_by, edges_by = _by_importer(resolutions), _by_source(edges)
+    analyses = StoreAnalyses(store, repo, set(present), capacity=FULL_BUILD_FILES)
+    lookup = Lookup(analyses, resolutions, max_indexes=FULL_BUILD_INDEXES)
     reads: dict[str, list[str]] = {}
-    hierarchy = resolve_hierarchy(by_path, resolutions, reads=reads)
-    call_edges = resolve_calls(by_path, resolutions, hierarchy=hierarchy, reads=reads)
-    res_by, edges_by, calls_by = _by_importer(resolutions), _by_source(edges), _by_path(call_edges)
-    h_by = _by_path(hierarchy)
-    deps_out = {p: d for p in by_path if (d := _deps_digest(res_by.get(p, []), edges_by.get(p, []))) is not None}
-    calls_out = {p: d for p in by_path if (d := _calls_digest(calls_by.get(p, []), h_by.get(p, []))) is not None}
     inputs = [(META, ENGINE_KEY, engine_digest())]
-    inputs += [(CONTENT, p, content_digest(a)) for p, a in by_path.items()]
-    inputs += [(EXPORTS, p, exports_digest(a, res_by.get(p, []))) for p, a in by_path.items()]
-    inputs += [(CONFIG, p, d) for p, d in recorder.seen.items()]
-    inputs += [(DEPS, p, d) for p, d in deps_out.items()] + [(CALLS, p, d) for p, d in calls_out.items()]
-    inputs += [(READS, p, "\n".join(r)) for p, r in reads.items() if r]
+    inputs += [(CONTENT, p, content_digest(states[p])) for p in present]
+    hierarchy: list[HierarchyEdge] = []
+    with_relations = store.relation_paths(repo)  # most files declare none: they need no pass of their own
+    for start in range(0, len(with_relations), FULL_BUILD_CHUNK):
+        chunk = with_relations[start : start + FULL_BUILD_CHUNK]
+        analyses.prefetch(chunk)
+        hierarchy += resolve_hierarchy(analyses, lookup, paths=chunk, reads=reads)
+    deps_out = {p: d for p in present if (d := _deps_digest(res_by.get(p, []), edges_by.get(p, []))) is not None}
+    inputs += [(DEPS, p, d) for p, d in deps_out.items()]
+    h_by = _by_path(hierarchy)
+    calls_out: dict[str, str] = {}
+    go_methods = go_method_index(store.go_methods(repo))
+
+    def call_edges() -> Iterator[CallEdge]:
+        """Streamed into the store's transaction; the per-file digests are complete (and
+        appended to ``inputs``) once it is exhausted, before the store reads ``inputs``."""
+        for start in range(0, len(present), FULL_BUILD_CHUNK):
+            chunk = present[start : start + FULL_BUILD_CHUNK]
+            analyses.prefetch(chunk)
+            by_file = dict(
+                resolve_calls_by_file(lookup, hierarchy=hierarchy, reads=reads, paths=chunk, go_methods=go_methods)
+            )
+            for p in chunk:
+                inputs.append((EXPORTS, p, exports_digest(analyses[p], res_by.get(p, []))))
+                file_edges = by_file.get(p, [])
+                digest = _calls_digest(file_edges, h_by.get(p, []))
+                if digest is not None:
+                    calls_out[p] = digest
+                yield from file_edges
+        inputs.extend((CONFIG, p, d) for p, d in recorder.seen.items())
+        inputs.extend((CALLS, p, d) for p, d in calls_out.items())
+        inputs.extend((READS, p, "\n".join(r)) for p, r in reads.items() if r)
+
     delta = GraphDelta(
         full=True,
         hierarchy=hierarchy,
@@ -327,7 +380,7 @@ def full_build(
         call_paths=(),
         resolutions=resolutions,
         dep_edges=edges,
-        call_edges=call_edges,
+        call_edges=call_edges(),
         cycles=cycles,
         inputs=inputs,
         files_version=files_version,
@@ -336,9 +389,9 @@ def full_build(
     return GraphUpdate(
         mode="full",
         reason=reason,
-        files=len(by_path),
-        imports_resolved=len(by_path),
-        calls_resolved=sorted(by_path),
+        files=len(present),
+        imports_resolved=len(present),
+        calls_resolved=present,
         cycles_recomputed=True,
         cycles=cycles,
         rows_written=written,
@@ -503,7 +556,7 @@ def update_graph(
     more = sorted(needed - analyses.keys())
     if more:
         analyses.update((a.path, a) for a in store.load_analyses(repo, more))
-    lazy = _LazyAnalyses(store, repo, present, analyses)
+    lazy = StoreAnalyses(store, repo, present, analyses)
     fresh_set = set(fresh)
     if all_imports:
         res_for_calls = [r for p in sorted(present) for r in new_res.get(p, [])]
@@ -594,23 +647,62 @@ def update_graph(
     return update
 
 
-class _LazyAnalyses(Mapping[str, FileAnalysis]):
-    """Every indexed path; an analysis not loaded up front is read from the store on first use
-    (call resolution may follow an import chain or a class hierarchy further than expected)."""
+class StoreAnalyses(Mapping[str, FileAnalysis]):
+    """Every indexed path; an analysis not loaded is read from the store on first use (call
+    resolution may follow an import chain or a class hierarchy further than expected).
 
-    def __init__(self, store: GraphStore, repo: str, present: set[str], loaded: dict[str, FileAnalysis]) -> None:
-        self._store, self._repo, self._present, self._loaded = store, repo, present, loaded
+    ``capacity``: keep at most this many loaded (least recently used dropped first; None keeps
+    all). ``read_ahead``: a miss also loads the next paths in path order, in the same query (a
+    walk in path order, and the headers or modules next to the one looked up, come in bulk
+    instead of a query per file: one request each over D1's HTTP API)."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        repo: str,
+        present: set[str],
+        loaded: dict[str, FileAnalysis] | None = None,
+        *,
+        capacity: int | None = None,
+        read_ahead: int = 0,
+    ) -> None:
+        self._store, self._repo, self._present = store, repo, present
+        self._loaded: OrderedDict[str, FileAnalysis] = OrderedDict(loaded or {})
+        self._capacity = capacity
+        self._read_ahead = read_ahead
+        self._order: list[str] | None = None
+
+    def prefetch(self, paths: Sequence[str]) -> None:
+        missing = [p for p in paths if p not in self._loaded and p in self._present]
+        if missing:
+            self._load(missing)
+
+    def _load(self, paths: Sequence[str]) -> None:
+        for a in self._store.load_analyses(self._repo, list(paths)):
+            self._loaded[a.path] = a
+            self._loaded.move_to_end(a.path)
+        if self._capacity is not None:
+            while len(self._loaded) > self._capacity:
+                self._loaded.popitem(last=False)
 
     def __getitem__(self, path: str) -> FileAnalysis:
         found = self._loaded.get(path)
+        if found is not None:
+            if self._capacity is not None:
+                self._loaded.move_to_end(path)
+            return found
+        if path not in self._present:
+            raise KeyError(path)
+        wanted = [path]
+        if self._read_ahead:
+            if self._order is None:
+                self._order = sorted(self._present)
+            at = bisect.bisect_left(self._order, path)
+            wanted += [p for p in self._order[at + 1 : at + 1 + self._read_ahead] if p not in self._loaded]
+        self._load(wanted)
+        found = self._loaded.get(path)
         if found is None:
-            if path not in self._present:
-                raise KeyError(path)
-            for a in self._store.load_analyses(self._repo, [path]):
-                self._loaded[a.path] = a
-            found = self._loaded.get(path)
-            if found is None:
-                raise KeyError(path)
+            raise KeyError(path)
         return found
 
     def __contains__(self, path: object) -> bool:

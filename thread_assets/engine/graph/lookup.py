@@ -9,6 +9,7 @@ call edges were derived from.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -154,10 +155,20 @@ _Found = tuple[str, Symbol | None] | None
 
 
 class Lookup:
-    def __init__(self, analyses: Mapping[str, FileAnalysis], resolutions: Iterable[Resolution]) -> None:
+    def __init__(
+        self,
+        analyses: Mapping[str, FileAnalysis],
+        resolutions: Iterable[Resolution],
+        *,
+        max_indexes: int | None = None,
+    ) -> None:
+        """``max_indexes``: keep at most this many files' tables, least recently used dropped
+        first (rebuilt on the next use), so a walk over a whole large repository holds the
+        tables of the files it is near, not of every file it has seen."""
         self.analyses = analyses
         self.targets = {(r.importer, r.index): r.target for r in resolutions}
-        self._indexes: dict[str, _FileIndex] = {}
+        self.max_indexes = max_indexes
+        self._indexes: OrderedDict[str, _FileIndex] = OrderedDict()
         self._dirs: dict[str, list[str]] | None = None
         self._packages: dict[tuple[str, bool, str], _FileIndex] = {}
         self._package_files: dict[tuple[str, bool, str], list[str]] = {}
@@ -172,6 +183,10 @@ class Lookup:
             if analysis is None:
                 return None
             fi = self._indexes[path] = _build_index(analysis, self.targets)
+            if self.max_indexes is not None and len(self._indexes) > self.max_indexes:
+                self._indexes.popitem(last=False)
+        elif self.max_indexes is not None:
+            self._indexes.move_to_end(path)
         return fi
 
     def _package(self, directory: str, tests: bool, language: str = "go") -> _FileIndex:
