@@ -12,6 +12,7 @@ selection of bench/full_index.py):
 
 Usage:
     python -m bench.split_runs inprocess --sizes 250,500,1000,100000 [--workers 2] [--copies 1]
+    python -m bench.split_runs overhead [--modules 57 --run-size 10 --trials 2]
     python -m bench.split_runs daemon --run-size 300 --concurrent 1,2 [--workers 1]
 """
 
@@ -97,6 +98,29 @@ def inprocess(sizes: list[int], workers: int, copies: int) -> list[dict[str, Any
     return rows
 
 
+def overhead(modules: int, run_size: int, trials: int) -> list[dict[str, Any]]:
+    """A run's fixed cost: ``thread index`` of a generated tree of small files (the split tests'
+    tree) as one run and split at ``run_size``, alternately, each in a fresh process."""
+    from tests.dagster.test_split_runs import write_tree
+
+    rows = []
+    for _ in range(trials):
+        for size in (100_000, run_size):
+            with tempfile.TemporaryDirectory() as tmp:
+                root = Path(tmp) / "tree"
+                files = len(write_tree(root, modules=modules))
+                env = {"PATH": "/usr/bin:/bin", "HOME": tmp, "THREAD_CACHE_DIR": "none"}
+                command = [sys.executable, "-m", "thread_assets.cli", "index", str(root), "--json"]
+                command += ["--workers", "1", "--run-size", str(size)]
+                proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+                summary = json.loads(proc.stdout)
+                rows.append(
+                    {"files": files, "run_size": size, "runs": len(summary["runs"]), "seconds": summary["seconds"]}
+                )
+                print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def daemon(run_size: int, concurrency: list[int], workers: int) -> list[dict[str, Any]]:
     from tests.support.corpora import fetch
     from tests.support.daemon_process import (
@@ -166,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     ip.add_argument("--sizes", default="250,500,1000,100000")
     ip.add_argument("--workers", type=int, default=2)
     ip.add_argument("--copies", type=int, default=1, help="copies of Django's package side by side")
+    oh = sub.add_parser("overhead")
+    oh.add_argument("--modules", type=int, default=57)
+    oh.add_argument("--run-size", type=int, default=10)
+    oh.add_argument("--trials", type=int, default=2)
     dm = sub.add_parser("daemon")
     dm.add_argument("--run-size", type=int, default=300)
     dm.add_argument("--concurrent", default="1,2")
@@ -173,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.mode == "_one":
         print(json.dumps(one_inprocess(args.size, args.workers, args.copies)))
+    elif args.mode == "overhead":
+        overhead(args.modules, args.run_size, args.trials)
     elif args.mode == "inprocess":
         inprocess([int(s) for s in args.sizes.split(",")], args.workers, args.copies)
     else:
