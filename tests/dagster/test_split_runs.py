@@ -50,7 +50,7 @@ from thread_assets.cli import main
 from thread_assets.drivers.index import IndexSummary, index_repository
 from thread_assets.names import DEPENDENCY_GRAPH, PER_FILE_ASSETS, RANGE_END_TAG, RANGE_START_TAG
 from thread_assets.orchestration.jobs import update_jobs
-from thread_assets.orchestration.lock import RANGE_RUNS, LockBusy, repository_lock
+from thread_assets.orchestration.lock import RANGE_RUNS, SHARED_TAG, LockBusy, repository_lock
 from thread_assets.orchestration.resources import build_resources
 from thread_assets.orchestration.scope import SINGLE
 from thread_assets.orchestration.updater import PART_TAG, Updater
@@ -199,6 +199,9 @@ def test_a_split_index_equals_a_one_run_index(tmp_path: Path, two_stores: tuple[
         parts = [instance.get_run_by_id(r) for r in split.runs]
         assert [p.job_name for p in parts if p] == [SINGLE.files_job] * ranges + [SINGLE.graphs_job]
         assert [p.tags[PART_TAG] for p in parts[:-1] if p] == [f"{i}/{ranges}" for i in range(1, ranges + 1)]
+        # side by side only on a store that takes concurrent writers (SQLite: one at a time)
+        shared = "true" if split_url.startswith("postgresql") else None
+        assert {p.tags.get(SHARED_TAG) for p in parts[:-1] if p} == {shared}
 
     edit_tree(root)
     split = _index(root, split_url, tmp_path / "split_home", RUN_SIZE)
@@ -223,6 +226,7 @@ def test_the_sensor_requests_every_range_then_the_graphs(tmp_path: Path) -> None
 
         requests = tick()
         assert {r.job_name for r in requests} == {SINGLE.files_job}
+        assert not any(SHARED_TAG in r.tags for r in requests), "a SQLite store: one writer at a time"
         keys = list(instance.get_dynamic_partitions("files"))
         assert len(keys) == len(paths)
         ranges = [

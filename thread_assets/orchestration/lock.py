@@ -22,8 +22,11 @@ Parts are counted per process, so taking a lock this process holds succeeds at o
 in-process run of an update takes it again through its resources.
 
 Shared mode, for the partition-range runs of a split update (``thread_files`` runs, several of
-which the run coordinator may execute at once): each takes every part SHARED (``LOCK_SH``,
-``pg_advisory_lock_shared``), everyone else EXCLUSIVE, as before. So range runs execute side by
+which the run coordinator may execute at once) on a store that takes concurrent writers (Postgres,
+D1; the run carries :data:`SHARED_TAG`): each takes every part SHARED (``LOCK_SH``,
+``pg_advisory_lock_shared``), everyone else EXCLUSIVE, as before. On a SQLite store range runs
+take it exclusively and so run one after the other: SQLite has one writer at a time, and a writer
+kept waiting beyond the store's busy timeout fails. So range runs execute side by
 side, while partition moves, removals, the graph step and any other update exclude them and each
 other. Why that is safe:
 
@@ -67,6 +70,8 @@ OnWait = Callable[[str], None]
 """Told, in one line, what a wait waits for (and what was found stale on the way)."""
 
 LOCK_FILE = "thread-index.lock"
+SHARED_TAG = "thread/shared"
+"""On a partition-range run that may hold the lock shared (``"true"``): its store takes concurrent writers."""
 POLL_S = 0.05
 """How often a waiter tries again. Polling rather than a blocking ``flock``: a wait stays
 interruptible on every thread (``thread watch`` updates off the main thread) and the same loop
@@ -368,14 +373,15 @@ def hold_for_run(context: InitResourceContext) -> RepositoryLock | None:
     """For a Thread run's resources: tag the run with the process executing it (a run launched
     by the daemon is created before that process exists), then take the lock of its
     repository's partitions: shared for a partition-range run of a split update (its job is
-    ``thread_files``), exclusive for every other run. None outside a run (a sensor's resources)."""
+    ``thread_files``) tagged :data:`SHARED_TAG`, exclusive for every other run. None outside a
+    run (a sensor's resources)."""
     run, instance = context.run, context.instance
     if run is None or instance is None:
         return None
     if PID_TAG not in run.tags:
         instance.add_run_tags(run.run_id, process_tags())
     scope = Scope(run.tags.get(REPO_TAG))
-    shared = run.job_name == scope.files_job
+    shared = run.job_name == scope.files_job and run.tags.get(SHARED_TAG) == "true"
     lock = repository_lock(instance, scope, purpose=f"Dagster run {run.run_id[:8]}", shared=shared)
     log = context.log
     lock.acquire(on_wait=(lambda message: log.info(message)) if log is not None else None)

@@ -59,7 +59,7 @@ from thread_assets.repo.settings import DEFAULT_RUN_SIZE
 
 from .assets import build_assets
 from .jobs import update_jobs
-from .lock import LockBusy, OnWait, RepositoryLock, process_tags
+from .lock import SHARED_TAG, LockBusy, OnWait, RepositoryLock, process_tags
 from .scope import SINGLE, Scope
 
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -112,6 +112,8 @@ class UpdateRequest:
     ranges: list[list[str]] = field(default_factory=list)
     """A split update's sub-ranges of ``keys``, each one ``thread_files`` run before the graphs
     run; empty when one run does it all."""
+    shared: bool = False
+    """The range runs may run at once (holding the lock shared): the store takes concurrent writers."""
 
     @property
     def partition_key(self) -> str | None:
@@ -125,7 +127,12 @@ class UpdateRequest:
             RunSpec(
                 job,
                 keys[0] if len(keys) == 1 else None,
-                {**self.tags, **range_tags(keys), PART_TAG: f"{i}/{n}"},
+                {
+                    **self.tags,
+                    **range_tags(keys),
+                    PART_TAG: f"{i}/{n}",
+                    **({SHARED_TAG: "true"} if self.shared else {}),
+                },
             )
             for i, keys in enumerate(self.ranges, 1)
         ]
@@ -360,7 +367,8 @@ def prepare_update(
     if plan.run_keys:
         keys = plan.run_keys
         if len(keys) > run_size:
-            return plan, UpdateRequest(scope.graphs_job, keys, tags, split_range(keys, run_size))
+            shared = not store.url.lower().startswith("sqlite:")  # SQLite: one writer at a time
+            return plan, UpdateRequest(scope.graphs_job, keys, tags, split_range(keys, run_size), shared)
         return plan, UpdateRequest(scope.update_job, keys, tags)
     if changes.removed or plan.delete or graphs_needed or store.graphs_behind(repo):
         # the store's word, not the instance's: a process killed between the per-file commit
