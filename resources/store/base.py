@@ -119,6 +119,10 @@ class Store(Protocol):
         """(path, qualified name) of every method of a Go type, interfaces' own methods left out."""
         ...
 
+    def relation_paths(self, repo: str) -> list[str]:
+        """Paths of the files that declare type relations, in path order."""
+        ...
+
     def load_hierarchy(self, repo: str, paths: Sequence[str] | None = None) -> list[HierarchyEdge]:
         """The resolved type hierarchy rows (of ``paths``, or all), in key order."""
         ...

@@ -51,6 +51,10 @@ class RankQueries:
     def _query(self, name: str, params: Any) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def rank_size(self, repo: str) -> int:
+        """The number of symbols :meth:`rank_inputs` would load."""
+        return int(self._query("rank_size", {"repo": repo})[0]["symbols"])
+
     def rank_inputs(self, repo: str) -> RankInputs:
         """The repository's symbols and resolved calls, imports and bases, in a stable order."""
         params = {"repo": repo}
@@ -154,6 +158,7 @@ class RankQueries:
 class RankStore(Store, Protocol):
     """A store with the repository map's methods (every SQL store)."""
 
+    def rank_size(self, repo: str) -> int: ...
     def rank_inputs(self, repo: str) -> RankInputs: ...
     def has_ranks(self) -> bool: ...
     def rank_state(self, repo: str) -> RankState | None: ...

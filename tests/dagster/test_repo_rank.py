@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from dagster import AssetKey, DagsterInstance
 
 from resources.store.ranks import rank_store
@@ -64,3 +65,23 @@ def test_repo_rank_materializes_warm_starts_and_skips(tmp_path: Path) -> None:
         third = metadata(instance)
         assert third["skipped"] is True and third["iterations"] == 0
         assert third["graph_digest"] == second["graph_digest"]
+
+
+def test_repo_rank_skips_a_repository_above_the_symbol_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ranking holds the whole graph in memory: above THREAD_MAP_MAX_SYMBOLS nothing is loaded or
+    stored, and the metadata says why."""
+    root = tmp_path / "proj"
+    for rel, text in FILES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    monkeypatch.setenv("THREAD_MAP_MAX_SYMBOLS", "5")
+    with DagsterInstance.ephemeral() as instance:
+        index_repository(root, store_url=url, instance=instance, repo_name="proj", workers=1)
+        skipped = metadata(instance)
+        assert skipped["skipped"] is True
+        assert "symbols > THREAD_MAP_MAX_SYMBOLS=5" in str(skipped["skipped_reason"])
+        with closing(open_index(url)) as store:
+            ranks = rank_store(store)
+            assert ranks.rank_size("proj") > 5
+            assert ranks.rank_state("proj") is None and ranks.map_rows("proj", 1 << 30) == []

@@ -5,8 +5,13 @@ two ways: when the digest of the graph it reads (nodes, signatures, edges) equal
 one, nothing is computed (the step reads and compares, then reports the stored top symbols);
 otherwise PageRank starts from the stored scores (a warm start: after an edit most scores barely
 move, so it converges in fewer iterations) and the plan rows are replaced in one transaction.
+
+Ranking holds the repository's whole reference graph in memory, so a repository with more symbols
+than ``THREAD_MAP_MAX_SYMBOLS`` (default 200,000) is not ranked: the step says so in its metadata
+and the map keeps whatever it had.
 """
 
+import os
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -47,9 +52,35 @@ def build_repo_rank(scope: Scope = SINGLE) -> AssetsDefinition:
     return repo_rank
 
 
+MAX_SYMBOLS_ENV = "THREAD_MAP_MAX_SYMBOLS"
+DEFAULT_MAX_SYMBOLS = 200_000
+"""Above this many symbols the map is not computed: ranking holds the whole reference graph in
+this process, which would make the index's memory grow with the repository."""
+
+
+def max_symbols() -> int:
+    raw = os.environ.get(MAX_SYMBOLS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_SYMBOLS
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        raise ValueError(f"{MAX_SYMBOLS_ENV} must be a number of symbols, got {raw!r}") from None
+
+
 def materialize_ranks(store: RankStore, repo: str, run_id: str) -> MaterializeResult:
     """Skip, or recompute warm-started, and store (see the module docstring)."""
     started = time.perf_counter()
+    size, limit = store.rank_size(repo), max_symbols()
+    if size > limit:
+        reason = f"{size} symbols > {MAX_SYMBOLS_ENV}={limit}: the repository map is not computed"
+        return MaterializeResult(
+            metadata={
+                "skipped": MetadataValue.bool(True),
+                "skipped_reason": MetadataValue.text(reason),
+                "rank_seconds": MetadataValue.float(round(time.perf_counter() - started, 4)),
+            },
+        )
     inputs = store.rank_inputs(repo)
     digest = graph_digest(inputs)
     previous = store.rank_state(repo)
