@@ -172,3 +172,79 @@ def test_module_values_feeding_each_other_end() -> None:
         "for t in _all:\n    t.done()\n"
     )
     assert all(c.targets or c.reason is not None for c in a.calls)
+
+
+def _verdicts(files: dict[str, str]) -> dict[tuple[str, str], tuple[set[str], set[str | None]]]:
+    """(path, callee) -> (targets, reasons) after the graph step, for a repository of ``files``."""
+    from thread_assets.engine import RepoContext, resolve_imports
+    from thread_assets.engine.graph import resolve_calls
+
+    data = {path: text.encode() for path, text in files.items()}
+    analyses = {path: analyze(path, source) for path, source in data.items()}
+    resolutions = resolve_imports(analyses.values(), RepoContext(files=frozenset(data), read=data.get))
+    out: dict[tuple[str, str], tuple[set[str], set[str | None]]] = {}
+    for e in resolve_calls(analyses, resolutions):
+        targets, reasons = out.setdefault((e.path, e.callee), (set(), set()))
+        if e.target is not None:
+            targets.add(e.target)
+        else:
+            reasons.add(e.reason)
+    return out
+
+
+def test_values_chosen_at_run_time_are_dynamic_across_files() -> None:
+    got = _verdicts(
+        {
+            "loader.py": (
+                "import importlib\n\n"
+                "def load(name):\n    return importlib.import_module(name)\n\n"
+                "def pick(obj, attr):\n    return getattr(obj, attr)\n\n"
+                "def field(obj):\n    return getattr(obj, 'name')\n"
+            ),
+            "main.py": (
+                "from loader import field, load, pick\n\n"
+                "class Item:\n    def name(self):\n        return 'x'\n\n"
+                "def run(name, obj):\n"
+                "    load(name).connect()\n"
+                "    pick(obj, name).close()\n"
+                "    field(Item())()\n"
+            ),
+        }
+    )
+    assert got[("main.py", "load(name).connect")] == (set(), {"dynamic"})
+    assert got[("main.py", "pick(obj, name).close")] == (set(), {"dynamic"})
+    # a literal name is no run-time choice (what ``obj`` is comes from another file: unknown)
+    assert got[("main.py", "field(Item())")] == (set(), {"unknown"})
+    assert got[("loader.py", "getattr")] == (set(), {"builtin"})
+
+
+def test_object_members_subclass_members_and_properties_across_files() -> None:
+    got = _verdicts(
+        {
+            "base.py": (
+                "class Base:\n"
+                "    def __init__(self):\n        super().__init__()\n        self.__dict__.update({})\n\n"
+                "    def run(self):\n        return self.step()\n\n"
+                "    @property\n    def helper(self):\n        return Helper()\n\n"
+                "class Helper:\n    def go(self):\n        return 1\n\n"
+                "class Plain:\n    def run(self):\n        return self.missing()\n"
+            ),
+            "impl.py": (
+                "from base import Base\n\n"
+                "class Impl(Base):\n    def step(self):\n        return self.helper.go()\n\n"
+                "class Copy(Impl):\n    def clone(self):\n        return self.__class__()\n"
+            ),
+        }
+    )
+    assert got[("base.py", "super().__init__")] == (set(), {"builtin"})
+    assert got[("base.py", "self.__dict__.update")] == (set(), {"builtin"})
+    assert got[("base.py", "self.step")][0] == {"impl.py::Impl.step"}  # left to the subclass
+    assert got[("impl.py", "self.helper.go")][0] == {"base.py::Helper.go"}  # a property's result
+    assert got[("impl.py", "self.__class__")][0] == {"base.py::Base.__init__"}
+    assert got[("base.py", "self.missing")] == (set(), {"unknown"})  # no subclass has it
+
+
+def test_bare_raise_of_a_builtin_class_is_a_builtin_call() -> None:
+    a = _analysis("class Hook:\n    def make(self):\n        raise NotImplementedError\n")
+    call = _call(a, "NotImplementedError", "Hook.make")
+    assert (call.call_type, call.targets, call.reason) == ("constructor", (), "builtin")

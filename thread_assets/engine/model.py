@@ -20,7 +20,7 @@ from typing import Literal
 
 import msgspec
 
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 """Bump when any extractor's output can change: it is part of the cache key and Dagster code_version."""
 
 SymbolKind = Literal[

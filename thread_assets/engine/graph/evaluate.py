@@ -29,6 +29,8 @@ CALLABLE = frozenset({"function", "method", "macro"})
 TYPES = CLASS_LIKE | {"type_alias"}
 DEFINED = CALLABLE | TYPES | NAMESPACE_LIKE
 INTERFACE_LIKE = frozenset({"interface", "trait"})
+MEMBERS = DEFINED | {"property"}
+"""What a member lookup stops at (a property is read through its getter, see ``attribute``)."""
 HIERARCHY = "<hierarchy>"
 GO_METHODS = "<go-methods>"
 """A pseudo-path in a file's reads: its edges depend on which Go types satisfy an interface."""
@@ -510,7 +512,7 @@ class Evaluator:
                 continue
             b = fi.bindings.get((c.id, attr))
             found = None if container else self._member_of(p, c, attr)
-            if found is not None and found[1].kind in DEFINED:
+            if found is not None and found[1].kind in MEMBERS:
                 how = via if i == 0 or via in ("super", "type_qualified") else "inherited"
                 return [Obj("sym", found[0], found[1], via=how, recv=recv)]
             if b is not None:
@@ -564,7 +566,7 @@ class Evaluator:
                     if qfi is None:
                         continue
                     found = self._member_of(q, c, attr)
-                    if found is not None and found[1].kind in DEFINED:
+                    if found is not None and found[1].kind in MEMBERS:
                         out.append(Obj("sym", found[0], found[1], via="dispatch", recv=gid))
                         break
                     b = qfi.bindings.get((c.id, attr))

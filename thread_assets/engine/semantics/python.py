@@ -232,10 +232,20 @@ def _decorator_calls(data: Collected, ev: Evaluator, src: Source) -> list[Call]:
 
 
 def _raise_calls(data: Collected, ev: Evaluator, src: Source) -> list[Call]:
-    """``raise Error`` instantiates ``Error``: a constructor call, when the name is a class."""
+    """``raise Error`` instantiates ``Error``: a constructor call, when the name is a class (a
+    builtin exception class too, as a ``builtin`` call: ``raise NotImplementedError`` marks a
+    hook for subclasses to override, see ``graph.lookup.overridable_hooks``)."""
     out = []
     for node, scope in data.raises:
         refs = ev.expr(node, scope)
+        if (
+            len(refs) == 1
+            and refs[0].base.startswith("b:")
+            and not refs[0].ops
+            and is_constructor_name(refs[0].base[2:])
+        ):
+            out.append(replace(_synthetic(ev, src, node, node, scope, "constructor", 0), reason="builtin"))
+            continue
         if not refs or any(r.base[:2] in ("b:", "d:") or any(not op.startswith(".") for op in r.ops) for r in refs):
             continue
         sid = ev.symbol_of(refs[0].base)

@@ -1,0 +1,7 @@
+from engines import Engine
+
+
+class Vehicle:
+    @property
+    def engine(self):
+        return Engine()

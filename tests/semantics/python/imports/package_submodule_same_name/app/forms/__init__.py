@@ -1,0 +1,2 @@
+from app.forms.forms import *
+from app.forms.widgets import *

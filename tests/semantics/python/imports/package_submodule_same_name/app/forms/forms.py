@@ -1,0 +1,3 @@
+class Form:
+    def is_valid(self):
+        return True

@@ -1,0 +1,3 @@
+class TextInput:
+    def render(self):
+        return "<input>"

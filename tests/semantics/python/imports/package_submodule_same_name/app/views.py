@@ -1,0 +1,6 @@
+from app import forms
+
+
+def page():
+    widget = forms.TextInput()
+    return widget.render()
