@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,58 @@ def test_unchanged_repository_starts_no_run(repo: Path, capsys: pytest.CaptureFi
     index(capsys, repo)
     again = index(capsys, repo)
     assert again["analysed"] == 0 and again["runs"] == []
+
+
+def test_no_change_is_answered_without_dagster(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update that finds nothing to do is decided from the store and a stat walk: Dagster's
+    update path is not entered; whatever the store says is behind still goes through it."""
+    import resources.store.sqlbase as sqlbase
+    import thread_assets.drivers.index as driver
+
+    first = index(capsys, repo)
+    entered: list[int] = []
+    real = driver.index_repository
+
+    def spy(*args: object, **kwargs: object) -> object:
+        entered.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(driver, "index_repository", spy)
+    again = index(capsys, repo)
+    assert entered == [] and again["analysed"] == 0 and again["runs"] == []
+    assert (again["files"], again["symbols"], again["by_language"]) == (
+        first["files"],
+        first["symbols"],
+        first["by_language"],
+    )
+
+    # the graphs built by another engine: rebuilt through Dagster, though no file changed
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlbase.SqlStore, "graph_input", lambda self, repo, kind, path: "an older engine")
+        index(capsys, repo)
+    assert entered == [1]
+
+    # a per-file commit after the last graph build (a crash between the two): through Dagster
+    store = sqlbase_store(repo)
+    try:
+        with store._transaction() as tx:
+            tx.execute("UPDATE index_state SET files_version = files_version + 1 WHERE repo = :repo", {"repo": "shop"})
+    finally:
+        store.close()
+    repaired = index(capsys, repo)
+    assert entered == [1, 1] and repaired["runs"]
+
+    (repo / "shop" / "util.py").write_text("def add(xs):\n    return 0\n")
+    changed = index(capsys, repo)
+    assert entered == [1, 1, 1] and changed["changed"] == 1
+
+
+def sqlbase_store(root: Path) -> Any:
+    from resources.store.url import open_store
+
+    return open_store(f"sqlite:///{root / '.thread' / 'index.db'}", apply_schema=False)
 
 
 def test_index_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

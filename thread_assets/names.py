@@ -59,3 +59,6 @@ REQUEST_TAG = "thread/request"
 before letting go of the repository lock."""
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+OWNER_FILE = "thread-repository"
+"""In a Dagster instance directory: the root of the one repository the instance serves."""

@@ -123,6 +123,10 @@ class Store(Protocol):
         """Paths of the files that declare type relations, in path order."""
         ...
 
+    def graph_input(self, repo: str, kind: str, path: str) -> str | None:
+        """The digest of one graph input the last graph build recorded, or None."""
+        ...
+
     def load_hierarchy(self, repo: str, paths: Sequence[str] | None = None) -> list[HierarchyEdge]:
         """The resolved type hierarchy rows (of ``paths``, or all), in key order."""
         ...

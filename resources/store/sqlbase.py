@@ -341,6 +341,11 @@ class SqlStore(RankQueries):
         """(path, qualified name) of every method of a Go type (see ``graph.calls.go_method_index``)."""
         return [(r["path"], r["qualified_name"]) for r in self._query("go_methods", {"repo": repo})]
 
+    def graph_input(self, repo: str, kind: str, path: str) -> str | None:
+        """One graph input's digest (see ``graph_input.sql``), None when there is none."""
+        rows = self._query("graph_input", {"repo": repo, "kind": kind, "path": path})
+        return str(rows[0]["digest"]) if rows else None
+
     def relation_paths(self, repo: str) -> list[str]:
         """Paths of the files that declare type relations (see ``relation_paths.sql``)."""
         return [r["path"] for r in self._query("relation_paths", {"repo": repo})]

@@ -22,6 +22,7 @@ from rich.progress import TaskID
 from resources.store.base import StoreError
 from resources.store.url import open_store
 from thread_assets.repo.settings import DEFAULT_RUN_SIZE, RepoSettings
+from thread_assets.repo.summary import IndexSummary
 
 from .errors import UserError
 from .render import counts_table, progress_bar
@@ -59,10 +60,26 @@ def settings_for(args: argparse.Namespace) -> RepoSettings:
 
 
 def cmd_index(args: argparse.Namespace, out: Console) -> int:
+    from thread_assets.repo.quick import up_to_date
+
+    settings = settings_for(args)
+    # nothing changed: answered from the store and a stat walk, before Dagster is even imported
+    summary = None if args.force else up_to_date(settings)
+    if summary is None:
+        summary = _index(args, settings)
+    data = dataclasses.asdict(summary)
+    data["ui_command"] = ui_command(settings) if summary.dagster_home else None
+    if args.json:
+        print(json.dumps(data, indent=1, default=str))
+        return 0
+    _print_index_summary(out, data)
+    return 0
+
+
+def _index(args: argparse.Namespace, settings: RepoSettings) -> IndexSummary:
     from thread_assets.drivers.index import index_repository
     from thread_assets.orchestration.lock import LockBusy
 
-    settings = settings_for(args)
     with progress_bar(args.quiet) as progress:
         tasks: dict[str, TaskID] = {}
 
@@ -80,13 +97,7 @@ def cmd_index(args: argparse.Namespace, out: Console) -> int:
             raise UserError(f"{exc} (--no-wait: not waiting for it)") from None
         except (StoreError, RuntimeError, NotADirectoryError) as exc:
             raise UserError(str(exc)) from None
-    data = dataclasses.asdict(summary)
-    data["ui_command"] = ui_command(settings) if summary.dagster_home else None
-    if args.json:
-        print(json.dumps(data, indent=1, default=str))
-        return 0
-    _print_index_summary(out, data)
-    return 0
+    return summary
 
 
 LISTED = 20

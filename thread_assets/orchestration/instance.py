@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance
 
+from thread_assets.names import OWNER_FILE
 from thread_assets.repo.settings import STORE_DIR
 
 SQLITE_INSTANCE_YAML = """\
@@ -102,9 +103,6 @@ def open_instance(home: str | Path) -> DagsterInstance:
             scratch.write_text(instance_yaml(path), encoding="utf-8")
             os.replace(scratch, config)
         return DagsterInstance.from_config(str(path))
-
-
-OWNER_FILE = "thread-repository"
 
 
 def claim_instance(home: str | Path, root: Path) -> None:
