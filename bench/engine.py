@@ -15,8 +15,13 @@ Warm-up once, then ``--repeat`` runs; medians are printed. The issue's targets: 
 only, and >= 1.7x speed-up of full analysis from 1 to 2 processes.
 
 The machine is shared: compare ratios measured within one run, not absolute times across runs.
+``--instructions`` measures instead what load cannot change: the instructions (valgrind's
+callgrind) of one warm single-process pass over every ``--step``-th file, parse only and full
+analysis (each the difference between two passes and one in the same process, so start-up,
+imports and first-use costs such as compiling queries cancel out).
 
 Usage: python -m bench.engine [--repeat N] [--workers N] [--json]
+       python -m bench.engine --instructions [--step N]
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -120,14 +127,66 @@ def _total(value: float | dict[str, float]) -> float:
     return sum(v for k, v in value.items() if "/" not in k) if isinstance(value, dict) else value
 
 
+def run_passes(files: Files, mode: str, passes: int) -> None:
+    """The work ``--instructions`` counts, with nothing else: read, then parse or analyze."""
+    data = [(rel, path.read_bytes()) for rel, path in files]
+    for _ in range(passes):
+        for rel, source in data:
+            if mode == "full":
+                analyze(rel, source)
+                continue
+            lang = _language(rel, source)
+            if lang is not None:
+                parse(source, lang)
+
+
+def count_instructions(step: int) -> dict[str, int]:
+    """Instructions of one warm pass per mode (callgrind's total for two passes minus one)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("--instructions needs valgrind")
+    totals: dict[str, int] = {}
+    for mode in ("parse", "full"):
+        counts = []
+        for passes in (1, 2):
+            cmd = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-m", "bench.engine"]
+            cmd += ["--pass-mode", mode, "--passes", str(passes), "--step", str(step)]
+            done = subprocess.run(
+                cmd, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"}
+            )
+            found = re.search(r"Collected : (\d+)", done.stderr)
+            assert found is not None, done.stderr[-2000:]
+            counts.append(int(found.group(1)))
+        totals[mode] = counts[1] - counts[0]
+    return totals
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--instructions", action="store_true", help="count instructions under callgrind instead")
+    ap.add_argument("--step", type=int, default=12, help="with --instructions: every N-th file")
+    ap.add_argument("--pass-mode", choices=("parse", "full"), help=argparse.SUPPRESS)
+    ap.add_argument("--passes", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     files = corpus_files()
+    if args.pass_mode:  # the child that --instructions runs under callgrind
+        run_passes(files[:: args.step], args.pass_mode, args.passes)
+        return 0
+    if args.instructions:
+        sample = files[:: args.step]
+        counts = count_instructions(args.step)
+        if args.json:
+            print(json.dumps({"files": len(sample), "step": args.step, "instructions": counts}, indent=2))
+            return 0
+        print(f"every {args.step}th file of the corpus: {len(sample)} files; instructions of one warm pass")
+        print(f"  parse only {counts['parse']:>15,}")
+        print(f"  full       {counts['full']:>15,}")
+        print(f"  full / parse only {counts['full'] / counts['parse']:.2f}x")
+        return 0
     n_files = len(files)
     mb = sum(p.stat().st_size for _, p in files) / 1e6
     lang_bytes: dict[str, int] = defaultdict(int)
