@@ -182,8 +182,28 @@ def _download(corpus: Corpus, tmp: Path, dest: Path) -> None:
         if corpus.tarball is not None:
             _run(["tar", "-xJf", str(dest / corpus.tarball), "--no-same-owner", "-C", str(dest)], tmp)
             (dest / corpus.tarball).unlink()
+            upstream_gitignore(dest / corpus.subdir)
     else:  # pragma: no cover - the table above is the only input
         raise ValueError(corpus.registry)
+
+
+DEBIAN_PACKAGING_IGNORE = ("/*", "!/debian/")
+"""Lines Debian's ``linux-source`` appends to the kernel's top-level ``.gitignore`` (its packaging
+repository tracks only ``debian/``): with them every file of the tree is git-ignored, and a tool
+that honours ``.gitignore`` indexes nothing. Upstream Linux has neither."""
+
+
+def upstream_gitignore(root: Path) -> None:
+    """Drop Debian's packaging lines from ``root/.gitignore``, leaving upstream's rules."""
+    ignore = root / ".gitignore"
+    if not ignore.is_file():
+        return
+    lines = ignore.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if line.strip() not in DEBIAN_PACKAGING_IGNORE]
+    if kept != lines:
+        fresh = ignore.with_name(".gitignore.upstream")
+        fresh.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        fresh.replace(ignore)
 
 
 def files_of(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
