@@ -248,3 +248,17 @@ def test_bare_raise_of_a_builtin_class_is_a_builtin_call() -> None:
     a = _analysis("class Hook:\n    def make(self):\n        raise NotImplementedError\n")
     call = _call(a, "NotImplementedError", "Hook.make")
     assert (call.call_type, call.targets, call.reason) == ("constructor", (), "builtin")
+
+
+def test_object_members_need_every_base_resolved() -> None:
+    got = _verdicts(
+        {
+            "factory.py": (
+                "def make(base):\n"
+                "    class Wrapped(base):\n"
+                "        def __init__(self):\n            super().__init__()\n"
+                "    return Wrapped\n"
+            )
+        }
+    )
+    assert got[("factory.py", "super().__init__")] == (set(), {"unknown"})  # ``base`` may define it

@@ -530,9 +530,19 @@ class Evaluator:
             below = self._below(path, cls, attr, depth, after)
             if below:
                 return below
-            if attr in OBJECT_ATTRIBUTES:  # every class ends in ``object``
+            if attr in OBJECT_ATTRIBUTES and self._bases_known(path, cls):  # every class ends in ``object``
                 return [Obj("builtin", name=f"object.{attr}")]
         return []
+
+    def _bases_known(self, path: str, cls: Symbol) -> bool:
+        """Whether every base in ``cls``'s hierarchy resolved: a base the repository cannot name
+        (a parameter of a class factory, ``class M(superclass)``) may define any member."""
+        for p, c in self.mro(path, cls):
+            fi = self.lookup.index(p)
+            for rel in fi.relations.get(c.id, []) if fi is not None else ():
+                if rel.kind in BASE_KINDS and not self.resolve_base(p, c, rel.base):
+                    return False
+        return True
 
     def _below(self, path: str, cls: Symbol, attr: str, depth: int, after: str | None) -> list[Obj]:
         """``self.attr`` (or ``super().attr``) in a class whose own method resolution order does
