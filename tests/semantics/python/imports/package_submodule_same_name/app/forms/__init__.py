@@ -1,2 +1,2 @@
-from app.forms.forms import *
-from app.forms.widgets import *
+from app.forms.forms import *  # noqa: F403
+from app.forms.widgets import *  # noqa: F403
