@@ -40,7 +40,11 @@ from thread_assets.repo.versions import patterns_code_version
 BLOCK = 256
 """Files read, hashed and looked up in the content cache together."""
 CHUNK_FILES = 256
-"""Files per store transaction."""
+"""Files per store transaction, at most."""
+CHUNK_RECORDS = 20_000
+"""Records (symbols, imports, calls, bindings, relations, matches) per store transaction, at most:
+a generated header can hold 50,000 macros, and a few such files in the chunks in flight would
+cost more memory than thousands of ordinary ones (a single file is never split)."""
 QUEUE_CHUNKS = 2
 """Chunks waiting for the writer at most."""
 
@@ -210,17 +214,19 @@ def write_stream(
 
     analyses: list[FileAnalysis] = []
     matches: dict[str, list[PatternMatch]] = {}
+    weight = 0
     try:
         for analysis, found in analysed:
             analyses.append(analysis)
             if found:
                 matches[analysis.path] = found
             totals.files += 1
-            if len(analyses) >= chunk_files:
+            weight += records(analysis) + len(found)
+            if len(analyses) >= chunk_files or weight >= CHUNK_RECORDS:
                 put((analyses, matches))
                 if on_chunk is not None:
                     on_chunk(analyses, matches)
-                analyses, matches = [], {}
+                analyses, matches, weight = [], {}, 0
         if analyses:
             put((analyses, matches))
             if on_chunk is not None:
@@ -236,6 +242,11 @@ def write_stream(
         _undo(store, repo, committed)
         raise failure[0]
     return totals
+
+
+def records(a: FileAnalysis) -> int:
+    """How many rows a file's analysis makes, roughly (what a chunk's memory grows with)."""
+    return 1 + len(a.symbols) + len(a.imports) + len(a.calls) + len(a.bindings) + len(a.relations)
 
 
 def _undo(store: Store, repo: str, paths: list[str]) -> None:
