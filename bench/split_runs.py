@@ -171,6 +171,7 @@ def daemon(run_size: int, concurrency: list[int], workers: int) -> list[dict[str
                 "range_runs": len(ranges),
                 "most_at_once": most_at_once(windows),
                 "ranges_seconds": round(last_end - first_start, 1),
+                "each_range_seconds": [round(e - s, 1) for s, e in windows],
                 "graphs_seconds": round(end - max(s for s, _ in run_windows(graphs)), 1),
                 "daemon_start_to_graphs_end_seconds": round(end - started, 1),
             }
