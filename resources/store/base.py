@@ -127,6 +127,10 @@ class Store(Protocol):
         """The digest of one graph input the last graph build recorded, or None."""
         ...
 
+    def index_summary(self, repo: str) -> dict[str, Any]:
+        """Totals of one repository's index for ``thread index``'s summary (see ``SqlStore``)."""
+        ...
+
     def load_hierarchy(self, repo: str, paths: Sequence[str] | None = None) -> list[HierarchyEdge]:
         """The resolved type hierarchy rows (of ``paths``, or all), in key order."""
         ...

@@ -341,6 +341,21 @@ class SqlStore(RankQueries):
         """(path, qualified name) of every method of a Go type (see ``graph.calls.go_method_index``)."""
         return [(r["path"], r["qualified_name"]) for r in self._query("go_methods", {"repo": repo})]
 
+    def index_summary(self, repo: str) -> dict[str, Any]:
+        """What ``thread index`` prints of the whole index, from aggregates (no row per file read
+        back): files per language, files with syntax errors, symbol, import and call counts, and
+        the files that are not ``ok`` with the run that wrote them."""
+        groups = self._query("summary_files", {"repo": repo})
+        by_language = {r["language"]: int(r["files"]) for r in groups}
+        errors = sum(int(r["with_syntax_errors"]) for r in groups)
+        counts = self._query("summary_counts", {"repo": repo})[0]
+        return {
+            "files_by_language": by_language,
+            "files_with_parse_errors": errors,
+            **{k: int(counts[k]) for k in ("symbols", "imports", "calls")},
+            "not_ok": self._query("summary_problems", {"repo": repo}),
+        }
+
     def graph_input(self, repo: str, kind: str, path: str) -> str | None:
         """One graph input's digest (see ``graph_input.sql``), None when there is none."""
         rows = self._query("graph_input", {"repo": repo, "kind": kind, "path": path})

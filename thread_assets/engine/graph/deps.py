@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import msgspec
-import networkx as nx
 
 from ..model import FileAnalysis
 from ..resolve.base import Resolution
@@ -136,6 +135,8 @@ def find_cycles(edges: Iterable[DepEdge]) -> list[Cycle]:
 
     Ordered largest first, then by members; self-imports (size 1) come last. A file that imports
     itself and also sits in a larger component is reported in both: they are separate problems."""
+    import networkx as nx  # here, not at import: commands that never look for cycles start faster
+
     edge_list = [e for e in edges if not e.external]
     succ = _successors(edge_list)
     graph = nx.DiGraph()
