@@ -14,7 +14,7 @@ results included, so the incremental graph step can redo exactly the files whose
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -554,19 +554,10 @@ class Evaluator:
             return []
         self.lookup.reads.add(HIERARCHY)
         out: list[Obj] = []
-        seen = {global_symbol_id(path, cls.id)}
-        todo = [global_symbol_id(path, cls.id)]
-        while todo and len(out) < MAX_OBJECTS:
-            for p, local in self.children.get(todo.pop(), []):
-                gid = global_symbol_id(p, local)
-                if gid in seen:
-                    continue
-                seen.add(gid)
-                todo.append(gid)
-                fi = self.lookup.index(p)
-                sub = fi.symbols.get(local) if fi is not None else None
-                if sub is None:
-                    continue
+        for below in self._subclasses(global_symbol_id(path, cls.id)):
+            if len(out) >= MAX_OBJECTS:
+                break
+            for p, gid, sub in below:
                 order = self.mro(p, sub)
                 if after is not None:
                     ids = [global_symbol_id(q, c.id) for q, c in order]
@@ -750,23 +741,32 @@ class Evaluator:
         # from the receiver's static type when it is below the method's type: a call on a
         # concrete type reaches the overrides below that type only
         start = receiver if receiver is not None and "::" in receiver else global_symbol_id(path, owner.id)
+        for below in self._subclasses(start):
+            for p, _, child in below:
+                found = self._member_of(p, child, method.name)
+                if found is not None and found[1].kind in CALLABLE and found[1] is not method:
+                    out.append(found)
+        return out
+
+    def _subclasses(self, start: str) -> Iterator[list[tuple[str, str, Symbol]]]:
+        """The types below the type ``start`` (a global id), each once, depth first: one list per
+        type whose children are visited, of (file, global id, symbol) of those found."""
+        assert self.children is not None
         seen = {start}
         todo = [start]
         while todo:
+            found: list[tuple[str, str, Symbol]] = []
             for p, local in self.children.get(todo.pop(), []):
                 gid = global_symbol_id(p, local)
                 if gid in seen:
                     continue
                 seen.add(gid)
                 todo.append(gid)
-                child_fi = self.lookup.index(p)
-                child = child_fi.symbols.get(local) if child_fi is not None else None
-                if child is None:
-                    continue
-                found = self._member_of(p, child, method.name)
-                if found is not None and found[1].kind in CALLABLE and found[1] is not method:
-                    out.append(found)
-        return out
+                fi = self.lookup.index(p)
+                sub = fi.symbols.get(local) if fi is not None else None
+                if sub is not None:
+                    found.append((p, gid, sub))
+            yield found
 
     def _go_satisfying(self, fi: _FileIndex, iface: Symbol, method: Symbol) -> list[tuple[str, Symbol]]:
         """``method`` of every Go type whose method set holds all of ``iface``'s methods (its
