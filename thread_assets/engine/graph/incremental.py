@@ -296,10 +296,12 @@ def _empty_delta(files_version: int) -> GraphDelta:
 # ---- full build
 
 
-FULL_BUILD_FILES = 512
-"""Analyses a full build keeps loaded (least recently used dropped first)."""
-FULL_BUILD_INDEXES = 1024
-"""Files' name tables a full build keeps (the headers and modules many files import stay warm)."""
+FULL_BUILD_RECORDS = 100_000
+"""Records (symbols, imports, calls, bindings, relations) of the analyses a full build keeps
+loaded, least recently used dropped first: counted in records, not files, because one generated
+header can hold more symbols than a thousand ordinary files."""
+FULL_BUILD_INDEX_SYMBOLS = 100_000
+"""Symbols (and bindings) of the files' name tables a full build keeps, likewise."""
 FULL_BUILD_CHUNK = 256
 """Files resolved with one evaluator (whose memo is dropped between chunks)."""
 
@@ -336,8 +338,8 @@ def full_build(
     del imports
     cycles = find_cycles(edges)
     res_by, edges_by = _by_importer(resolutions), _by_source(edges)
-    analyses = StoreAnalyses(store, repo, set(present), capacity=FULL_BUILD_FILES)
-    lookup = Lookup(analyses, resolutions, max_indexes=FULL_BUILD_INDEXES)
+    analyses = StoreAnalyses(store, repo, set(present), capacity=FULL_BUILD_RECORDS)
+    lookup = Lookup(analyses, resolutions, max_symbols=FULL_BUILD_INDEX_SYMBOLS)
     reads: dict[str, list[str]] = {}
     inputs = [(META, ENGINE_KEY, engine_digest())]
     inputs += [(CONTENT, p, content_digest(states[p])) for p in present]
@@ -647,12 +649,17 @@ def update_graph(
     return update
 
 
+def _records(a: FileAnalysis) -> int:
+    return 1 + len(a.symbols) + len(a.imports) + len(a.calls) + len(a.bindings) + len(a.relations)
+
+
 class StoreAnalyses(Mapping[str, FileAnalysis]):
     """Every indexed path; an analysis not loaded is read from the store on first use (call
     resolution may follow an import chain or a class hierarchy further than expected).
 
-    ``capacity``: keep at most this many loaded (least recently used dropped first; None keeps
-    all). ``read_ahead``: a miss also loads the next paths in path order, in the same query (a
+    ``capacity``: keep at most this many records loaded (symbols, imports, calls, bindings and
+    relations of the analyses; least recently used dropped first, the one in use always kept;
+    None keeps all). ``read_ahead``: a miss also loads the next paths in path order, in the same query (a
     walk in path order, and the headers or modules next to the one looked up, come in bulk
     instead of a query per file: one request each over D1's HTTP API)."""
 
@@ -669,6 +676,7 @@ class StoreAnalyses(Mapping[str, FileAnalysis]):
         self._store, self._repo, self._present = store, repo, present
         self._loaded: OrderedDict[str, FileAnalysis] = OrderedDict(loaded or {})
         self._capacity = capacity
+        self._weight = sum(_records(a) for a in self._loaded.values())
         self._read_ahead = read_ahead
         self._order: list[str] | None = None
 
@@ -679,11 +687,15 @@ class StoreAnalyses(Mapping[str, FileAnalysis]):
 
     def _load(self, paths: Sequence[str]) -> None:
         for a in self._store.load_analyses(self._repo, list(paths)):
+            old = self._loaded.pop(a.path, None)
+            if old is not None:
+                self._weight -= _records(old)
             self._loaded[a.path] = a
-            self._loaded.move_to_end(a.path)
+            self._weight += _records(a)
         if self._capacity is not None:
-            while len(self._loaded) > self._capacity:
-                self._loaded.popitem(last=False)
+            while self._weight > self._capacity and len(self._loaded) > 1:
+                _, dropped = self._loaded.popitem(last=False)
+                self._weight -= _records(dropped)
 
     def __getitem__(self, path: str) -> FileAnalysis:
         found = self._loaded.get(path)

@@ -150,6 +150,10 @@ def _build_index(analysis: FileAnalysis, targets: Mapping[tuple[str, int], str |
     return fi
 
 
+def _weight(fi: _FileIndex) -> int:
+    return 1 + len(fi.symbols) + len(fi.bindings)
+
+
 _Found = tuple[str, Symbol | None] | None
 """(path, symbol) of a call target; symbol None when a whole module is called."""
 
@@ -160,15 +164,16 @@ class Lookup:
         analyses: Mapping[str, FileAnalysis],
         resolutions: Iterable[Resolution],
         *,
-        max_indexes: int | None = None,
+        max_symbols: int | None = None,
     ) -> None:
-        """``max_indexes``: keep at most this many files' tables, least recently used dropped
-        first (rebuilt on the next use), so a walk over a whole large repository holds the
-        tables of the files it is near, not of every file it has seen."""
+        """``max_symbols``: keep files' tables holding at most this many symbols and bindings,
+        least recently used dropped first (rebuilt on the next use), so a walk over a whole large
+        repository holds the tables of the files it is near, not of every file it has seen."""
         self.analyses = analyses
         self.targets = {(r.importer, r.index): r.target for r in resolutions}
-        self.max_indexes = max_indexes
+        self.max_symbols = max_symbols
         self._indexes: OrderedDict[str, _FileIndex] = OrderedDict()
+        self._weight = 0
         self._dirs: dict[str, list[str]] | None = None
         self._packages: dict[tuple[str, bool, str], _FileIndex] = {}
         self._package_files: dict[tuple[str, bool, str], list[str]] = {}
@@ -183,9 +188,12 @@ class Lookup:
             if analysis is None:
                 return None
             fi = self._indexes[path] = _build_index(analysis, self.targets)
-            if self.max_indexes is not None and len(self._indexes) > self.max_indexes:
-                self._indexes.popitem(last=False)
-        elif self.max_indexes is not None:
+            if self.max_symbols is not None:
+                self._weight += _weight(fi)
+                while self._weight > self.max_symbols and len(self._indexes) > 1:
+                    _, dropped = self._indexes.popitem(last=False)
+                    self._weight -= _weight(dropped)
+        elif self.max_symbols is not None:
             self._indexes.move_to_end(path)
         return fi
 
