@@ -5,10 +5,12 @@ tree under the command (children, their children, kept even when reparented) is 
 each process ``VmHWM`` (its own peak resident set) and ``VmRSS`` (its current one) are read. The
 largest process is the highest ``VmHWM`` seen, also compared with ``ru_maxrss`` from ``wait4``
 (the largest of the command and the descendants it waited for), so a peak reached between two
-samples of a process that was waited for is not lost. The tree's total is the highest sum of
-``VmRSS`` over one sample, so it can miss a short spike. CPU time is the sum over the tree's
-processes of their last sampled user + system time, or ``wait4``'s figure when higher: processes
-nobody waits for (a pool's workers under a fork server) are missing from ``wait4``'s.
+samples of a process that was waited for is not lost; ``ru_maxrss`` counts only when it is above
+this process's own peak, since Linux carries the forking process's size into it across exec.
+The tree's total is the highest sum of ``VmRSS`` over one sample, so it can miss a short
+spike. CPU time is the sum over the tree's processes of their last sampled user + system time,
+or ``wait4``'s figure when higher: processes nobody waits for (a pool's workers under a fork
+server) are missing from ``wait4``'s.
 """
 
 from __future__ import annotations
@@ -122,6 +124,15 @@ class _Sampler(threading.Thread):
             self.done.wait(self.interval)
 
 
+def _own_hwm_kb() -> int:
+    """This process's peak resident set (``VmHWM``) in kB."""
+    with open("/proc/self/status", "rb") as status:
+        for line in status:
+            if line.startswith(b"VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def run_measured(cmd: list[str], *, cwd: Path, env: Mapping[str, str] | None = None, interval: float = 0.1) -> Measured:
     """Run ``cmd`` to completion and measure it; its output is kept whole (in temporary files, so
     a chatty command cannot block on a full pipe)."""
@@ -138,7 +149,11 @@ def run_measured(cmd: list[str], *, cwd: Path, env: Mapping[str, str] | None = N
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    largest_kb = max([usage.ru_maxrss, *sampler.peak_kb.values()])
+    # Linux keeps ru_maxrss across exec: a child forked from this process starts with this
+    # process's resident size as its peak. Only a figure above that is the command's own.
+    own_kb = _own_hwm_kb()
+    waited_kb = usage.ru_maxrss if usage.ru_maxrss > own_kb else 0
+    largest_kb = max([waited_kb, *sampler.peak_kb.values()])
     return Measured(
         returncode=proc.returncode,
         wall_s=wall,
