@@ -55,6 +55,7 @@ from thread_assets.names import (
 )
 from thread_assets.repo.changes import ChangeSet
 from thread_assets.repo.partition_plan import PartitionPlan, plan_partitions, split_range
+from thread_assets.repo.quick import graphs_stale
 from thread_assets.repo.settings import DEFAULT_RUN_SIZE
 
 from .assets import build_assets
@@ -370,7 +371,7 @@ def prepare_update(
             shared = not store.url.lower().startswith("sqlite:")  # SQLite: one writer at a time
             return plan, UpdateRequest(scope.graphs_job, keys, tags, split_range(keys, run_size), shared)
         return plan, UpdateRequest(scope.update_job, keys, tags)
-    if changes.removed or plan.delete or graphs_needed or store.graphs_behind(repo):
+    if changes.removed or plan.delete or graphs_needed or graphs_stale(store, repo):
         # the store's word, not the instance's: a process killed between the per-file commit
         # and the graph commit leaves nothing to analyse and the graphs behind
         return plan, UpdateRequest(scope.graphs_job, [], tags)

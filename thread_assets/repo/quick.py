@@ -55,15 +55,24 @@ def up_to_date(settings: RepoSettings, *, started: float | None = None) -> Index
         store.close()
 
 
+def graphs_stale(store: Store, repo: str) -> bool:
+    """Whether the repository's graphs must be built again though no file changed: never built,
+    behind the per-file rows (a crash between the two commits), or built by another engine (a
+    Thread upgrade that changed how imports or calls resolve)."""
+    files_version, graphs_version = store.index_versions(repo)
+    if files_version > graphs_version:
+        return True
+    if graphs_version == 0:
+        return False  # nothing was ever written: nothing to build
+    return store.graph_input(repo, META, ENGINE_KEY) != engine_digest()
+
+
 def _if_unchanged(settings: RepoSettings, store: Store, started: float) -> IndexSummary | None:
     name = settings.name
     try:
         if not store.has_index():
             return None
-        files_version, graphs_version = store.index_versions(name)
-        if graphs_version == 0 or files_version > graphs_version:
-            return None
-        if store.graph_input(name, META, ENGINE_KEY) != engine_digest():
+        if graphs_stale(store, name):
             return None
         states = store.file_states(name)
     except StoreError:
