@@ -90,6 +90,9 @@ def analyse_stream(
     keys: dict[int, str] = {}
     """Pool index -> cache key of the items in flight."""
 
+    fresh: list[tuple[str, list[PatternMatch]]] = []
+    """Matches computed since the last cache write: written in one transaction per pool step."""
+
     def with_matches(analysis: FileAnalysis, matches: list[PatternMatch] | None, source: bytes | None) -> Analysed:
         if not (analysis.status == "ok" and analysis.language in rule_languages and analysis.content_hash):
             return analysis, []
@@ -99,8 +102,12 @@ def analyse_stream(
                 source = read if isinstance(read, bytes) else b""
             assert analysis.language is not None
             matches = run_rules(source, analysis.language, rules)
-        cache.put_matches([(matches_key(analysis.content_hash, analysis.language, rules_version), matches)])
+        fresh.append((matches_key(analysis.content_hash, analysis.language, rules_version), matches))
         return analysis, matches
+
+    def flush_matches() -> None:
+        cache.put_matches(fresh)
+        fresh.clear()
 
     with stream_pool(workers=workers, timeout_s=timeout_s, expected=len(paths)) as pool:
 
@@ -108,11 +115,13 @@ def analyse_stream(
             while pool.outstanding > limit:
                 done: list[Done] = pool.step()
                 cache.put_encoded([(keys[d.index], d.analysis, d.encoded) for d in done if d.index in keys])
-                for d in done:
+                answered = [with_matches(d.analysis, d.matches, None) for d in done]
+                flush_matches()
+                for d, result in zip(done, answered, strict=True):
                     keys.pop(d.index, None)
                     if progress is not None:
                         progress(d.analysis)
-                    yield with_matches(d.analysis, d.matches, None)
+                    yield result
 
         for start in range(0, len(paths), BLOCK):
             block = _read_block(root, paths[start : start + BLOCK])
@@ -137,6 +146,7 @@ def analyse_stream(
                     yield with_matches(analysis, None, source if isinstance(source, bytes) else None)
                 else:
                     yield analysis, cached_matches.get(path, [])
+            flush_matches()
             for index, (path, _, _) in zip(pool.submit(todo), todo, strict=True):
                 if path in block.keys:
                     keys[index] = block.keys[path]
